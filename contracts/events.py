@@ -1,0 +1,301 @@
+"""The versioned events every service exchanges: the only coupling between services.
+
+Every event is immutable and carries one envelope (id, type, schema version,
+occurred-at, producing organisation, correlation and causation ids). Services
+apply time-dependent rules on ``occurred_at`` -- never on the wall clock -- so a
+replay of the same events gives the same result.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from contracts.types import (
+    AwareDatetime,
+    BagId,
+    Identifier,
+    MunicipalityCode,
+    NeighbourhoodCode,
+    NonNegative,
+    Period,
+    PersonRef,
+    Reason,
+    RegionCode,
+    SaneDate,
+    SourceKind,
+    Support,
+    UnitKind,
+)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Event(Frozen):
+    """Envelope shared by all events; subclasses add the payload fields."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    event_type: str
+    schema_version: int = 1
+    occurred_at: AwareDatetime
+    producer: Identifier = Field(description="Organisation (or service) that produced the event")
+    correlation_id: uuid.UUID | None = Field(default=None, description="Id of the first event of this chain")
+    causation_id: uuid.UUID | None = Field(default=None, description="Id of the event that caused this one")
+
+    def caused(self, cls: type[E], *, producer: str, occurred_at: datetime | None = None, **fields: Any) -> E:
+        """A follow-up event: same correlation, caused by this one, at this event's time by default."""
+        return cls(
+            producer=producer,
+            occurred_at=occurred_at or self.occurred_at,
+            correlation_id=self.correlation_id or self.event_id,
+            causation_id=self.event_id,
+            **fields,
+        )
+
+
+from typing import TypeVar  # noqa: E402
+
+E = TypeVar("E", bound=Event)
+
+
+# --- candidates (shelters and other institutions) ---------------------------------
+
+class CandidateProfile(Frozen):
+    """What matching needs of a person, and nothing more (data minimisation)."""
+
+    region: RegionCode
+    household_size: Annotated[int, Field(ge=1, le=12)]
+    children: Annotated[int, Field(ge=0, le=11)] = 0
+    wheelchair: bool = False
+    support: Support = Support.NONE
+    shelter_entry_date: SaneDate = Field(description="Start of the current stay; days in shelter follow from event time")
+    youth: bool = Field(default=False, description="Aged 18-27")
+    medical_urgency: bool = False
+    excluded_neighbourhoods: tuple[NeighbourhoodCode, ...] = ()
+    preferred_neighbourhoods: tuple[NeighbourhoodCode, ...] = ()
+
+
+class CandidateSubmitted(CandidateProfile, Event):
+    event_type: Literal["CandidateSubmitted"] = "CandidateSubmitted"
+    candidate_id: Identifier
+    person_ref: PersonRef
+    shelter: Identifier = Field(description="Organisation id of the submitting shelter or institution")
+
+
+class CandidateUpdated(CandidateProfile, Event):
+    event_type: Literal["CandidateUpdated"] = "CandidateUpdated"
+    candidate_id: Identifier
+
+
+class CandidateWithdrawn(Event):
+    event_type: Literal["CandidateWithdrawn"] = "CandidateWithdrawn"
+    candidate_id: Identifier
+    region: RegionCode
+    reason: Reason
+
+
+# --- vacancies (housing corporations) ---------------------------------------------
+
+class VacancyPublished(Event):
+    event_type: Literal["VacancyPublished"] = "VacancyPublished"
+    unit_id: Identifier = Field(description="Product-wide unit id (corporation id + own unit id)")
+    corporation: Identifier
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode
+    kind: UnitKind
+    rooms: Annotated[int, Field(ge=1, le=20)]
+    places: Annotated[int, Field(ge=1, le=50)] = 1
+    wheelchair_accessible: bool = False
+    support: tuple[Support, ...] = (Support.NONE,)
+    bag_id: BagId | None = None
+    available_from: SaneDate
+    available_until: SaneDate | None = Field(default=None, description="End date of a flex location")
+
+
+class VacancyWithdrawn(Event):
+    event_type: Literal["VacancyWithdrawn"] = "VacancyWithdrawn"
+    unit_id: Identifier
+    corporation: Identifier
+    region: RegionCode
+    reason: Reason
+
+
+# --- municipalities: prestatieafspraken and draagkracht -------------------------
+
+class AgreementRegistered(Event):
+    """A prestatieafspraak: corporation x municipality x year -> places for the target group."""
+
+    event_type: Literal["AgreementRegistered"] = "AgreementRegistered"
+    municipality: MunicipalityCode
+    region: RegionCode
+    corporation: Identifier
+    period: Period
+    max_places: NonNegative
+    used: NonNegative = Field(default=0, description="Places already allocated outside this system")
+
+
+class NeighbourhoodLimitSet(Event):
+    event_type: Literal["NeighbourhoodLimitSet"] = "NeighbourhoodLimitSet"
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode
+    period: Period
+    max_placements: NonNegative
+    used: NonNegative = 0
+
+
+# --- offers: matcher proposes, corporation confirms, person accepts --------------
+
+class OfferMade(Event):
+    event_type: Literal["OfferMade"] = "OfferMade"
+    offer_id: Identifier
+    round_id: Identifier
+    candidate_id: Identifier
+    shelter: Identifier
+    unit_id: Identifier
+    corporation: Identifier
+    region: RegionCode
+    priority: int
+    explanation: dict[str, int] = Field(description="Priority components")
+    expires_at: AwareDatetime
+
+
+class _OfferStep(Event):
+    offer_id: Identifier
+    region: RegionCode
+
+
+class OfferConfirmed(_OfferStep):
+    event_type: Literal["OfferConfirmed"] = "OfferConfirmed"
+
+
+class OfferRejected(_OfferStep):
+    event_type: Literal["OfferRejected"] = "OfferRejected"
+    reason: Reason
+
+
+class OfferAccepted(_OfferStep):
+    event_type: Literal["OfferAccepted"] = "OfferAccepted"
+
+
+class OfferDeclined(_OfferStep):
+    event_type: Literal["OfferDeclined"] = "OfferDeclined"
+    reason: Reason
+
+
+class OfferExpired(_OfferStep):
+    event_type: Literal["OfferExpired"] = "OfferExpired"
+
+
+class OfferWithdrawn(_OfferStep):
+    event_type: Literal["OfferWithdrawn"] = "OfferWithdrawn"
+    reason: Reason
+
+
+# --- placements: what the ledger counts -----------------------------------------
+
+class PlacementFacts(Frozen):
+    """Who moved where; aggregates only ever leave the ledger."""
+
+    person_ref: PersonRef
+    unit_id: Identifier | None = Field(default=None, description="Corporation's own unit id")
+    bag_id: BagId | None = None
+    corporation: Identifier | None = None
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode | None = None
+    unit_kind: UnitKind
+    move_in_date: SaneDate
+    days_in_shelter: NonNegative | None = None
+    youth: bool | None = None
+    household_size: Annotated[int, Field(ge=1, le=12)] | None = None
+    children: Annotated[int, Field(ge=0, le=11)] | None = None
+    housing_first: bool = False
+
+
+class PlacementConfirmed(PlacementFacts, Event):
+    event_type: Literal["PlacementConfirmed"] = "PlacementConfirmed"
+    placement_id: Identifier
+    offer_id: Identifier
+    candidate_id: Identifier
+
+
+class PlacementReported(PlacementFacts, Event):
+    event_type: Literal["PlacementReported"] = "PlacementReported"
+    report_id: Identifier = Field(description="The source's own id of this report")
+    source: Identifier = Field(description="Named source, e.g. 'gemeentemonitor-gm0363'")
+    source_kind: SourceKind
+
+
+class PlacementRetracted(Event):
+    event_type: Literal["PlacementRetracted"] = "PlacementRetracted"
+    source: Identifier
+    report_id: Identifier
+    reason: Reason
+
+
+class PlacementEnded(Event):
+    event_type: Literal["PlacementEnded"] = "PlacementEnded"
+    person_ref: PersonRef
+    unit_id: Identifier | None = None
+    bag_id: BagId | None = None
+    corporation: Identifier | None = None
+    end_date: SaneDate
+    reason: Reason
+
+
+class PlacementTotalsReported(Event):
+    """A source that reports only totals, without persons: kept beside the count, never added."""
+
+    event_type: Literal["PlacementTotalsReported"] = "PlacementTotalsReported"
+    source: Identifier
+    source_kind: SourceKind
+    period: Period
+    region: RegionCode | None = None
+    places: NonNegative
+
+
+class PersonErased(Event):
+    """An erasure request: the ledger replaces the reference by a tombstone and keeps counts."""
+
+    event_type: Literal["PersonErased"] = "PersonErased"
+    person_ref: PersonRef
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    CandidateSubmitted, CandidateUpdated, CandidateWithdrawn,
+    VacancyPublished, VacancyWithdrawn,
+    AgreementRegistered, NeighbourhoodLimitSet,
+    OfferMade, OfferConfirmed, OfferRejected, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn,
+    PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
+    PlacementTotalsReported, PersonErased,
+)
+EVENT_TYPES: dict[str, type[Event]] = {cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS}
+
+AnyEvent = Annotated[Union[tuple(ALL_EVENTS)], Field(discriminator="event_type")]  # type: ignore[valid-type]
+_any_event = TypeAdapter(AnyEvent)
+
+
+def parse_event(raw: bytes | str) -> Event:
+    """Decode one event; raises pydantic.ValidationError (with field paths) on bad input."""
+    return _any_event.validate_json(raw)
+
+
+def encode_event(event: Event) -> bytes:
+    return event.model_dump_json().encode()
+
+
+def now() -> datetime:
+    """Wall-clock time: only for stamping new events at the boundary, never for rules."""
+    return datetime.now(UTC)
+
+
+def days_between(start: date, at: datetime) -> int:
+    return max(0, (at.date() - start).days)

@@ -1,0 +1,91 @@
+"""Shared value types of the contracts: codes checked at every boundary.
+
+Patterns follow the CBS/BAG code formats, so a typo is rejected where it enters
+instead of producing a unit that silently matches nobody.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
+NeighbourhoodCode = Annotated[str, StringConstraints(pattern=r"^BU\d{8}$")]
+#: The 16-digit BAG verblijfsobject id: the national id of an address object.
+BagId = Annotated[str, StringConstraints(pattern=r"^\d{16}$")]
+#: Region of a centrumgemeente (one of 43), e.g. "R01".
+RegionCode = Annotated[str, StringConstraints(pattern=r"^R\d{2}$")]
+#: Keyed pseudonym (HMAC-SHA256, hex) that stands for a person everywhere after intake.
+PersonRef = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$|^tombstone:[0-9a-f]{32}$")]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")]
+Period = Annotated[str, StringConstraints(pattern=r"^20\d{2}$")]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+def _sane_date(value: date) -> date:
+    # Placements and shelter stays of this programme lie between these years;
+    # anything outside is a typo (e.g. 0226 for 2026), not a real date.
+    if not (date(1990, 1, 1) <= value <= date(2100, 12, 31)):
+        raise ValueError("date outside 1990-01-01..2100-12-31")
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamp needs a time zone offset")
+    return value
+
+
+SaneDate = Annotated[date, AfterValidator(_sane_date)]
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+NonNegative = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class Support(StrEnum):
+    NONE = "none"
+    LIGHT = "light"
+    INTENSIVE = "intensive"
+    HOUSING_FIRST = "housing_first"
+
+
+class UnitKind(StrEnum):
+    REGULAR = "regular"  # existing stock allocated with priority
+    FLEX = "flex"
+    SHARED = "shared"
+    HOUSING_FIRST = "housing_first"
+    TRANSFORMATION = "transformation"
+    NEW_BUILD = "new_build"
+
+
+class Strategy(StrEnum):
+    """The programme's housing strategies, used to classify every realised place."""
+
+    NEW_BUILD = "new_build"
+    TRANSFORMATION = "transformation"
+    PRIORITY_ALLOCATION = "priority_allocation"
+    HOUSE_SHARING = "house_sharing"
+    FLEX = "flex"
+
+
+STRATEGY_OF_KIND: dict[UnitKind, Strategy] = {
+    UnitKind.REGULAR: Strategy.PRIORITY_ALLOCATION,
+    # A Housing First unit is an existing home let with priority and intensive support.
+    UnitKind.HOUSING_FIRST: Strategy.PRIORITY_ALLOCATION,
+    UnitKind.FLEX: Strategy.FLEX,
+    UnitKind.SHARED: Strategy.HOUSE_SHARING,
+    UnitKind.TRANSFORMATION: Strategy.TRANSFORMATION,
+    UnitKind.NEW_BUILD: Strategy.NEW_BUILD,
+}
+
+
+class SourceKind(StrEnum):
+    """Who reported a placement to the ledger."""
+
+    MATCHER = "matcher"
+    MUNICIPAL_MONITOR = "municipal_monitor"
+    CORPORATION_MONITOR = "corporation_monitor"
+    FLEX_REGISTRY = "flex_registry"
+    SUBSIDY_SCHEME = "subsidy_scheme"
+    OTHER = "other"

@@ -1,0 +1,102 @@
+"""The matcher's tables: its own view of candidates, units, agreements, limits and offers."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from services.runtime.db import infra_tables, json_column, utc_column
+
+ProcessedEvent, Outbox = infra_tables("matcher")
+
+
+class Candidate(SQLModel, table=True):
+    __tablename__ = "matcher_candidate"
+    candidate_id: str = Field(primary_key=True, max_length=80)
+    region: str = Field(index=True, max_length=3)
+    shelter: str = Field(max_length=80)
+    person_ref: str = Field(index=True, max_length=80)
+    profile: dict = Field(sa_column=json_column())
+    status: str = Field(default="waiting", index=True, max_length=16)  # waiting|offered|placed|withdrawn
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "matcher_unit"
+    unit_id: str = Field(primary_key=True, max_length=80)
+    region: str = Field(index=True, max_length=3)
+    corporation: str = Field(max_length=80)
+    municipality: str = Field(max_length=6)
+    neighbourhood: str = Field(max_length=10)
+    kind: str = Field(max_length=20)
+    rooms: int
+    places: int
+    wheelchair_accessible: bool
+    support: list = Field(sa_column=json_column())
+    bag_id: str | None = Field(default=None, max_length=16)
+    available_from: date
+    status: str = Field(default="open", index=True, max_length=16)  # open|withdrawn
+
+
+class Agreement(SQLModel, table=True):
+    __tablename__ = "matcher_agreement"
+    corporation: str = Field(primary_key=True, max_length=80)
+    municipality: str = Field(primary_key=True, max_length=6)
+    period: str = Field(primary_key=True, max_length=4)
+    region: str = Field(index=True, max_length=3)
+    max_places: int
+    used: int
+
+
+class NeighbourhoodLimit(SQLModel, table=True):
+    __tablename__ = "matcher_neighbourhood_limit"
+    neighbourhood: str = Field(primary_key=True, max_length=10)
+    period: str = Field(primary_key=True, max_length=4)
+    region: str = Field(index=True, max_length=3)
+    max_placements: int
+    used: int
+
+
+class Offer(SQLModel, table=True):
+    __tablename__ = "matcher_offer"
+    offer_id: str = Field(primary_key=True, max_length=80)
+    round_id: str = Field(max_length=80)
+    region: str = Field(index=True, max_length=3)
+    candidate_id: str = Field(index=True, max_length=80)
+    unit_id: str = Field(index=True, max_length=80)
+    period: str = Field(max_length=4)
+    priority: int
+    explanation: dict = Field(sa_column=json_column())
+    # made -> (confirmed, accepted) -> placed; or declined|rejected|expired|withdrawn
+    status: str = Field(default="made", index=True, max_length=16)
+    corporation_confirmed: bool = False
+    person_accepted: bool = False
+    made_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    closed_reason: str | None = Field(default=None, max_length=500)
+
+
+class DeclinedPair(SQLModel, table=True):
+    __tablename__ = "matcher_declined_pair"
+    candidate_id: str = Field(primary_key=True, max_length=80)
+    unit_id: str = Field(primary_key=True, max_length=80)
+
+
+class RegionClock(SQLModel, table=True):
+    """Event-time watermark and pending-round flag per region (rules run on event time)."""
+
+    __tablename__ = "matcher_region_clock"
+    region: str = Field(primary_key=True, max_length=3)
+    watermark: datetime = Field(sa_column=utc_column())
+    dirty: bool = Field(default=False, index=True)
+
+
+class SkipReason(SQLModel, table=True):
+    """Why a higher-priority candidate did not get an offered unit (explanations)."""
+
+    __tablename__ = "matcher_skip_reason"
+    __table_args__ = (UniqueConstraint("offer_id", "candidate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: str = Field(index=True, max_length=80)
+    candidate_id: str = Field(index=True, max_length=80)
+    reason: str = Field(max_length=80)

@@ -1,0 +1,115 @@
+"""Turning the matcher's state of one region into a solver instance (pure).
+
+Open offers hold capacity and placements already confirmed count against
+agreements and limits, so a round never offers beyond either. Days in shelter
+are counted up to the round's event time, never the wall clock.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+ACTIVE = frozenset({"made"})
+HOLDING = frozenset({"made", "placed"})
+
+
+@dataclass(frozen=True)
+class CandidateState:
+    candidate_id: str
+    region: str
+    status: str
+    profile: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class UnitState:
+    unit_id: str
+    region: str
+    corporation: str
+    municipality: str
+    neighbourhood: str
+    kind: str
+    rooms: int
+    places: int
+    wheelchair_accessible: bool
+    support: list[str]
+    status: str
+
+
+@dataclass(frozen=True)
+class OfferState:
+    candidate_id: str
+    unit_id: str
+    period: str
+    status: str
+
+
+@dataclass
+class RegionState:
+    region: str
+    at: datetime
+    candidates: list[CandidateState]
+    units: list[UnitState]
+    agreements: list[dict[str, Any]]
+    limits: list[dict[str, Any]]
+    offers: list[OfferState]
+    declined: set[tuple[str, str]] = field(default_factory=set)
+
+
+def days_in_shelter(entry: date | str, at: datetime) -> int:
+    entry = date.fromisoformat(entry) if isinstance(entry, str) else entry
+    return max(0, (at.date() - entry).days)
+
+
+def build_instance(state: RegionState) -> dict[str, Any]:
+    """The solver instance for one region at event time ``state.at``."""
+    period = str(state.at.year)
+    units = {u.unit_id: u for u in state.units}
+    holding = [o for o in state.offers if o.status in HOLDING]
+    per_unit = Counter(o.unit_id for o in holding)
+    in_period = [units[o.unit_id] for o in holding if o.period == period and o.unit_id in units]
+    per_agreement = Counter((u.corporation, u.municipality) for u in in_period)
+    per_neighbourhood = Counter(u.neighbourhood for u in in_period)
+
+    candidates = []
+    for c in sorted(state.candidates, key=lambda c: c.candidate_id):
+        if c.status != "waiting":
+            continue
+        p = c.profile
+        candidates.append({
+            "id": c.candidate_id, "region": c.region, "household_size": p["household_size"],
+            "wheelchair": p["wheelchair"], "support": p["support"],
+            "days_in_shelter": days_in_shelter(p["shelter_entry_date"], state.at),
+            "youth": p["youth"], "children": p["children"], "medical_urgency": p["medical_urgency"],
+            "excluded_neighbourhoods": list(p["excluded_neighbourhoods"]),
+            "preferred_neighbourhoods": list(p["preferred_neighbourhoods"]),
+        })
+    unit_rows = []
+    for u in sorted(state.units, key=lambda u: u.unit_id):
+        remaining = u.places - per_unit[u.unit_id]
+        if u.status != "open" or remaining <= 0:
+            continue
+        unit_rows.append({
+            "id": u.unit_id, "corporation": u.corporation, "municipality": u.municipality,
+            # A unit with several places stays a shared unit when only one place is left.
+            "region": u.region, "neighbourhood": u.neighbourhood,
+            "kind": "shared" if u.places > 1 else u.kind, "rooms": u.rooms,
+            "places": remaining, "wheelchair_accessible": u.wheelchair_accessible, "support": list(u.support),
+        })
+    agreements = [
+        {**{k: a[k] for k in ("corporation", "municipality", "period", "max_places")},
+         "used": a["used"] + per_agreement[(a["corporation"], a["municipality"])]}
+        for a in state.agreements if a["period"] == period
+    ]
+    limits = [
+        {**{k: lim[k] for k in ("neighbourhood", "period", "max_placements")},
+         "used": lim["used"] + per_neighbourhood[lim["neighbourhood"]]}
+        for lim in state.limits if lim["period"] == period
+    ]
+    waiting = {c["id"] for c in candidates}
+    open_units = {u["id"] for u in unit_rows}
+    declined = sorted([c, u] for c, u in state.declined if c in waiting and u in open_units)
+    return {"period": period, "candidates": candidates, "units": unit_rows, "agreements": agreements,
+            "neighbourhood_limits": limits, "declined_pairs": declined}

@@ -1,0 +1,264 @@
+"""The matcher's handlers: one per consumed event, each in one unit of work.
+
+Every handler first advances the region's event-time watermark and expires
+offers whose deadline it passed, so expiry follows the events' own time.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from contracts import events as ev
+from services.matcher.adapters.orm import (
+    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
+)
+from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
+from services.runtime import metrics
+
+PRODUCER = "matcher"
+
+
+def handle(event: ev.Event, uow: MatcherUnitOfWork) -> None:
+    with uow:
+        if uow.seen(event):
+            return
+        region = getattr(event, "region", None)
+        if region:
+            advance_clock(uow, region, event.occurred_at)
+        HANDLERS[type(event)](event, uow)
+        uow.mark_processed(event)
+        uow.commit()
+
+
+def advance_clock(uow: MatcherUnitOfWork, region: str, at: datetime, *, dirty: bool = False) -> RegionClock:
+    s = uow.session
+    clock = s.get(RegionClock, region)
+    if clock is None:
+        clock = RegionClock(region=region, watermark=at, dirty=dirty)
+        s.add(clock)
+    else:
+        if _utc(at) > _utc(clock.watermark):
+            clock.watermark = at
+        clock.dirty = clock.dirty or dirty
+    expire_offers(uow, region, _utc(clock.watermark))
+    return clock
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    from datetime import UTC
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def mark_dirty(uow: MatcherUnitOfWork, region: str) -> None:
+    clock = uow.session.get(RegionClock, region)
+    clock.dirty = True
+
+
+def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> None:
+    s = uow.session
+    for offer in s.exec(select(Offer).where(Offer.region == region, Offer.status == "made")).all():
+        if _utc(offer.expires_at) <= watermark:
+            close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
+            uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
+                                     region=region))
+
+
+def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, *, at: datetime,
+                remember_pair: bool = True) -> None:
+    """Release the offer's capacity and put the candidate back in the queue."""
+    s = uow.session
+    offer.status, offer.closed_reason = status, reason
+    s.add(offer)
+    if remember_pair and s.get(DeclinedPair, (offer.candidate_id, offer.unit_id)) is None:
+        s.add(DeclinedPair(candidate_id=offer.candidate_id, unit_id=offer.unit_id))
+    cand = s.get(Candidate, offer.candidate_id)
+    if cand is not None and cand.status == "offered":
+        cand.status = "waiting"
+        s.add(cand)
+    clock = s.get(RegionClock, offer.region)
+    if clock is not None:
+        clock.dirty = True
+    metrics.OFFERS.labels(outcome=status).inc()
+
+
+def _withdraw_active_offers(uow: MatcherUnitOfWork, event: ev.Event, *, candidate_id: str | None = None,
+                            unit_id: str | None = None, reason: str) -> None:
+    q = select(Offer).where(Offer.status == "made")
+    q = q.where(Offer.candidate_id == candidate_id) if candidate_id else q.where(Offer.unit_id == unit_id)
+    for offer in uow.session.exec(q).all():
+        close_offer(uow, offer, "withdrawn", reason, at=event.occurred_at, remember_pair=False)
+        uow.emit(event.caused(ev.OfferWithdrawn, producer=PRODUCER, offer_id=offer.offer_id,
+                              region=offer.region, reason=reason))
+
+
+# --- candidates -------------------------------------------------------------------
+
+def _profile(event: ev.CandidateProfile) -> dict:
+    return ev.CandidateProfile.model_validate(event.model_dump(include=set(ev.CandidateProfile.model_fields)))\
+        .model_dump(mode="json")
+
+
+def candidate_submitted(event: ev.CandidateSubmitted, uow: MatcherUnitOfWork) -> None:
+    s = uow.session
+    if s.get(Candidate, event.candidate_id) is not None:
+        return  # a resubmission under the same id changes nothing; updates come as CandidateUpdated
+    s.add(Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
+                    person_ref=event.person_ref, profile=_profile(event)))
+    mark_dirty(uow, event.region)
+
+
+def candidate_updated(event: ev.CandidateUpdated, uow: MatcherUnitOfWork) -> None:
+    s = uow.session
+    cand = s.get(Candidate, event.candidate_id)
+    if cand is None or cand.status in ("placed", "withdrawn"):
+        return
+    if cand.region != event.region:
+        # Moving to another region: open offers there no longer fit.
+        _withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="candidate moved region")
+        cand.region = event.region
+        advance_clock(uow, event.region, event.occurred_at)
+    cand.profile = _profile(event)
+    s.add(cand)
+    mark_dirty(uow, cand.region)
+
+
+def candidate_withdrawn(event: ev.CandidateWithdrawn, uow: MatcherUnitOfWork) -> None:
+    cand = uow.session.get(Candidate, event.candidate_id)
+    if cand is None or cand.status in ("placed", "withdrawn"):
+        return
+    _withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="candidate withdrawn")
+    cand.status = "withdrawn"
+    uow.session.add(cand)
+
+
+# --- vacancies --------------------------------------------------------------------
+
+def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> None:
+    s = uow.session
+    unit = s.get(Unit, event.unit_id)
+    fields = event.model_dump(include={"region", "corporation", "municipality", "neighbourhood", "kind", "rooms",
+                                       "places", "wheelchair_accessible", "bag_id", "available_from"}, mode="json")
+    fields["available_from"] = event.available_from
+    fields["support"] = [str(x) for x in event.support]
+    if unit is None:
+        s.add(Unit(unit_id=event.unit_id, status="open", **fields))
+    else:
+        # Published again (e.g. a new vacancy in the same unit, or corrected data).
+        for k, v in fields.items():
+            setattr(unit, k, v)
+        unit.status = "open"
+        s.add(unit)
+    mark_dirty(uow, event.region)
+
+
+def vacancy_withdrawn(event: ev.VacancyWithdrawn, uow: MatcherUnitOfWork) -> None:
+    unit = uow.session.get(Unit, event.unit_id)
+    if unit is None or unit.status == "withdrawn":
+        return
+    _withdraw_active_offers(uow, event, unit_id=unit.unit_id, reason="vacancy withdrawn")
+    unit.status = "withdrawn"
+    uow.session.add(unit)
+
+
+# --- agreements and limits ----------------------------------------------------------
+
+def agreement_registered(event: ev.AgreementRegistered, uow: MatcherUnitOfWork) -> None:
+    s = uow.session
+    row = s.get(Agreement, (event.corporation, event.municipality, event.period))
+    if row is None:
+        row = Agreement(corporation=event.corporation, municipality=event.municipality, period=event.period,
+                        region=event.region, max_places=event.max_places, used=event.used)
+    else:
+        row.max_places, row.used, row.region = event.max_places, event.used, event.region
+    s.add(row)
+    mark_dirty(uow, event.region)
+
+
+def limit_set(event: ev.NeighbourhoodLimitSet, uow: MatcherUnitOfWork) -> None:
+    s = uow.session
+    row = s.get(NeighbourhoodLimit, (event.neighbourhood, event.period))
+    if row is None:
+        row = NeighbourhoodLimit(neighbourhood=event.neighbourhood, period=event.period, region=event.region,
+                                 max_placements=event.max_placements, used=event.used)
+    else:
+        row.max_placements, row.used, row.region = event.max_placements, event.used, event.region
+    s.add(row)
+    mark_dirty(uow, event.region)
+
+
+# --- offer answers ------------------------------------------------------------------
+
+def _open_offer(uow: MatcherUnitOfWork, offer_id: str) -> Offer | None:
+    offer = uow.session.get(Offer, offer_id)
+    # An answer to an offer that already expired or was withdrawn changes nothing.
+    return offer if offer is not None and offer.status == "made" else None
+
+
+def offer_confirmed(event: ev.OfferConfirmed, uow: MatcherUnitOfWork) -> None:
+    if offer := _open_offer(uow, event.offer_id):
+        offer.corporation_confirmed = True
+        _place_if_complete(event, uow, offer)
+
+
+def offer_accepted(event: ev.OfferAccepted, uow: MatcherUnitOfWork) -> None:
+    if offer := _open_offer(uow, event.offer_id):
+        offer.person_accepted = True
+        _place_if_complete(event, uow, offer)
+
+
+def offer_rejected(event: ev.OfferRejected, uow: MatcherUnitOfWork) -> None:
+    if offer := _open_offer(uow, event.offer_id):
+        close_offer(uow, offer, "rejected", event.reason, at=event.occurred_at)
+
+
+def offer_declined(event: ev.OfferDeclined, uow: MatcherUnitOfWork) -> None:
+    if offer := _open_offer(uow, event.offer_id):
+        close_offer(uow, offer, "declined", event.reason, at=event.occurred_at)
+
+
+def _place_if_complete(event: ev.Event, uow: MatcherUnitOfWork, offer: Offer) -> None:
+    s = uow.session
+    s.add(offer)
+    if not (offer.corporation_confirmed and offer.person_accepted):
+        return
+    offer.status = "placed"
+    cand = s.get(Candidate, offer.candidate_id)
+    unit = s.get(Unit, offer.unit_id)
+    cand.status = "placed"
+    s.add(cand)
+    p = cand.profile
+    move_in = max(unit.available_from, event.occurred_at.date())
+    metrics.OFFERS.labels(outcome="placed").inc()
+    uow.emit(event.caused(
+        ev.PlacementConfirmed, producer=PRODUCER,
+        placement_id=f"pl-{offer.offer_id}", offer_id=offer.offer_id, candidate_id=cand.candidate_id,
+        person_ref=cand.person_ref, unit_id=unit.unit_id, bag_id=unit.bag_id, corporation=unit.corporation,
+        municipality=unit.municipality, region=unit.region, neighbourhood=unit.neighbourhood,
+        unit_kind=unit.kind, move_in_date=move_in,
+        days_in_shelter=max(0, (move_in - _date(p["shelter_entry_date"])).days),
+        youth=p["youth"], household_size=p["household_size"], children=p["children"],
+        housing_first=unit.kind == "housing_first" or p["support"] == "housing_first",
+    ))
+
+
+def _date(value):
+    from datetime import date
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+HANDLERS = {
+    ev.CandidateSubmitted: candidate_submitted,
+    ev.CandidateUpdated: candidate_updated,
+    ev.CandidateWithdrawn: candidate_withdrawn,
+    ev.VacancyPublished: vacancy_published,
+    ev.VacancyWithdrawn: vacancy_withdrawn,
+    ev.AgreementRegistered: agreement_registered,
+    ev.NeighbourhoodLimitSet: limit_set,
+    ev.OfferConfirmed: offer_confirmed,
+    ev.OfferAccepted: offer_accepted,
+    ev.OfferRejected: offer_rejected,
+    ev.OfferDeclined: offer_declined,
+}
+OFFER_TTL = timedelta(hours=72)

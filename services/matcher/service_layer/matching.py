@@ -1,0 +1,106 @@
+"""Matching rounds: read a dirty region, solve it off the event loop, turn the result into offers."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from contracts import events as ev
+from services.matcher.adapters.orm import (
+    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
+)
+from services.matcher.domain.rounds import (
+    CandidateState, OfferState, RegionState, UnitState, build_instance,
+)
+from services.matcher.service_layer.handlers import PRODUCER, _utc
+from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
+from services.runtime import metrics
+
+SolveFn = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def dirty_regions(uow: MatcherUnitOfWork) -> list[str]:
+    with uow:
+        return list(uow.session.exec(select(RegionClock.region).where(RegionClock.dirty == True)).all())  # noqa: E712
+
+
+def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
+    s = uow.session
+    clock = s.get(RegionClock, region)
+    cands = s.exec(select(Candidate).where(Candidate.region == region,
+                                           Candidate.status.in_(("waiting", "offered")))).all()
+    units = s.exec(select(Unit).where(Unit.region == region, Unit.status == "open")).all()
+    unit_ids = [u.unit_id for u in units]
+    offers = s.exec(select(Offer).where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
+    cand_ids = [c.candidate_id for c in cands if c.status == "waiting"]
+    declined = set()
+    if cand_ids and unit_ids:
+        declined = {(d.candidate_id, d.unit_id) for d in s.exec(
+            select(DeclinedPair).where(DeclinedPair.candidate_id.in_(cand_ids))).all()}
+    return RegionState(
+        region=region, at=_utc(clock.watermark),
+        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile) for c in cands],
+        units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
+                         u.places, u.wheelchair_accessible, list(u.support), u.status) for u in units],
+        agreements=[a.model_dump() for a in s.exec(select(Agreement).where(Agreement.region == region)).all()],
+        limits=[lim.model_dump() for lim in
+                s.exec(select(NeighbourhoodLimit).where(NeighbourhoodLimit.region == region)).all()],
+        offers=[OfferState(o.candidate_id, o.unit_id, o.period, o.status) for o in offers],
+        declined=declined,
+    )
+
+
+def round_id_for(region: str, instance: dict[str, Any]) -> str:
+    # Deterministic: the same state gives the same round id, so a replayed round is recognisable.
+    digest = hashlib.sha256(repr((region, instance)).encode()).hexdigest()[:16]
+    return f"rnd-{region}-{digest}"
+
+
+def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: timedelta,
+              solve_in_thread: Callable[[SolveFn, dict], dict] | None = None) -> list[ev.OfferMade]:
+    """One matching round for one region; returns the offers it made."""
+    with uow:
+        clock = uow.session.get(RegionClock, region)
+        if clock is None or not clock.dirty:
+            return []
+        state = load_region(uow, region)
+        instance = build_instance(state)
+        clock.dirty = False
+        uow.session.add(clock)
+        if not instance["candidates"] or not instance["units"]:
+            uow.commit()
+            return []
+        result = solve_in_thread(solve, instance) if solve_in_thread else solve(instance)
+        metrics.ROUNDS.labels(region=region).inc()
+        if result.get("bound"):
+            metrics.OPTIMALITY_GAP.labels(region=region).set(
+                max(0.0, (result["bound"] - result["objective"]) / result["bound"]))
+        rid = round_id_for(region, instance)
+        at = state.at
+        units = {u.unit_id: u for u in state.units}
+        made = []
+        for a in result["assignments"]:
+            c_id, u_id = a["candidate"], a["unit"]
+            unit, cand = units[u_id], uow.session.get(Candidate, c_id)
+            offer_id = f"off-{hashlib.sha256(f'{rid}/{c_id}/{u_id}'.encode()).hexdigest()[:20]}"
+            explanation = a.get("explanation", {})
+            priority = int(explanation.get("priority", 0))
+            components = {k: int(v) for k, v in explanation.get("components", {}).items()}
+            expires = at + offer_ttl
+            uow.session.add(Offer(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
+                                  period=instance["period"], priority=priority, explanation=components,
+                                  made_at=at, expires_at=expires))
+            cand.status = "offered"
+            uow.session.add(cand)
+            offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
+                                 candidate_id=c_id, shelter=cand.shelter,
+                                 unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
+                                 explanation=components, expires_at=expires)
+            uow.emit(offer)
+            made.append(offer)
+            metrics.OFFERS.labels(outcome="made").inc()
+        uow.commit()
+        return made

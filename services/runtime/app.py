@@ -1,0 +1,43 @@
+"""One faust app per service, configured the same way for each."""
+from __future__ import annotations
+
+import faust
+from aiohttp import web
+
+from services.runtime.config import Settings, settings
+
+
+def make_faust_app(service: str, port: int, conf: Settings | None = None,
+                   middlewares: list | None = None) -> faust.App:
+    conf = conf or settings()
+    bootstrap = conf.kafka_bootstrap_servers or "127.0.0.1:9092"
+    return faust.App(
+        f"housing-{service}",
+        broker=f"kafka://{bootstrap}",
+        store="memory://",  # no faust tables: state lives in the service's database
+        datadir=str(conf.data_dir / f"{service}-faust"),
+        web_port=port,
+        web_bind="0.0.0.0",
+        web_host="127.0.0.1",
+        web_router_enabled=False,
+        web_tables_enabled=False,
+        web_stats_enabled=False,
+        web_application_options={"client_max_size": 256 * 1024, "middlewares": middlewares or []},
+        topic_disable_leader=True,
+        topic_allow_declare=False,  # topics are created once, from contracts.topics
+        topic_partitions=4,
+        broker_session_timeout=conf.kafka_session_timeout_s,
+        broker_heartbeat_interval=conf.kafka_heartbeat_s,
+        broker_rebalance_timeout=max(10.0, 2 * conf.kafka_session_timeout_s),
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        stream_wait_empty=False,
+        worker_redirect_stdouts=False,
+        web_cors_options={},
+    )
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> web.Response:
+    import json
+    return web.Response(body=json.dumps(data, default=str).encode(), status=status,
+                        content_type="application/json", headers=headers)

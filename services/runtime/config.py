@@ -1,0 +1,44 @@
+"""Configuration from the environment (pydantic-settings), one place for every variable."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", env_file=None)
+
+    kafka_bootstrap_servers: str | None = Field(
+        default=None, description="Kafka cluster to use; unset starts the embedded tansu broker")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL shared by all services; unset gives one SQLite file per service")
+    data_dir: Path = Field(default=Path(".data"), description="Where SQLite files and logs go")
+    pseudonym_secret: str = Field(
+        default="dev-only-pseudonym-secret-change-me",
+        description="HMAC key that turns a BSN into a person reference; set a long random value in production")
+    kafka_session_timeout_s: float = Field(
+        default=6.0, description="Consumer-group session timeout; tansu's first join waits half of it")
+    kafka_heartbeat_s: float = 1.0
+    match_batch_window_s: float = Field(default=0.3, description="Collect changes this long before a matching round")
+    offer_ttl_hours: float = Field(default=72.0, description="An offer expires this long after it was made (event time)")
+    solve_time_limit_s: float = 5.0
+    intake_port: int = 8081
+    matcher_port: int = 8082
+    ledger_port: int = 8083
+    national_target: int = Field(default=10_000, description="National target of extra places")
+    log_level: str = "info"
+    workers: int = 1
+
+    def sqlite_url(self, service: str) -> str:
+        return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    def db_url(self, service: str) -> str:
+        return self.database_url or self.sqlite_url(service)
+
+
+@lru_cache
+def settings() -> Settings:
+    return Settings()

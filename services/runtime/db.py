@@ -1,0 +1,91 @@
+"""Database plumbing shared by the services: engines, migrations, outbox and inbox tables.
+
+Each service owns its own tables (name prefix ``<service>_`` and its own Alembic
+version table), so the three can share one PostgreSQL database or use one SQLite
+file each without touching each other's schema.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import JSON, Column, DateTime, Engine, LargeBinary, event
+from sqlmodel import Field, SQLModel, create_engine
+
+log = logging.getLogger(__name__)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            # WAL lets readers (reports) proceed while a handler writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def migrate(service: str, engine: Engine) -> None:
+    """Apply the service's Alembic migrations (at start, before any handler runs)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parents[1] / service / "adapters" / "migrations"))
+    cfg.attributes["connection_engine"] = engine
+    cfg.attributes["service"] = service
+    command.upgrade(cfg, "head")
+
+
+def json_column() -> Column:
+    return Column(JSON, nullable=False)
+
+
+def utc_column(nullable: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+def infra_tables(service: str) -> tuple[type[SQLModel], type[SQLModel]]:
+    """The inbox (consumed event ids) and outbox tables of one service.
+
+    The inbox gives exactly-once effect: the consumed event id is stored in the
+    same transaction as the state change. The outbox closes the gap between
+    commit and send: events are written with the state and relayed afterwards.
+    """
+    processed = type(
+        f"{service.title()}ProcessedEvent", (SQLModel,),
+        {
+            "__tablename__": f"{service}_processed_event",
+            "__annotations__": {"event_id": str, "event_type": str, "processed_at": datetime},
+            "event_id": Field(primary_key=True, max_length=36),
+            "event_type": Field(max_length=64),
+            "processed_at": Field(sa_column=utc_column()),
+        },
+        table=True,
+    )
+    outbox = type(
+        f"{service.title()}Outbox", (SQLModel,),
+        {
+            "__tablename__": f"{service}_outbox",
+            "__annotations__": {"seq": int | None, "event_id": str, "topic": str, "key": bytes,
+                                "value": bytes, "sent": bool},
+            "seq": Field(default=None, primary_key=True),
+            "event_id": Field(max_length=36, unique=True),
+            "topic": Field(max_length=120),
+            "key": Field(sa_column=Column(LargeBinary, nullable=False)),
+            "value": Field(sa_column=Column(LargeBinary, nullable=False)),
+            "sent": Field(default=False, index=True),
+        },
+        table=True,
+    )
+    return processed, outbox

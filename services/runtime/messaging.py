@@ -1,0 +1,141 @@
+"""Kafka plumbing shared by the services: consuming contracts, dead letters, the outbox relay.
+
+Services talk only through these topics. Every consumer is idempotent (the
+inbox table), so faust's at-least-once delivery -- and the embedded broker
+starting again at offset 0 -- never applies an event twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+
+import faust
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, select, update
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from contracts.deadletter import DeadLetter
+from contracts.events import Event, parse_event
+from contracts.topics import DEAD_LETTER, TopicSpec
+from services.runtime import metrics
+from services.runtime.privacy import mask_bsn_like
+from services.runtime.uow import DuplicateEvent
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event], Awaitable[None]]
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Field paths and rules only: a submitted value is never echoed."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False)[:20]:
+        path = ".".join(str(p) for p in err["loc"]) or "(message)"
+        parts.append(f"{path}: {err['msg']}")
+    return "; ".join(parts)
+
+
+async def send_dead_letter(app: faust.App, service: str, reason: str, message) -> None:
+    letter = DeadLetter(
+        service=service, reason=reason, topic=message.topic, partition=message.partition,
+        offset=message.offset,
+        key_b64=base64.b64encode(mask_bsn_like(message.key)).decode() if message.key else None,
+        value_b64=base64.b64encode(mask_bsn_like(message.value or b"")).decode(),
+        rejected_at=datetime.now(UTC),
+    )
+    await app.producer.send_and_wait(DEAD_LETTER, message.key, letter.model_dump_json().encode(),
+                                     partition=None, timestamp=None, headers=None)
+    metrics.DEAD_LETTERED.labels(service=service).inc()
+    log.warning("dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, reason)
+
+
+def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: set[type[Event]],
+            handle: Handler, *, concurrency: int = 1) -> None:
+    """Register one faust agent that decodes contracts and dispatches them to ``handle``.
+
+    Bad bytes or an event this service cannot take go to the dead-letter topic;
+    a handler that fails on a message dead-letters it too, so no input crashes
+    the worker. Database outages are retried instead: they are not the message's fault.
+    """
+    specs = list(specs)
+    topic = app.topic(*[s.name for s in specs], key_type=bytes, value_type=bytes,
+                      key_serializer="raw", value_serializer="raw")
+
+    @app.agent(topic, name=f"{service}-events", concurrency=concurrency)
+    async def agent(stream):
+        async for ev in stream.events():
+            message = ev.message
+            try:
+                event = parse_event(ev.value)
+            except ValidationError as exc:
+                await send_dead_letter(app, service, describe_validation_error(exc), message)
+                continue
+            if type(event) not in accepts:
+                continue  # another service's event on a shared topic
+            try:
+                async for attempt in AsyncRetrying(retry=retry_if_exception_type(OperationalError),
+                                                   stop=stop_after_attempt(8),
+                                                   wait=wait_exponential(0.2, max=5), reraise=True):
+                    with attempt:
+                        await handle(event)
+                metrics.EVENTS_PROCESSED.labels(service=service, event_type=event.event_type).inc()
+            except DuplicateEvent:
+                continue
+            except Exception as exc:  # noqa: BLE001 - a poison message must not stop the worker
+                log.exception("handler failed on %s %s", event.event_type, event.event_id)
+                await send_dead_letter(app, service, f"handler error: {type(exc).__name__}", message)
+
+    return agent
+
+
+class OutboxRelay:
+    """Sends committed outbox rows to Kafka, in commit order, and marks them sent.
+
+    A worker killed after commit but before send leaves the rows unsent; the
+    next start sends them. A kill after send but before marking re-sends them,
+    which the consumers' inbox absorbs.
+    """
+
+    def __init__(self, app: faust.App, engine: Engine, outbox: type[SQLModel], batch: int = 500) -> None:
+        self.app, self.engine, self.outbox, self.batch = app, engine, outbox, batch
+        self.wake = asyncio.Event()
+
+    def _fetch(self) -> list[tuple[int, str, bytes, bytes]]:
+        with Session(self.engine) as s:
+            rows = s.exec(select(self.outbox).where(self.outbox.sent == False)  # noqa: E712
+                          .order_by(self.outbox.seq).limit(self.batch)).all()
+            return [(r.seq, r.topic, r.key, r.value) for r in rows]
+
+    def _mark(self, seqs: list[int]) -> None:
+        with Session(self.engine) as s:
+            s.exec(update(self.outbox).where(self.outbox.seq.in_(seqs)).values(sent=True))
+            s.commit()
+
+    async def flush(self) -> int:
+        rows = await asyncio.to_thread(self._fetch)
+        if not rows:
+            return 0
+        futures = [await self.app.producer.send(topic, key, value, partition=None, timestamp=None,
+                                                headers=None) for _, topic, key, value in rows]
+        await asyncio.gather(*futures)
+        await asyncio.to_thread(self._mark, [r[0] for r in rows])
+        return len(rows)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                while await self.flush() == self.batch:
+                    pass
+            except Exception:  # noqa: BLE001 - keep relaying after a broker or DB hiccup
+                log.exception("outbox relay failed; retrying")
+                await asyncio.sleep(1)
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=0.5)
+            except TimeoutError:
+                pass
+            self.wake.clear()

@@ -1,0 +1,74 @@
+"""The unit of work shared by the three services' service layers (cosmicpython style).
+
+A handler opens a unit of work, checks the inbox, changes state, emits events
+and commits explicitly: state, consumed event id and outgoing events land in
+one transaction, or none of them does.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from contracts.events import Event, encode_event
+from contracts.topics import topic_for
+
+
+class DuplicateEvent(Exception):
+    """The event was already processed (a redelivery): nothing to do."""
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, processed: type[SQLModel], outbox: type[SQLModel]) -> None:
+        self.engine = engine
+        self._processed = processed
+        self._outbox = outbox
+        self.session: Session | None = None
+        self.emitted: list[Event] = []
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = Session(self.engine, expire_on_commit=False)
+        self.emitted = []
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        assert self.session is not None
+        self.session.rollback()  # no-op after commit; undoes an uncommitted handler
+        self.session.close()
+
+    # --- inbox -------------------------------------------------------------------
+    def seen(self, event: Event) -> bool:
+        return self.session.get(self._processed, str(event.event_id)) is not None
+
+    def mark_processed(self, event: Event) -> None:
+        self.session.add(self._processed(event_id=str(event.event_id), event_type=event.event_type,
+                                         processed_at=datetime.now(UTC)))
+
+    # --- outbox ------------------------------------------------------------------
+    def emit(self, event: Event) -> None:
+        self.emitted.append(event)
+
+    def commit(self) -> list[Event]:
+        assert self.session is not None
+        for event in self.emitted:
+            spec = topic_for(event)
+            self.session.add(self._outbox(event_id=str(event.event_id), topic=spec.name,
+                                          key=spec.key_of(event), value=encode_event(event)))
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            # Two workers raced on the same event after a rebalance: the inbox
+            # primary key lets exactly one of them win.
+            if "processed_event" in str(exc):
+                raise DuplicateEvent(str(exc.orig)[:200]) from None
+            raise
+        sent, self.emitted = self.emitted, []
+        return sent
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.emitted = []
