@@ -55,7 +55,9 @@ class SolveStats:
     pairs: int = 0
     pairs_kept: int = 0
     lp_integral: int = 0
+    lp_solves: int = 0
     mip_components: int = 0
+    mip_pairs: int = 0
     rounded_components: int = 0
     seconds: float = 0.0
 
@@ -97,78 +99,103 @@ def reduce_pairs(p: Pairs) -> np.ndarray:
     return keep
 
 
-def _groups(p: Pairs, c: np.ndarray, u: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(group index per pair or -1, capacity per group) for each constraint family."""
-    out = []
-    cu, cinv = np.unique(c, return_inverse=True)
-    out.append((cinv, np.ones(cu.size, dtype=np.int64)))
-    uu, uinv = np.unique(u, return_inverse=True)
-    out.append((uinv, p.unit_cap[uu]))
-    au, ainv = np.unique(p.unit_agr[u], return_inverse=True)
-    out.append((ainv, p.agr_room[au]))
-    nb = p.unit_nb[u]
-    has = nb >= 0
-    nu, ninv = np.unique(nb[has], return_inverse=True)
-    grp = np.full(c.size, -1, dtype=np.int64)
-    grp[has] = ninv
-    out.append((grp, p.nb_room[nu] if nu.size else np.zeros(0, dtype=np.int64)))
-    return out
+class _Component:
+    """One independent component: its pairs, constraint rows and LP/MIP models over column subsets."""
+
+    def __init__(self, p: Pairs, idx: np.ndarray):
+        self.idx = idx
+        self.c, self.u, self.w = p.edge_c[idx], p.edge_u[idx], p.edge_w[idx]
+        n = idx.size
+        families = []
+        cu, cinv = np.unique(self.c, return_inverse=True)
+        families.append((cinv, np.ones(cu.size, dtype=np.int64)))
+        uu, uinv = np.unique(self.u, return_inverse=True)
+        families.append((uinv, p.unit_cap[uu]))
+        au, ainv = np.unique(p.unit_agr[self.u], return_inverse=True)
+        families.append((ainv, p.agr_room[au]))
+        nb = p.unit_nb[self.u]
+        has = nb >= 0
+        nu, ninv = np.unique(nb[has], return_inverse=True)
+        grp = np.full(n, -1, dtype=np.int64)
+        grp[has] = ninv
+        families.append((grp, p.nb_room[nu] if nu.size else np.zeros(0, dtype=np.int64)))
+        rows, ubs, offset = [], [], 0
+        for g, caps in families:
+            present = g >= 0
+            count = np.bincount(g[present], minlength=caps.size)
+            needed = count > caps  # a constraint that cannot be violated is left out
+            row_of = np.full(caps.size + 1, -1, dtype=np.int64)
+            row_of[:-1][needed] = offset + np.arange(int(needed.sum()))
+            offset += int(needed.sum())
+            ubs.append(caps[needed])
+            rows.append(np.where(present, row_of[g], -1))
+        self.n_rows = offset
+        self.sentinel = offset  # rows == -1 point here (dual 0, capacity unlimited)
+        self.rows = np.where(np.stack(rows) >= 0, np.stack(rows), offset)  # shape (4, n)
+        self.ub = np.concatenate(ubs).astype(np.int64)
+
+    # -- models -----------------------------------------------------------------------------
+    def model(self, cols: np.ndarray, integer: bool) -> model_pb2.ModelProto:
+        n = cols.size
+        m = model_pb2.ModelProto()
+        ids = list(range(n))
+        v = m.variables
+        v.ids.extend(ids)
+        v.lower_bounds.extend([0.0] * n)
+        v.upper_bounds.extend([1.0] * n)
+        v.integers.extend([integer] * n)
+        m.objective.maximize = True
+        m.objective.linear_coefficients.ids.extend(ids)
+        m.objective.linear_coefficients.values.extend(self.w[cols].astype(np.float64).tolist())
+        r = self.rows[:, cols].ravel()
+        var = np.tile(np.arange(n, dtype=np.int64), self.rows.shape[0])
+        sel = r != self.sentinel
+        r, var = r[sel], var[sel]
+        order = np.lexsort((var, r))
+        lc = m.linear_constraints
+        lc.ids.extend(range(self.n_rows))
+        lc.lower_bounds.extend([-math.inf] * self.n_rows)
+        lc.upper_bounds.extend(self.ub.astype(np.float64).tolist())
+        mat = m.linear_constraint_matrix
+        mat.row_ids.extend(r[order].tolist())
+        mat.column_ids.extend(var[order].tolist())
+        mat.coefficients.extend([1.0] * r.size)
+        return m
+
+    def reduced_costs(self, y: np.ndarray) -> np.ndarray:
+        y_ext = np.append(np.maximum(y, 0.0), 0.0)
+        return self.w - y_ext[self.rows].sum(axis=0)
+
+    # -- integer helpers ----------------------------------------------------------------------
+    def feasible(self, chosen: np.ndarray) -> bool:
+        load = np.bincount(self.rows[:, chosen].ravel(), minlength=self.n_rows + 1)[:-1]
+        return bool(np.all(load <= self.ub))
+
+    def complete(self, chosen: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """Add pairs in ``order`` while they still fit (``chosen`` must be feasible)."""
+        chosen = chosen.copy()
+        load = np.bincount(self.rows[:, chosen].ravel(), minlength=self.n_rows + 1)
+        left = np.append(self.ub, 1 << 40) - load
+        left[-1] = 1 << 40
+        # only pairs whose rows all have room now can ever fit
+        cand = order[~chosen[order] & np.all(left[self.rows[:, order]] > 0, axis=0)]
+        rows = self.rows.T
+        for e in cand.tolist():
+            r = rows[e]
+            if left[r[0]] > 0 and left[r[1]] > 0 and left[r[2]] > 0 and left[r[3]] > 0:
+                chosen[e] = True
+                left[r] -= 1
+                left[-1] = 1 << 40
+        return chosen
 
 
-def _model(w: np.ndarray, groups: list[tuple[np.ndarray, np.ndarray]], integer: bool) -> model_pb2.ModelProto:
-    n = w.size
-    m = model_pb2.ModelProto()
-    ids = np.arange(n, dtype=np.int64).tolist()
-    v = m.variables
-    v.ids.extend(ids)
-    v.lower_bounds.extend([0.0] * n)
-    v.upper_bounds.extend([1.0] * n)
-    v.integers.extend([integer] * n)
-    m.objective.maximize = True
-    m.objective.linear_coefficients.ids.extend(ids)
-    m.objective.linear_coefficients.values.extend(w.astype(np.float64).tolist())
-    rows, cols, ubs = [], [], []
-    offset = 0
-    col = np.arange(n, dtype=np.int64)
-    for grp, caps in groups:
-        has = grp >= 0
-        count = np.bincount(grp[has], minlength=caps.size)
-        needed = count > caps  # a constraint that cannot be violated is left out
-        row_of = np.full(caps.size, -1, dtype=np.int64)
-        row_of[needed] = offset + np.arange(int(needed.sum()))
-        offset += int(needed.sum())
-        ubs.append(caps[needed].astype(np.float64))
-        r = np.full(n, -1, dtype=np.int64)
-        r[has] = row_of[grp[has]]
-        sel = r >= 0
-        rows.append(r[sel])
-        cols.append(col[sel])
-    r = np.concatenate(rows)
-    c = np.concatenate(cols)
-    order = np.lexsort((c, r))
-    lc = m.linear_constraints
-    lc.ids.extend(range(offset))
-    lc.lower_bounds.extend([-math.inf] * offset)
-    lc.upper_bounds.extend(np.concatenate(ubs).tolist())
-    mat = m.linear_constraint_matrix
-    mat.row_ids.extend(r[order].tolist())
-    mat.column_ids.extend(c[order].tolist())
-    mat.coefficients.extend([1.0] * r.size)
-    return m
-
-
-def _run(model: model_pb2.ModelProto, solver: int, params: parameters_pb2.SolveParametersProto,
-         hint: np.ndarray | None = None):
-    mp = model_parameters_pb2.ModelSolveParametersProto()
-    if hint is not None:
-        h = mp.solution_hints.add()
-        h.variable_values.ids.extend(np.arange(hint.size, dtype=np.int64).tolist())
-        h.variable_values.values.extend(hint.astype(np.float64).tolist())
-    return _mathopt.solve(model, solver, parameters_pb2.SolverInitializerProto(), params, mp, None,
+def _run(model: model_pb2.ModelProto, solver: int, params: parameters_pb2.SolveParametersProto):
+    return _mathopt.solve(model, solver, parameters_pb2.SolverInitializerProto(), params,
+                          model_parameters_pb2.ModelSolveParametersProto(), None,
                           callback_pb2.CallbackRegistrationProto(), None, None)
 
 
-def _values(res, n: int) -> np.ndarray | None:
+def _primal(res, n: int) -> np.ndarray | None:
     for s in res.solutions:
         if s.HasField("primal_solution"):
             vals = s.primal_solution.variable_values
@@ -178,95 +205,125 @@ def _values(res, n: int) -> np.ndarray | None:
     return None
 
 
-def _feasible(groups: list[tuple[np.ndarray, np.ndarray]], chosen: np.ndarray) -> bool:
-    for grp, caps in groups:
-        sel = chosen & (grp >= 0)
-        if np.any(np.bincount(grp[sel], minlength=caps.size) > caps):
-            return False
-    return True
-
-
-def _complete(groups: list[tuple[np.ndarray, np.ndarray]], chosen: np.ndarray,
-              order: np.ndarray) -> np.ndarray:
-    """Add pairs in ``order`` while they still fit (chosen must be feasible)."""
-    chosen = chosen.copy()
-    left = []
-    for grp, caps in groups:
-        sel = chosen & (grp >= 0)
-        left.append(caps - np.bincount(grp[sel], minlength=caps.size))
-    gs = [g for g, _ in groups]
-    for e in order.tolist():
-        if chosen[e]:
-            continue
-        fits = True
-        for g, lft in zip(gs, left):
-            k = g[e]
-            if k >= 0 and lft[k] <= 0:
-                fits = False
-                break
-        if fits:
-            chosen[e] = True
-            for g, lft in zip(gs, left):
-                k = g[e]
-                if k >= 0:
-                    lft[k] -= 1
-    return chosen
+def _dual(res, n_rows: int) -> np.ndarray | None:
+    for s in res.solutions:
+        if s.HasField("dual_solution"):
+            vals = s.dual_solution.dual_values
+            y = np.zeros(n_rows)
+            y[np.asarray(vals.ids, dtype=np.int64)] = np.asarray(vals.values)
+            return y
+    return None
 
 
 def _floor(value: float) -> int:
     return int(math.floor(value + 1e-4))
 
 
-def _solve_component(p: Pairs, idx: np.ndarray, deadline: float, stats: SolveStats) -> tuple[np.ndarray, int]:
+def _seconds_left(deadline: float) -> float:
+    return max(0.01, deadline - time.monotonic())
+
+
+def _initial_columns(comp: _Component, k: int) -> np.ndarray:
+    """The ``k`` best pairs of every unit and the best pair of every candidate."""
+    order = np.lexsort((comp.c, -comp.w, comp.u))
+    u = comp.u[order]
+    starts = np.r_[0, np.nonzero(np.diff(u))[0] + 1]
+    rank = np.arange(u.size) - np.repeat(starts, np.diff(np.r_[starts, u.size]))
+    mask = np.zeros(comp.w.size, dtype=bool)
+    mask[order[rank < k]] = True
+    order = np.lexsort((comp.u, -comp.w, comp.c))
+    c = comp.c[order]
+    firsts = np.r_[0, np.nonzero(np.diff(c))[0] + 1]
+    mask[order[firsts]] = True
+    return mask
+
+
+def _solve_lp(comp: _Component, deadline: float, stats: SolveStats):
+    """LP optimum over *all* pairs of the component by column generation (exact pricing).
+
+    Returns (x over all pairs, duals, LP value) or None if the LP did not finish in time.
+    """
+    n_units = np.unique(comp.u).size
+    k = max(4, int(math.ceil(3.0 * comp.n_rows / max(1, n_units))))
+    k = min(k, 12)
+    active = _initial_columns(comp, k)
+    while True:
+        cols = np.nonzero(active)[0]
+        params = parameters_pb2.SolveParametersProto(
+            threads=1, random_seed=0, lp_algorithm=parameters_pb2.LP_ALGORITHM_PRIMAL_SIMPLEX,
+            presolve=parameters_pb2.EMPHASIS_OFF)
+        params.time_limit.FromNanoseconds(int(_seconds_left(deadline) * 1e9))
+        res = _run(comp.model(cols, integer=False), _GLOP, params)
+        stats.lp_solves += 1
+        if res.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL:
+            return None
+        xs, y = _primal(res, cols.size), _dual(res, comp.n_rows)
+        if xs is None or y is None:
+            return None
+        d = comp.reduced_costs(y)
+        entering = (d > 1e-7) & ~active
+        if not entering.any():
+            x = np.zeros(comp.w.size)
+            x[cols] = xs
+            return x, d, float(res.termination.objective_bounds.dual_bound)
+        # add the most promising entering columns: per unit the best few by reduced cost
+        ent = np.nonzero(entering)[0]
+        order = ent[np.lexsort((comp.c[ent], -d[ent], comp.u[ent]))]
+        u = comp.u[order]
+        starts = np.r_[0, np.nonzero(np.diff(u))[0] + 1]
+        rank = np.arange(u.size) - np.repeat(starts, np.diff(np.r_[starts, u.size]))
+        active[order[rank < k]] = True
+
+
+def _solve_component(p: Pairs, idx: np.ndarray, deadline: float, mip_deadline: float,
+                     stats: SolveStats) -> tuple[np.ndarray, int]:
     """Chosen pair indices (into p) and a proven upper bound for one component."""
-    c, u, w = p.edge_c[idx], p.edge_u[idx], p.edge_w[idx]
-    groups = _groups(p, c, u)
-    by_priority = np.lexsort((u, c, -w))
-    lp_params = parameters_pb2.SolveParametersProto(threads=1, random_seed=0)
-    lp_params.time_limit.FromNanoseconds(int(max(0.05, deadline - time.monotonic()) * 1e9))
-    lp = _run(_model(w, groups, integer=False), _GLOP, lp_params)
-    x = _values(lp, idx.size)
-    reason = lp.termination.reason
-    if x is None or reason != result_pb2.TERMINATION_REASON_OPTIMAL:
-        # LP did not finish: fall back to the greedy order and the trivial bound.
-        chosen = _complete(groups, np.zeros(idx.size, dtype=bool), by_priority)
+    comp = _Component(p, idx)
+    w = comp.w
+    by_priority = np.lexsort((comp.u, comp.c, -w))
+    lp = _solve_lp(comp, deadline, stats)
+    if lp is None:
+        # LP did not finish: greedy order and the trivial bound (each candidate's best pair).
         stats.rounded_components += 1
-        return idx[chosen], _trivial_bound(p, idx)
-    bound = _floor(lp.termination.objective_bounds.dual_bound)
-    integral = np.all((x < _EPS) | (x > 1 - _EPS))
+        chosen = comp.complete(np.zeros(w.size, dtype=bool), by_priority)
+        best = np.zeros(p.cand_score.size, dtype=np.int64)
+        np.maximum.at(best, comp.c, w)
+        return idx[chosen], int(best.sum())
+    x, d, z_lp = lp
+    bound = _floor(z_lp)
     ones = x > 1 - _EPS
-    if integral and _feasible(groups, ones):
+    if np.all((x < _EPS) | ones) and comp.feasible(ones):
         stats.lp_integral += 1
-        return idx[_complete(groups, ones, by_priority)], bound
-    # LP rounding as a start (and fallback)
-    rounded = _complete(groups, ones if _feasible(groups, ones) else np.zeros(idx.size, bool),
-                        np.lexsort((u, c, -w, -np.round(x, 6))))
-    best, best_val = rounded, int(w[rounded].sum())
-    left = deadline - time.monotonic()
-    if best_val < bound and left > 0.05:
-        stats.mip_components += 1
-        params = parameters_pb2.SolveParametersProto(threads=1, random_seed=0, node_limit=MIP_NODE_LIMIT)
-        params.time_limit.FromNanoseconds(int(left * 1e9))
-        mip = _run(_model(w, groups, integer=True), _HIGHS, params, hint=rounded.astype(float))
-        xm = _values(mip, idx.size)
-        if xm is not None:
-            cand = _complete(groups, xm > 0.5, by_priority) if _feasible(groups, xm > 0.5) else None
-            if cand is not None and int(w[cand].sum()) > best_val:
-                best, best_val = cand, int(w[cand].sum())
-        db = mip.termination.objective_bounds.dual_bound
-        if math.isfinite(db):
-            bound = min(bound, _floor(db))
-    else:
+        return idx[ones], bound
+    # round: keep the ones, then add pairs by LP value, then priority
+    start = ones if comp.feasible(ones) else np.zeros(w.size, dtype=bool)
+    best = comp.complete(start, np.lexsort((comp.u, comp.c, -w, -np.round(x, 6))))
+    best_val = int(w[best].sum())
+    if best_val >= bound:
         stats.rounded_components += 1
+        return idx[best], bound
+    # Exact MIP on the pairs that can still matter: a pair with reduced cost below -(gap)
+    # would push any solution below the incumbent (w.x <= z_lp + sum_{d<0} d_e x_e).
+    gap = z_lp - best_val
+    cols = np.nonzero((d >= -gap - 1e-6) | best)[0]
+    stats.mip_components += 1
+    stats.mip_pairs += int(cols.size)
+    params = parameters_pb2.SolveParametersProto(random_seed=0, node_limit=MIP_NODE_LIMIT)
+    params.time_limit.FromNanoseconds(int(_seconds_left(max(mip_deadline, time.monotonic() + 0.05)) * 1e9))
+    mip = _run(comp.model(cols, integer=True), _HIGHS, params)
+    xm = _primal(mip, cols.size)
+    if xm is not None:
+        chosen = np.zeros(w.size, dtype=bool)
+        chosen[cols[xm > 0.5]] = True
+        if comp.feasible(chosen):
+            chosen = comp.complete(chosen, by_priority)
+            if int(w[chosen].sum()) > best_val:
+                best, best_val = chosen, int(w[chosen].sum())
+    db = mip.termination.objective_bounds.dual_bound
+    if math.isfinite(db):
+        # outside `cols` nothing beats the rounded incumbent, inside the MIP bound holds
+        bound = min(bound, max(_floor(db), int(z_lp - gap)))
     return idx[best], max(bound, best_val)
-
-
-def _trivial_bound(p: Pairs, idx: np.ndarray) -> int:
-    # Each candidate at most once: the sum of each candidate's best pair is an upper bound.
-    c, w = p.edge_c[idx], p.edge_w[idx]
-    best = np.zeros(p.cand_score.size, dtype=np.int64)
-    np.maximum.at(best, c, w)
-    return int(best.sum())
 
 
 def solve_pairs(p: Pairs, time_limit_s: float = 10.0, stats: SolveStats | None = None) -> tuple[np.ndarray, int]:
@@ -275,19 +332,21 @@ def solve_pairs(p: Pairs, time_limit_s: float = 10.0, stats: SolveStats | None =
     stats = stats if stats is not None else SolveStats()
     deadline = start + time_limit_s
     keep = reduce_pairs(p)
+    keep = keep[p.edge_w[keep] > 0]  # a placement without positive priority never helps
     stats.components, stats.pairs, stats.pairs_kept = p.n_components, p.n_edges, int(keep.size)
-    chosen_parts, bound = [], 0
     comps = p.edge_comp[keep]
     order = np.argsort(comps, kind="stable")
     bounds = np.searchsorted(comps[order], np.arange(p.n_components + 1))
+    sizes = np.diff(bounds)
+    chosen_parts, bound = [], 0
     for k in range(p.n_components):
-        idx = keep[order[bounds[k]:bounds[k + 1]]]
-        if idx.size == 0:
+        if sizes[k] == 0:
             continue
-        # leave each remaining component a fair share of the time that is left
-        remaining = p.n_components - k
-        share = (deadline - time.monotonic()) / remaining
-        chosen, b = _solve_component(p, idx, time.monotonic() + max(share, 0.0), stats)
+        idx = keep[order[bounds[k]:bounds[k + 1]]]
+        # a MIP gets a share of the remaining time in proportion to its component's size
+        share = sizes[k] / max(1, int(sizes[k:].sum()))
+        mip_deadline = time.monotonic() + share * max(0.0, deadline - time.monotonic())
+        chosen, b = _solve_component(p, idx, deadline, mip_deadline, stats)
         chosen_parts.append(chosen)
         bound += b
     chosen = np.sort(np.concatenate(chosen_parts)) if chosen_parts else np.zeros(0, dtype=np.int64)

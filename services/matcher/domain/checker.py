@@ -1,0 +1,122 @@
+"""Solver-independent checker: does a Result respect the instance and the policy?
+
+Deliberately shares no eligibility or priority code with the solver (``pairs.py``/``policy.py``):
+it re-reads the policy's numbers and applies the rules of issue 4 in the most direct way, one
+assignment at a time, so it can serve as an oracle for the solver.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from contracts.solver import Instance, Result
+from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+
+__all__ = ["check"]
+
+
+def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -> list[str]:
+    """All violations found (empty list: the result is valid for the instance)."""
+    problems: list[str] = []
+    people = {c.id: c for c in instance.candidates}
+    homes = {u.id: u for u in instance.units}
+    declined = {(c, u) for c, u in instance.declined_pairs}
+    agreements = {(a.corporation, a.municipality): a for a in instance.agreements
+                  if a.period == instance.period}
+    limits = {n.neighbourhood: n for n in instance.neighbourhood_limits if n.period == instance.period}
+
+    per_candidate: Counter[str] = Counter()
+    per_unit: Counter[str] = Counter()
+    per_agreement: Counter[tuple[str, str]] = Counter()
+    per_neighbourhood: Counter[str] = Counter()
+    total = 0
+
+    keys = [(a.candidate, a.unit) for a in result.assignments]
+    if keys != sorted(keys):
+        problems.append("assignments are not sorted by candidate id, then unit id")
+
+    for i, a in enumerate(result.assignments):
+        where = f"assignments[{i}]"
+        person, home = people.get(a.candidate), homes.get(a.unit)
+        if person is None:
+            problems.append(f"{where}: unknown candidate")
+        if home is None:
+            problems.append(f"{where}: unknown unit")
+        if person is None or home is None:
+            continue
+        per_candidate[person.id] += 1
+        per_unit[home.id] += 1
+
+        # --- eligibility, rule by rule
+        if person.region != home.region:
+            problems.append(f"{where}: candidate and unit are in different regions")
+        is_shared = home.places > 1 or home.kind == "shared"
+        if is_shared:
+            if person.household_size > policy.shared_max_household_size:
+                problems.append(f"{where}: shared unit for a household of more than "
+                                f"{policy.shared_max_household_size}")
+        else:
+            fewest = max(policy.rooms_floor, person.household_size - policy.rooms_below)
+            most = person.household_size + policy.rooms_above
+            if home.rooms < fewest or home.rooms > most:
+                problems.append(f"{where}: rooms do not fit the household size")
+        if policy.require_wheelchair_access and person.wheelchair and not home.wheelchair_accessible:
+            problems.append(f"{where}: wheelchair user in a unit without wheelchair access")
+        if person.support != "none" and person.support not in home.support:
+            problems.append(f"{where}: unit does not offer the support the candidate needs")
+        if home.neighbourhood in person.excluded_neighbourhoods:
+            problems.append(f"{where}: unit lies in a neighbourhood the candidate excluded")
+        if (person.id, home.id) in declined:
+            problems.append(f"{where}: pair was declined before")
+        if (home.corporation, home.municipality) not in agreements:
+            problems.append(f"{where}: no agreement of the corporation with the municipality "
+                            f"for {instance.period}")
+        per_agreement[(home.corporation, home.municipality)] += 1
+        per_neighbourhood[home.neighbourhood] += 1
+
+        # --- priority and its explanation
+        parts = {
+            "base": policy.base,
+            "days_in_shelter": policy.days_weight * person.days_in_shelter,
+            "over_90_days": policy.long_wait_bonus if person.days_in_shelter > policy.long_wait_days else 0,
+            "youth": policy.youth_bonus if person.youth else 0,
+            "children": policy.child_bonus * person.children,
+            "medical_urgency": policy.medical_urgency_bonus if person.medical_urgency else 0,
+            "preferred_neighbourhood": (policy.preferred_neighbourhood_bonus
+                                        if home.neighbourhood in person.preferred_neighbourhoods else 0),
+        }
+        expected = sum(parts.values())
+        total += expected
+        if a.explanation.priority != expected:
+            problems.append(f"{where}: priority {a.explanation.priority} but policy gives {expected}")
+        if a.explanation.components.model_dump() != parts:
+            problems.append(f"{where}: priority components differ from the policy")
+        if sum(a.explanation.components.model_dump().values()) != a.explanation.priority:
+            problems.append(f"{where}: priority is not the sum of its components")
+
+    # --- capacities
+    for cid, n in sorted(per_candidate.items()):
+        if n > 1:
+            problems.append(f"candidate {cid} is placed {n} times")
+    for uid, n in sorted(per_unit.items()):
+        if n > homes[uid].places:
+            problems.append(f"unit {uid} gets {n} placements for {homes[uid].places} places")
+    for key, n in sorted(per_agreement.items()):
+        ag = agreements.get(key)
+        if ag is not None and n + ag.used > ag.max_places:
+            problems.append(f"agreement {key[0]}/{key[1]}: {n} placements + {ag.used} used "
+                            f"> {ag.max_places}")
+    for nb, n in sorted(per_neighbourhood.items()):
+        lim = limits.get(nb)
+        if lim is not None and n + lim.used > lim.max_placements:
+            problems.append(f"neighbourhood {nb}: {n} placements + {lim.used} used "
+                            f"> {lim.max_placements}")
+
+    # --- objective, bound, status
+    if result.objective != total:
+        problems.append(f"objective {result.objective} but the assignments sum to {total}")
+    if result.bound < result.objective:
+        problems.append(f"bound {result.bound} is below the objective {result.objective}")
+    if (result.status == "OPTIMAL") != (result.objective == result.bound):
+        problems.append(f"status {result.status} does not match objective {result.objective} "
+                        f"and bound {result.bound}")
+    return problems
