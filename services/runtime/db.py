@@ -40,11 +40,7 @@ def make_engine(url: str) -> Engine:
 
 def migrate(service: str, engine: Engine) -> None:
     """Apply the service's Alembic migrations (at start, before any handler runs)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parents[1] / service / "adapters" / "migrations"))
-    cfg.attributes["connection_engine"] = engine
-    cfg.attributes["service"] = service
-    command.upgrade(cfg, "head")
+    command.upgrade(_alembic_config(service, engine), "head")
 
 
 def json_column() -> Column:
@@ -89,3 +85,17 @@ def infra_tables(service: str) -> tuple[type[SQLModel], type[SQLModel]]:
         table=True,
     )
     return processed, outbox
+
+
+def _alembic_config(service: str, engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parents[1] / service / "adapters" / "migrations"))
+    cfg.attributes["connection_engine"] = engine
+    return cfg
+
+
+def make_revision(service: str, engine: Engine, message: str) -> None:
+    """Autogenerate the next migration of one service from its models (run by developers)."""
+    cfg = _alembic_config(service, engine)
+    command.upgrade(cfg, "head")
+    command.revision(cfg, message=message, autogenerate=True)

@@ -30,3 +30,8 @@ def mask_bsn_like(raw: bytes) -> bytes:
 
 def mask_bsn_like_text(text: str) -> str:
     return _NINE_DIGITS_STR.sub("*********", text)
+
+
+def hash_token(token: str) -> str:
+    """API tokens are stored and compared as SHA-256 only."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -36,8 +36,9 @@ class SqlUnitOfWork:
 
     def __exit__(self, *exc: Any) -> None:
         assert self.session is not None
-        self.session.rollback()  # no-op after commit; undoes an uncommitted handler
+        # close() rolls back anything uncommitted and detaches objects with their loaded state intact.
         self.session.close()
+        self.emitted = []
 
     # --- inbox -------------------------------------------------------------------
     def seen(self, event: Event) -> bool:

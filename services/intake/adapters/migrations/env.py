@@ -1,0 +1,3 @@
+from services.runtime.migrations_env import run
+
+run("intake")

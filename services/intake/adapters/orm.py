@@ -1,0 +1,106 @@
+"""The intake's tables: organisations and tokens, who owns which record, offers as partners see them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from services.runtime.db import infra_tables, json_column, utc_column
+
+ProcessedEvent, Outbox = infra_tables("intake")
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "intake_organisation"
+    org_id: str = Field(primary_key=True, max_length=80)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)  # shelter|corporation|municipality|ministry|admin
+    municipality: str | None = Field(default=None, max_length=6)
+    region: str | None = Field(default=None, max_length=3)
+    institution_type: str | None = Field(default=None, max_length=30)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class ApiToken(SQLModel, table=True):
+    """Only the SHA-256 of a token is stored; the token itself is shown once, at creation."""
+
+    __tablename__ = "intake_api_token"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    org_id: str = Field(index=True, max_length=80)
+    created_at: datetime = Field(sa_column=utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class CandidateRecord(SQLModel, table=True):
+    __tablename__ = "intake_candidate"
+    candidate_id: str = Field(primary_key=True, max_length=80)
+    shelter: str = Field(index=True, max_length=80)
+    person_ref: str = Field(index=True, max_length=80)
+    region: str = Field(max_length=3)
+    profile: dict = Field(sa_column=json_column())
+    status: str = Field(default="waiting", max_length=16)  # waiting|offered|placed|withdrawn
+    linked_to: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class UnitRecord(SQLModel, table=True):
+    __tablename__ = "intake_unit"
+    unit_id: str = Field(primary_key=True, max_length=80)
+    corporation: str = Field(index=True, max_length=80)
+    own_unit_id: str = Field(max_length=80)
+    region: str = Field(max_length=3)
+    kind: str = Field(max_length=20)
+    status: str = Field(default="open", max_length=16)
+    details: dict = Field(sa_column=json_column())
+
+
+class OfferRecord(SQLModel, table=True):
+    __tablename__ = "intake_offer"
+    offer_id: str = Field(primary_key=True, max_length=80)
+    candidate_id: str = Field(index=True, max_length=80)
+    shelter: str = Field(index=True, max_length=80)
+    unit_id: str = Field(index=True, max_length=80)
+    corporation: str = Field(index=True, max_length=80)
+    region: str = Field(max_length=3)
+    priority: int
+    explanation: dict = Field(sa_column=json_column())
+    status: str = Field(default="open", max_length=16)
+    corporation_answer: str | None = Field(default=None, max_length=16)
+    person_answer: str | None = Field(default=None, max_length=16)
+    made_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "intake_idempotency"
+    __table_args__ = (UniqueConstraint("org_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(max_length=80)
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status: int
+    body: dict = Field(sa_column=json_column())
+
+
+class Change(SQLModel, table=True):
+    """Per-organisation feed of what changed for it, read with a cursor."""
+
+    __tablename__ = "intake_change"
+    seq: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(index=True, max_length=80)
+    kind: str = Field(max_length=40)
+    data: dict = Field(sa_column=json_column())
+    occurred_at: datetime = Field(sa_column=utc_column())
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which record, when; ids only, never personal data."""
+
+    __tablename__ = "intake_audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=utc_column())
+    org_id: str = Field(max_length=80)
+    action: str = Field(max_length=60)
+    record: str = Field(max_length=120)
+    outcome: str = Field(max_length=20)

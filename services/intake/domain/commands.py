@@ -1,0 +1,104 @@
+"""What partners send to the intake: strict request models (unknown fields rejected)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from contracts.events import CandidateProfile
+from contracts.types import (
+    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NonNegative, Period, PersonRef, Reason,
+    RegionCode, SaneDate, SourceKind, Support, UnitKind,
+)
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SubmitCandidate(CandidateProfile):
+    """A shelter's outflow candidate: a BSN (pseudonymised at once) or a person reference."""
+
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
+    person_ref: PersonRef | None = None
+
+    @model_validator(mode="after")
+    def _one_identity(self):
+        if (self.bsn is None) == (self.person_ref is None):
+            raise ValueError("give exactly one of bsn and person_ref")
+        return self
+
+
+class UpdateCandidate(CandidateProfile):
+    pass
+
+
+class WithReason(Command):
+    reason: Reason
+
+
+class PublishVacancy(Command):
+    unit_id: Identifier = Field(description="The corporation's own id of the unit")
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode
+    kind: UnitKind
+    rooms: Annotated[int, Field(ge=1, le=20)]
+    places: Annotated[int, Field(ge=1, le=50)] = 1
+    wheelchair_accessible: bool = False
+    support: tuple[Support, ...] = (Support.NONE,)
+    bag_id: BagId | None = None
+    available_from: SaneDate
+    available_until: SaneDate | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.kind == UnitKind.FLEX and self.available_until is None:
+            raise ValueError("a flex unit needs available_until (the end date of its location)")
+        if self.available_until is not None and self.available_until <= self.available_from:
+            raise ValueError("available_until must lie after available_from")
+        if self.kind == UnitKind.SHARED and self.places < 2:
+            raise ValueError("a shared unit has at least 2 places")
+        return self
+
+
+class RegisterAgreement(Command):
+    corporation: Identifier = Field(description="Organisation id of the housing corporation")
+    period: Period
+    max_places: NonNegative
+    used: NonNegative = 0
+
+
+class SetNeighbourhoodLimit(Command):
+    neighbourhood: NeighbourhoodCode
+    period: Period
+    max_placements: NonNegative
+    used: NonNegative = 0
+
+
+class ReportPlacement(Command):
+    report_id: Identifier
+    source_kind: SourceKind
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
+    person_ref: PersonRef | None = None
+    unit_id: Identifier | None = None
+    bag_id: BagId | None = None
+    corporation: Identifier | None = None
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode | None = None
+    unit_kind: UnitKind
+    move_in_date: SaneDate
+    housing_first: bool = False
+
+    @model_validator(mode="after")
+    def _identity(self):
+        if (self.bsn is None) == (self.person_ref is None):
+            raise ValueError("give exactly one of bsn and person_ref")
+        if self.bag_id is None and (self.unit_id is None or self.corporation is None):
+            raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
+        return self
+
+
+class PersonReferenceRequest(Command):
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")]

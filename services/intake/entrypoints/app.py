@@ -1,0 +1,12 @@
+from services.intake.adapters.orm import Outbox
+from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.runtime.app import make_faust_app
+from services.runtime.config import settings
+from services.runtime.http import conventions_middleware, tls_context
+from services.runtime.service import ServiceContext
+
+_conf = settings()
+# The intake takes BSNs, so it listens on HTTPS only (a self-signed localhost certificate when none is configured).
+ssl_context, certificate = tls_context(_conf.data_dir, _conf.intake_tls_cert, _conf.intake_tls_key)
+app = make_faust_app("intake", _conf.intake_port, middlewares=[conventions_middleware], ssl_context=ssl_context)
+ctx = ServiceContext("intake", app, IntakeUnitOfWork, Outbox)

@@ -1,0 +1,95 @@
+"""Organisations, their roles and API tokens (stored hashed, revocable)."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from contracts import events as ev
+
+from services.intake.adapters.orm import ApiToken, Organisation
+from services.intake.domain.errors import Invalid, Unauthenticated
+from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.runtime.privacy import hash_token
+
+ROLES = ("shelter", "corporation", "municipality", "ministry", "admin")
+INSTITUTION_TYPES = ("shelter", "youth_care", "mental_health_clinic", "protected_housing", "detention")
+
+
+@dataclass(frozen=True)
+class Caller:
+    org_id: str
+    role: str
+    municipality: str | None
+    region: str | None
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "org"
+
+
+def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipality: str | None = None,
+                        region: str | None = None, institution_type: str | None = None,
+                        org_id: str | None = None) -> tuple[str, str]:
+    """Create an organisation with a first token; returns (org_id, token)."""
+    if role not in ROLES:
+        raise Invalid("unknown role", [{"field": "role", "reason": f"one of {', '.join(ROLES)}"}])
+    if role == "municipality" and not (municipality and re.fullmatch(r"GM\d{4}", municipality)):
+        raise Invalid("a municipality needs its code", [{"field": "municipality", "reason": "GM + 4 digits"}])
+    if region is not None and not re.fullmatch(r"R\d{2}", region):
+        raise Invalid("bad region", [{"field": "region", "reason": "R + 2 digits"}])
+    if role == "shelter":
+        institution_type = institution_type or "shelter"
+        if institution_type not in INSTITUTION_TYPES:
+            raise Invalid("bad institution type",
+                          [{"field": "institution_type", "reason": f"one of {', '.join(INSTITUTION_TYPES)}"}])
+    with uow:
+        org_id = org_id or f"{slug(name)}-{secrets.token_hex(3)}"
+        now = datetime.now(UTC)
+        uow.session.add(Organisation(org_id=org_id, name=name, role=role, municipality=municipality, region=region,
+                                     institution_type=institution_type, created_at=now))
+        uow.emit(ev.OrganisationRegistered(producer="intake", occurred_at=now, org_id=org_id, role=role,
+                                           municipality=municipality, region=region))
+        token = issue_token_in(uow, org_id)
+        uow.commit()
+    return org_id, token
+
+
+def issue_token_in(uow: IntakeUnitOfWork, org_id: str) -> str:
+    token = "hm_" + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    uow.session.add(ApiToken(token_hash=hash_token(token), org_id=org_id, created_at=now))
+    uow.emit(ev.ApiTokenIssued(producer="intake", occurred_at=now, org_id=org_id, token_hash=hash_token(token)))
+    return token
+
+
+def revoke_token(uow: IntakeUnitOfWork, token: str) -> bool:
+    with uow:
+        row = uow.session.get(ApiToken, hash_token(token))
+        if row is None or row.revoked_at is not None:
+            return False
+        row.revoked_at = datetime.now(UTC)
+        uow.session.add(row)
+        uow.emit(ev.ApiTokenRevoked(producer="intake", occurred_at=row.revoked_at, org_id=row.org_id,
+                                    token_hash=row.token_hash))
+        uow.commit()
+        return True
+
+
+def authenticate(uow: IntakeUnitOfWork, token: str | None) -> Caller:
+    if not token:
+        raise Unauthenticated("send an API token as 'Authorization: Bearer <token>'")
+    with uow:
+        row = uow.session.get(ApiToken, hash_token(token))
+        if row is None or row.revoked_at is not None:
+            raise Unauthenticated("unknown or revoked token")
+        org = uow.session.get(Organisation, row.org_id)
+        return Caller(org.org_id, org.role, org.municipality, org.region)
+
+
+def list_organisations(uow: IntakeUnitOfWork) -> list[Organisation]:
+    with uow:
+        return list(uow.session.exec(select(Organisation).order_by(Organisation.org_id)).all())

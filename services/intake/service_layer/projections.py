@@ -1,0 +1,85 @@
+"""What the intake hears back from the matcher: offers and placements, as partners see them."""
+from __future__ import annotations
+
+from contracts import events as ev
+from services.intake.adapters.orm import CandidateRecord, Change, OfferRecord
+from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+
+
+def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
+    with uow:
+        if uow.seen(event):
+            return
+        HANDLERS[type(event)](event, uow)
+        uow.mark_processed(event)
+        uow.commit()
+
+
+def _notify(uow: IntakeUnitOfWork, org_id: str, kind: str, event: ev.Event, **data) -> None:
+    uow.session.add(Change(org_id=org_id, kind=kind, occurred_at=event.occurred_at, data=data))
+
+
+def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
+    s = uow.session
+    if s.get(OfferRecord, event.offer_id) is not None:
+        return
+    s.add(OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
+                      unit_id=event.unit_id, corporation=event.corporation, region=event.region,
+                      priority=event.priority, explanation=event.explanation, made_at=event.occurred_at,
+                      expires_at=event.expires_at))
+    _set_candidate(uow, event.candidate_id, "offered")
+    _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)
+    _notify(uow, event.corporation, "offer.made", event, offer_id=event.offer_id,
+            vacancy_id=event.unit_id.split(":", 1)[-1])
+
+
+def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
+    rec = uow.session.get(OfferRecord, event.offer_id)
+    if rec is None or rec.status != "open":
+        return
+    rec.status = status
+    uow.session.add(rec)
+    _set_candidate(uow, rec.candidate_id, "waiting", only_if="offered")
+    for org in (rec.shelter, rec.corporation):
+        _notify(uow, org, f"offer.{status}", event, offer_id=rec.offer_id)
+
+
+def offer_expired(event: ev.OfferExpired, uow: IntakeUnitOfWork) -> None:
+    _close(event, uow, "expired")
+
+
+def offer_withdrawn(event: ev.OfferWithdrawn, uow: IntakeUnitOfWork) -> None:
+    _close(event, uow, "withdrawn")
+
+
+def _answered(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
+    # The matcher closes declined and rejected offers; the intake mirrors that when the answer comes back.
+    _close(event, uow, status)
+
+
+def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
+    rec = uow.session.get(OfferRecord, event.offer_id)
+    if rec is not None and rec.status == "open":
+        rec.status = "placed"
+        uow.session.add(rec)
+        for org in (rec.shelter, rec.corporation):
+            _notify(uow, org, "placement.confirmed", event, offer_id=rec.offer_id)
+    _set_candidate(uow, event.candidate_id, "placed")
+
+
+def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str, only_if: str | None = None) -> None:
+    rec = uow.session.get(CandidateRecord, candidate_id)
+    if rec is None or rec.status == "withdrawn" or (only_if and rec.status != only_if):
+        return
+    rec.status = status
+    uow.session.add(rec)
+
+
+HANDLERS = {
+    ev.OfferMade: offer_made,
+    ev.OfferExpired: offer_expired,
+    ev.OfferWithdrawn: offer_withdrawn,
+    ev.OfferRejected: lambda e, u: _answered(e, u, "rejected"),
+    ev.OfferDeclined: lambda e, u: _answered(e, u, "declined"),
+    ev.PlacementConfirmed: placement_confirmed,
+}

@@ -1,0 +1,21 @@
+"""The solver port as the service uses it: a JSON-shaped instance in, a JSON-shaped result out."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from contracts.solver import parse_instance
+
+
+@lru_cache
+def _policy():
+    import os
+
+    from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+    path = os.environ.get("MATCH_POLICY_FILE")
+    return Policy.load(path) if path else DEFAULT_POLICY
+
+
+def solve_instance(instance: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
+    from services.matcher.domain.solver import solve
+    return solve(parse_instance(instance), _policy(), time_limit_s=time_limit_s).model_dump(mode="json")

@@ -1,0 +1,67 @@
+"""Faust agents and timers of the matcher: translate and dispatch, nothing more."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+
+from contracts import topics
+from contracts.events import Event
+from services.matcher.adapters.solver import solve_instance
+from services.matcher.entrypoints.app import app, ctx
+from services.matcher.service_layer import handlers, matching
+from services.runtime import metrics
+from services.runtime.config import settings
+from services.runtime.messaging import consume
+from services.runtime.service import partition_for
+
+log = logging.getLogger(__name__)
+SOURCES = [topics.CANDIDATES, topics.VACANCIES, topics.AGREEMENTS, topics.OFFER_RESPONSES]
+
+
+async def on_event(event: Event) -> None:
+    await ctx.run_handler(handlers.handle, event, ctx.uow())
+
+
+events_agent = consume(app, "matcher", SOURCES, set(handlers.HANDLERS), on_event)
+
+
+def _owns(region: str) -> bool:
+    # Each matcher worker runs rounds only for the regions whose partition it consumes.
+    owned = ctx.owned_partitions(topics.CANDIDATES.name)
+    return partition_for(region, topics.CANDIDATES.partitions) in owned
+
+
+def _solve_timed(instance: dict) -> dict:
+    start = time.perf_counter()
+    try:
+        return solve_instance(instance, settings().solve_time_limit_s)
+    finally:
+        metrics.SOLVE_SECONDS.observe(time.perf_counter() - start)
+
+
+async def run_due_rounds() -> int:
+    ttl = timedelta(hours=settings().offer_ttl_hours)
+    made = 0
+    regions = await asyncio.to_thread(matching.dirty_regions, ctx.uow())
+    for region in sorted(regions):
+        if not _owns(region):
+            continue
+        offers = await ctx.run_handler(matching.run_round, ctx.uow(), region, _solve_timed, ttl)
+        made += len(offers)
+        if offers:
+            log.info("round %s: %d offers", region, len(offers))
+    if regions:
+        metrics.LAST_ROUND.set(time.time())
+    return made
+
+
+@app.timer(interval=settings().match_batch_window_s)
+async def matching_rounds() -> None:
+    await run_due_rounds()
+
+
+@app.task
+async def outbox_relay() -> None:
+    await ctx.relay.run()

@@ -1,0 +1,130 @@
+"""`housing-match`: the one command operators and developers use."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _cmd_up(args: argparse.Namespace) -> int:
+    from services.runtime.supervisor import run_up
+    return run_up(workers=args.workers)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from services.runtime.demo import run_demo
+    return run_demo(seed=args.seed, scale=args.scale)
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from services.runtime.worker import run_worker
+    run_worker(args.service, args.port)
+    return 0
+
+
+def _cmd_org(args: argparse.Namespace) -> int:
+    from services.intake.service_layer import organisations as orgs
+    from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+    from services.intake.domain.errors import IntakeError
+    from services.runtime.config import settings
+    from services.runtime.db import make_engine, migrate
+
+    engine = make_engine(settings().db_url("intake"))
+    migrate("intake", engine)
+    uow = IntakeUnitOfWork(engine)
+    try:
+        if args.org_cmd == "create":
+            org_id, token = orgs.create_organisation(uow, args.name, args.role, args.municipality, args.region,
+                                                     args.institution_type)
+            print(f"organisation: {org_id}\ntoken: {token}")
+            print("(store the token now: only its hash is kept)", file=sys.stderr)
+        elif args.org_cmd == "revoke":
+            if not orgs.revoke_token(uow, args.token):
+                print("no such active token", file=sys.stderr)
+                return 1
+            print("revoked")
+        elif args.org_cmd == "list":
+            for o in orgs.list_organisations(uow):
+                print(f"{o.org_id}\t{o.role}\t{o.municipality or '-'}\t{o.region or '-'}\t{o.name}")
+    except IntakeError as exc:
+        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors)
+        print(f"error: {exc.detail}" + (f" ({reasons})" if reasons else ""), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_solve(args: list[str]) -> int:
+    from services.matcher.entrypoints.solve_cli import main
+    return main(args)
+
+
+def _cmd_bench(args: list[str]) -> int:
+    from bench.national import main
+    return main(args)
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from services.runtime.config import settings
+    from services.runtime.db import make_engine, make_revision, migrate
+    for service in args.services or ("intake", "matcher", "ledger"):
+        engine = make_engine(settings().db_url(service))
+        if args.db_cmd == "upgrade":
+            migrate(service, engine)
+            print(f"{service}: migrated")
+        else:
+            make_revision(service, engine, args.message)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="housing-match", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    up = sub.add_parser("up", help="start the broker (when none is configured) and all services")
+    up.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")),
+                    help="worker processes per service")
+    up.set_defaults(fn=_cmd_up)
+    demo = sub.add_parser("demo", help="the main job: a seeded scenario through all services, then a report")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--scale", type=float, default=1.0, help="multiply the scenario's size")
+    demo.set_defaults(fn=_cmd_demo)
+    w = sub.add_parser("worker", help="run one service's worker (KAFKA_BOOTSTRAP_SERVERS must be set)")
+    w.add_argument("service", choices=("intake", "matcher", "ledger"))
+    w.add_argument("--port", type=int, default=None)
+    w.set_defaults(fn=_cmd_worker)
+    org = sub.add_parser("org", help="organisations and API tokens")
+    osub = org.add_subparsers(dest="org_cmd", required=True)
+    oc = osub.add_parser("create", help="create an organisation and print its first token")
+    oc.add_argument("--name", required=True)
+    oc.add_argument("--role", required=True, choices=("shelter", "corporation", "municipality", "ministry", "admin"))
+    oc.add_argument("--municipality")
+    oc.add_argument("--region")
+    oc.add_argument("--institution-type", dest="institution_type")
+    orv = osub.add_parser("revoke", help="revoke a token")
+    orv.add_argument("--token", required=True)
+    osub.add_parser("list", help="list organisations")
+    org.set_defaults(fn=_cmd_org)
+    db = sub.add_parser("db", help="database migrations")
+    dsub = db.add_subparsers(dest="db_cmd", required=True)
+    dsub.add_parser("upgrade").add_argument("services", nargs="*")
+    rv = dsub.add_parser("revision", help="autogenerate a migration from the models (developers)")
+    rv.add_argument("-m", "--message", required=True)
+    rv.add_argument("services", nargs="*")
+    db.set_defaults(fn=_cmd_db)
+    sub.add_parser("solve", help="solve a matching instance file (see `housing-match solve --help`)", add_help=False)
+    sub.add_parser("bench", help="national benchmark: matcher vs greedy vs FCFS vs LP bound", add_help=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # solve and bench own their arguments.
+    if argv and argv[0] == "solve":
+        return _cmd_solve(argv[1:])
+    if argv and argv[0] == "bench":
+        return _cmd_bench(argv[1:])
+    args = build_parser().parse_args(argv)
+    return args.fn(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""`housing-match demo`: the main job. A seeded scenario through all services, then a report.
+
+The demo plays every partner over the real HTTPS API: municipalities register
+agreements and neighbourhood limits, corporations publish vacancies and confirm
+offers, shelters submit candidates (with BSNs, pseudonymised at the boundary)
+and accept or decline offers. It waits until the pipeline is quiet and prints
+the ledger's realised-places report.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from services.runtime.config import Settings, settings
+from services.runtime.partner_client import PartnerClient
+from services.runtime.scenario import Scenario, build_scenario
+from services.runtime.supervisor import Stack, client_ssl_context
+
+
+@dataclass
+class DemoOutcome:
+    placed_offers: dict[str, dict[str, Any]] = field(default_factory=dict)  # offer id -> offer (as corp saw it)
+    declined_offers: dict[str, str] = field(default_factory=dict)  # offer id -> candidate id
+    offers_per_candidate: Counter = field(default_factory=Counter)
+    candidate_ids: dict[str, str] = field(default_factory=dict)  # bsn -> candidate id
+    unit_kinds: dict[str, str] = field(default_factory=dict)  # corp org id:vacancy id -> kind
+    report: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def create_organisations(conf: Settings, sc: Scenario) -> None:
+    from services.intake.service_layer.organisations import create_organisation
+    from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+    from services.runtime.db import make_engine, migrate
+
+    engine = make_engine(conf.db_url("intake"))
+    migrate("intake", engine)
+    for org in sc.orgs:
+        org.org_id, org.token = create_organisation(IntakeUnitOfWork(engine), org.name, org.role, org.municipality,
+                                                    org.region, org.institution_type)
+    engine.dispose()
+
+
+def drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None = None,
+          quiet_seconds: float = 4.0, timeout: float = 150.0) -> DemoOutcome:
+    console = console or Console(stderr=True)
+    started = time.monotonic()
+    tls = client_ssl_context(conf)
+    intake = stack.url("intake")
+    client = {o.org_id: PartnerClient(intake, o.token, tls) for o in sc.orgs}
+    out = DemoOutcome()
+    steps = len(sc.agreements) + len(sc.limits) + len(sc.vacancies) + len(sc.candidates)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        load = progress.add_task("submitting partners' data", total=steps)
+        for muni, body in sc.agreements:
+            client[muni.org_id].call("POST", "/v1/agreements", {**body, "corporation": body["corporation"].org_id})
+            progress.advance(load)
+        for muni, body in sc.limits:
+            client[muni.org_id].call("POST", "/v1/neighbourhood-limits", body)
+            progress.advance(load)
+        for corp, body in sc.vacancies:
+            client[corp.org_id].call("POST", "/v1/vacancies", body, idempotent=True)
+            out.unit_kinds[f"{corp.org_id}:{body['unit_id']}"] = body["kind"]
+            progress.advance(load)
+        bsn_of: dict[str, str] = {}
+        for shelter, body in sc.candidates:
+            res = client[shelter.org_id].call("POST", "/v1/candidates", body, idempotent=True)
+            out.candidate_ids[body["bsn"]] = res["candidate_id"]
+            bsn_of[res["candidate_id"]] = body["bsn"]
+            progress.advance(load)
+        match = progress.add_task("matching, offering, placing", total=None)
+        last_change = time.monotonic()
+        ministry = next(o for o in sc.orgs if o.role == "ministry")
+        ledger = PartnerClient(stack.url("ledger"), ministry.token)
+        declined_once: set[str] = set()
+        while True:
+            changed = False
+            open_count = 0
+            for corp in sc.by_role("corporation"):
+                for offer in client[corp.org_id].call("GET", "/v1/offers?status=open")["items"]:
+                    open_count += 1
+                    if offer["corporation_answer"] is None:
+                        client[corp.org_id].call("POST", f"/v1/offers/{offer['offer_id']}/confirmation")
+                        changed = True
+            for shelter in sc.by_role("shelter"):
+                for offer in client[shelter.org_id].call("GET", "/v1/offers?status=open")["items"]:
+                    open_count += 1
+                    if offer["person_answer"] is not None:
+                        continue
+                    cid = offer["candidate_id"]
+                    out.offers_per_candidate[cid] += 1
+                    if bsn_of[cid] in sc.decline_first_offer and cid not in declined_once:
+                        declined_once.add(cid)
+                        client[shelter.org_id].call("POST", f"/v1/offers/{offer['offer_id']}/decline",
+                                                    {"reason": "too far from school and family"})
+                        out.declined_offers[offer["offer_id"]] = cid
+                    else:
+                        client[shelter.org_id].call("POST", f"/v1/offers/{offer['offer_id']}/acceptance")
+                        out.placed_offers[offer["offer_id"]] = {
+                            "candidate_id": cid, "unit": f"{offer['corporation']}:{offer['vacancy_id']}"}
+                    changed = True
+            realised = ledger.call("GET", "/v1/reports/realised-places")["realised_places"]
+            progress.update(match, description=f"matching, offering, placing: {len(out.placed_offers)} accepted, "
+                                               f"{len(out.declined_offers)} declined, {realised} realised")
+            if changed:
+                last_change = time.monotonic()
+            elif open_count == 0 and realised == len(out.placed_offers) \
+                    and time.monotonic() - last_change > quiet_seconds:
+                break
+            if time.monotonic() - started > timeout:
+                raise TimeoutError("the pipeline did not become quiet in time")
+            time.sleep(0.3)
+    out.report = ledger.call("GET", "/v1/reports/realised-places")
+    out.seconds = time.monotonic() - started
+    return out
+
+
+def print_report(report: dict[str, Any], console: Console) -> None:
+    def cell(v):
+        return "<5" if v is None else str(v)
+
+    console.rule("Realised extra housing places (de-duplicated)")
+    console.print(f"Realised places: [bold]{report['realised_places']}[/] "
+                  f"({report['progress_ratio']:.2%} of the national target of {report['national_target']:,}); "
+                  f"currently occupied: {cell(report['currently_occupied'])}; Housing First: "
+                  f"{cell(report['housing_first'])}; waited over 90 days: {cell(report['over_90_days_in_shelter'])}")
+    t = Table(title="Per strategy")
+    t.add_column("strategy")
+    t.add_column("places", justify="right")
+    for k, v in report["by_strategy"].items():
+        t.add_row(k.replace("_", " "), cell(v))
+    console.print(t)
+    t = Table(title="Per region")
+    t.add_column("region")
+    t.add_column("places", justify="right")
+    for k, v in report["by_region"].items():
+        t.add_row(k, cell(v))
+    console.print(t)
+    t = Table(title="Against each agreement (prestatieafspraak)")
+    for col in ("region", "municipality", "corporation", "period", "committed", "realised here"):
+        t.add_column(col, justify="right" if col in ("committed", "realised here") else "left")
+    for a in report["agreements"]:
+        t.add_row(a["region"], a["municipality"], a["corporation"], a["period"], str(a["committed_places"]),
+                  cell(a["realised"]))
+    console.print(t)
+    console.print(f"Cells under {report['suppressed_below']} persons are shown as <5 (privacy).")
+
+
+def run_demo(seed: int = 2026, scale: float = 1.0) -> int:
+    conf = settings()
+    console = Console()
+    if not conf.database_url:
+        # A fresh data directory: the embedded broker starts empty, so the databases should too.
+        demo_dir = conf.data_dir / "demo"
+        shutil.rmtree(demo_dir, ignore_errors=True)
+        conf = conf.model_copy(update={"data_dir": demo_dir})
+    t0 = time.monotonic()
+    sc = build_scenario(seed, scale)
+    console.print(f"[bold]housing-match demo[/]: {len(sc.candidates)} candidates, {len(sc.vacancies)} vacancies, "
+                  f"{len(sc.agreements)} agreements, {len(sc.limits)} neighbourhood limits, "
+                  f"{len({o.region for o in sc.orgs if o.region})} regions (seed {seed})")
+    create_organisations(conf, sc)
+    with console.status("starting broker and services (first consumer-group join takes a few seconds)"):
+        stack = Stack(conf, log_dir=conf.data_dir / "logs").start()
+    try:
+        console.print(f"broker {stack.bootstrap}{' (embedded tansu)' if stack.broker else ''}; "
+                      f"services ready after {time.monotonic() - t0:.1f} s; logs in {conf.data_dir / 'logs'}")
+        outcome = drive(stack, sc, conf, console)
+    finally:
+        stack.stop()
+    print_report(outcome.report, console)
+    console.print(f"{len(outcome.placed_offers)} offers accepted, {len(outcome.declined_offers)} declined and "
+                  f"matched again; demo took {time.monotonic() - t0:.1f} s.")
+    if outcome.report["realised_places"] != len(outcome.placed_offers):
+        console.print("[red]ledger total differs from the placements made[/]")
+        return 1
+    return 0

@@ -1,0 +1,170 @@
+"""Start the whole product: the broker (when none is configured) and every service's workers.
+
+`housing-match up` runs until Ctrl-C or SIGTERM and then stops workers and the
+embedded broker cleanly. The demo and the end-to-end tests use the same Stack.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.runtime.broker import EmbeddedBroker, ensure_topics, start_embedded_broker
+from services.runtime.config import Settings, settings
+from services.runtime.logs import setup_logging
+
+log = logging.getLogger("housing-match")
+SERVICES = ("intake", "matcher", "ledger")
+
+
+@dataclass
+class Worker:
+    service: str
+    index: int
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.service == "intake" else "http"
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Stack:
+    """A broker plus N worker processes per service, as child processes of this one."""
+
+    conf: Settings
+    workers_per_service: int = 1
+    env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+    broker: EmbeddedBroker | None = None
+    bootstrap: str = ""
+    workers: list[Worker] = field(default_factory=list)
+
+    def start(self, timeout: float = 90.0) -> Stack:
+        import asyncio
+        self.bootstrap = self.conf.kafka_bootstrap_servers or ""
+        if not self.bootstrap:
+            self.broker = start_embedded_broker(
+                log_file=(self.log_dir / "broker.log") if self.log_dir else None)
+            self.bootstrap = self.broker.bootstrap
+        asyncio.run(ensure_topics(self.bootstrap))
+        base = {"intake": self.conf.intake_port, "matcher": self.conf.matcher_port, "ledger": self.conf.ledger_port}
+        for service in SERVICES:
+            for i in range(self.workers_per_service):
+                self.workers.append(Worker(service, i, base[service] + 10 * i))
+        for w in self.workers:
+            self.spawn(w)
+        self.wait_ready(timeout)
+        return self
+
+    def spawn(self, w: Worker) -> None:
+        env = {**os.environ, **self.env, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+               "DATA_DIR": str(self.conf.data_dir)}
+        if self.conf.database_url:
+            env["DATABASE_URL"] = self.conf.database_url
+        out = None
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{w.service}-{w.index}.log", "ab")
+        w.process = subprocess.Popen([sys.executable, "-m", "services.runtime.worker", w.service, str(w.port)],
+                                     env=env, stdout=out, stderr=subprocess.STDOUT if out else None)
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(self.workers)
+        while pending:
+            if time.monotonic() > deadline:
+                raise RuntimeError("not ready in time: " + ", ".join(f"{w.service}-{w.index}" for w in pending))
+            for w in list(pending):
+                if w.process.poll() is not None:
+                    raise RuntimeError(f"{w.service}-{w.index} exited with code {w.process.returncode}")
+                if http_status(f"{w.url}/health/ready", self.conf) == 200:
+                    pending.remove(w)
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        for w in self.workers:
+            if w.process and w.process.poll() is None:
+                w.process.send_signal(signal.SIGTERM)
+        for w in self.workers:
+            if w.process:
+                try:
+                    w.process.wait(15)
+                except subprocess.TimeoutExpired:
+                    w.process.kill()
+                    w.process.wait()
+        if self.broker:
+            self.broker.stop()
+
+    def url(self, service: str) -> str:
+        return next(w.url for w in self.workers if w.service == service)
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def client_ssl_context(conf: Settings) -> ssl.SSLContext:
+    """Trust the intake's certificate (the self-signed one on a developer machine)."""
+    cert = conf.intake_tls_cert or str(conf.data_dir / "tls" / "localhost.crt")
+    ctx = ssl.create_default_context()
+    if Path(cert).exists():
+        ctx.load_verify_locations(cert)
+    return ctx
+
+
+def http_status(url: str, conf: Settings) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=client_ssl_context(conf)
+                                    if url.startswith("https") else None) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except Exception:  # noqa: BLE001 - not listening yet
+        return 0
+
+
+def run_up(workers: int = 1) -> int:
+    conf = settings()
+    setup_logging("up", conf.log_level)
+    stack = Stack(conf, workers_per_service=workers)
+    stopping = False
+
+    def _stop(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        stack.start()
+        log.info("broker %s%s", stack.bootstrap, " (embedded tansu)" if stack.broker else "")
+        for w in stack.workers:
+            log.info("%s-%d ready at %s", w.service, w.index, w.url)
+        log.info("running; Ctrl-C stops everything")
+        while not stopping:
+            for w in stack.workers:
+                if w.process.poll() is not None and not stopping:
+                    log.warning("%s-%d exited (%s); restarting", w.service, w.index, w.process.returncode)
+                    stack.spawn(w)
+            time.sleep(0.5)
+    finally:
+        log.info("stopping")
+        with contextlib.suppress(Exception):
+            stack.stop()
+    return 0

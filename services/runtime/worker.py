@@ -1,0 +1,37 @@
+"""Run one service as a faust worker process: migrate, then consume and serve until stopped."""
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+from services.runtime.config import settings
+from services.runtime.logs import setup_logging
+
+SERVICES = ("intake", "matcher", "ledger")
+
+
+def run_worker(service: str, web_port: int | None = None) -> None:
+    if service not in SERVICES:
+        raise SystemExit(f"unknown service {service!r}; choose one of {', '.join(SERVICES)}")
+    conf = settings()
+    setup_logging(service, conf.log_level)
+    if not conf.kafka_bootstrap_servers:
+        raise SystemExit("KAFKA_BOOTSTRAP_SERVERS is not set (use `housing-match up` to start everything)")
+    mod = importlib.import_module(f"services.{service}.entrypoints.app")
+    importlib.import_module(f"services.{service}.entrypoints.agents")
+    importlib.import_module(f"services.{service}.entrypoints.views")
+    app, ctx = mod.app, mod.ctx
+    if web_port:
+        app.conf.web_port = web_port
+    ctx.migrate()
+    logging.getLogger(__name__).info("%s worker starting (web port %s)", service, app.conf.web_port)
+    import faust
+
+    worker = faust.Worker(app, loglevel=conf.log_level.upper() if conf.log_level != "warning" else "WARN",
+                          quiet=True, redirect_stdouts=False, override_logging=False)
+    worker.execute_from_commandline()
+
+
+if __name__ == "__main__":
+    run_worker(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None)
