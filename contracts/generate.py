@@ -1,0 +1,91 @@
+"""Generate the JSON Schemas of every event and the AsyncAPI document of every topic from the code.
+
+Run `python -m contracts.generate` after changing a contract; a test fails while
+the committed copies are stale.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from contracts.deadletter import DeadLetter
+from contracts.events import ALL_EVENTS, Event
+from contracts.topics import ALL_TOPICS, DEAD_LETTER, DEAD_LETTER_PARTITIONS
+
+HERE = Path(__file__).parent
+SCHEMA_DIR = HERE / "schemas" / "events"
+ASYNCAPI = HERE / "asyncapi.json"
+
+
+def schema_name(cls: type[Event]) -> str:
+    return f"{cls.__name__}.v{cls.SCHEMA_VERSION}"
+
+
+def event_schemas() -> dict[str, dict[str, Any]]:
+    out = {}
+    for cls in ALL_EVENTS:
+        schema = cls.model_json_schema(mode="serialization")
+        schema["$id"] = f"https://housing-match.nl/contracts/events/{schema_name(cls)}.json"
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        out[schema_name(cls)] = schema
+    return out
+
+
+def asyncapi() -> dict[str, Any]:
+    channels, operations, messages = {}, {}, {}
+    for cls in ALL_EVENTS:
+        messages[cls.__name__] = {
+            "name": cls.__name__, "title": cls.__name__, "contentType": "application/json",
+            "summary": (cls.__doc__ or cls.__name__).strip().splitlines()[0],
+            "payload": {"$ref": f"schemas/events/{schema_name(cls)}.json"},
+        }
+    messages["DeadLetter"] = {"name": "DeadLetter", "contentType": "application/json",
+                              "payload": DeadLetter.model_json_schema()}
+    for t in ALL_TOPICS:
+        cid = t.name.replace(".", "-")
+        channels[cid] = {
+            "address": t.name, "description": t.description,
+            "messages": {cls.__name__: {"$ref": f"#/components/messages/{cls.__name__}"} for cls in t.events},
+            "bindings": {"kafka": {"topic": t.name, "partitions": t.partitions, "bindingVersion": "0.5.0"}},
+            "x-key": f"event field '{t.key}'",
+        }
+        operations[f"publish-{cid}"] = {"action": "send", "channel": {"$ref": f"#/channels/{cid}"}}
+    channels["dead-letter"] = {
+        "address": DEAD_LETTER, "description": "Poison messages with their reason and masked original bytes.",
+        "messages": {"DeadLetter": {"$ref": "#/components/messages/DeadLetter"}},
+        "bindings": {"kafka": {"topic": DEAD_LETTER, "partitions": DEAD_LETTER_PARTITIONS, "bindingVersion": "0.5.0"}},
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "housing-match events", "version": "1.0.0",
+                 "description": "Topics and events of the housing-allocation matching service."},
+        "defaultContentType": "application/json",
+        "channels": channels, "operations": operations, "components": {"messages": messages},
+    }
+
+
+def render(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def expected_files() -> dict[Path, str]:
+    files = {SCHEMA_DIR / f"{name}.json": render(s) for name, s in event_schemas().items()}
+    files[ASYNCAPI] = render(asyncapi())
+    return files
+
+
+def write() -> list[Path]:
+    SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
+    for old in SCHEMA_DIR.glob("*.json"):
+        old.unlink()
+    files = expected_files()
+    for path, text in files.items():
+        path.write_text(text)
+    return list(files)
+
+
+if __name__ == "__main__":
+    for p in write():
+        print(p.relative_to(HERE.parent), file=sys.stderr)

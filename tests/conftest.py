@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from services.runtime.broker import ensure_topics, start_embedded_broker
+
+
+def pytest_report_header(config):
+    db = os.environ.get("DATABASE_URL")
+    return [f"database: {'PostgreSQL ' + db.split('@')[-1] if db else 'SQLite files (set DATABASE_URL for PostgreSQL)'}",
+            f"broker: {os.environ.get('KAFKA_BOOTSTRAP_SERVERS') or 'embedded tansu'}"]
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap():
+    """A real Kafka-protocol broker: the configured cluster, or the embedded tansu binary."""
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        asyncio.run(ensure_topics(configured))
+        yield configured
+        return
+    broker = start_embedded_broker()
+    try:
+        asyncio.run(ensure_topics(broker.bootstrap))
+        yield broker.bootstrap
+    finally:
+        broker.stop()

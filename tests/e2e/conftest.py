@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from services.runtime.broker import free_port
+from services.runtime.config import Settings
+from services.runtime.supervisor import Stack
+from tests.support import fresh_database
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, kafka_bootstrap):
+    tmp = tmp_path_factory.mktemp("stack")
+    with fresh_database(tmp, "e2e") as url:
+        conf = Settings(kafka_bootstrap_servers=kafka_bootstrap, database_url=url, data_dir=tmp,
+                        intake_port=free_port(), matcher_port=free_port(), ledger_port=free_port(),
+                        kafka_session_timeout_s=4.0)
+        s = Stack(conf, log_dir=tmp / "logs", env={"KAFKA_SESSION_TIMEOUT_S": "4"})
+        s.start()
+        try:
+            yield s
+        finally:
+            s.stop()

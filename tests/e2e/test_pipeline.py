@@ -1,0 +1,110 @@
+"""The whole pipeline through all three services, on the real broker and the real database."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from contracts.types import STRATEGY_OF_KIND, UnitKind
+from services.runtime.demo import create_organisations, drive
+from services.runtime.partner_client import PartnerClient
+from services.runtime.scenario import Org, Scenario, build_scenario
+from services.runtime.supervisor import client_ssl_context
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
+    conf = stack.conf
+    sc = build_scenario(seed=7, scale=0.6)
+    create_organisations(conf, sc)
+    out = drive(stack, sc, conf, quiet_seconds=3.0)
+
+    assert out.placed_offers, "the scenario should place people"
+    assert out.report["realised_places"] == len(out.placed_offers)
+    assert out.report["unique_persons"] == len(out.placed_offers)
+
+    engine = create_engine(conf.database_url)
+    with engine.connect() as db:
+        by_strategy = dict(db.execute(text(
+            "select strategy, count(*) from ledger_place where status = 'realised' group by strategy")).all())
+        expected = Counter(STRATEGY_OF_KIND[UnitKind(out.unit_kinds[o["unit"]])].value
+                           for o in out.placed_offers.values())
+        assert by_strategy == dict(expected)
+
+        # No agreement or neighbourhood limit was exceeded by what the matcher placed or holds.
+        over = db.execute(text("""
+            select a.corporation, a.municipality, a.max_places, a.used, count(o.offer_id)
+            from matcher_agreement a join matcher_unit u
+              on u.corporation = a.corporation and u.municipality = a.municipality
+            join matcher_offer o on o.unit_id = u.unit_id and o.period = a.period
+             and o.status in ('made', 'placed')
+            group by a.corporation, a.municipality, a.max_places, a.used
+            having count(o.offer_id) + a.used > a.max_places""")).all()
+        assert over == []
+        over_limits = db.execute(text("""
+            select l.neighbourhood from matcher_neighbourhood_limit l join matcher_unit u
+              on u.neighbourhood = l.neighbourhood
+            join matcher_offer o on o.unit_id = u.unit_id and o.period = l.period and o.status in ('made', 'placed')
+            group by l.neighbourhood, l.max_placements, l.used
+            having count(o.offer_id) + l.used > l.max_placements""")).all()
+        assert over_limits == []
+        # A declined pair is never offered again.
+        repeated = db.execute(text("""
+            select candidate_id, unit_id from matcher_offer group by candidate_id, unit_id
+            having count(*) > 1""")).all()
+        assert repeated == []
+    engine.dispose()
+
+    # A declined offer leads to a new match for that person (where a fitting home is left).
+    rematched = [cid for cid in out.declined_offers.values() if out.offers_per_candidate[cid] >= 2]
+    assert out.declined_offers and rematched
+
+
+def test_one_candidate_over_http_becomes_exactly_one_realised_place(stack):
+    conf = stack.conf
+    today = date.today()
+    sc = Scenario(period=str(today.year), today=today)
+    muni = Org("Gemeente Testdorp", "municipality", municipality="GM0999", region="R09")
+    corp = Org("Woonstichting Test", "corporation")
+    shelter = Org("Opvang Test", "shelter", institution_type="shelter")
+    ministry = Org("VWS test", "ministry")
+    sc.orgs = [muni, corp, shelter, ministry]
+    create_organisations(conf, sc)
+    tls = client_ssl_context(conf)
+    api = {o.role: PartnerClient(stack.url("intake"), o.token, tls) for o in sc.orgs}
+    api["municipality"].call("POST", "/v1/agreements", {"corporation": corp.org_id, "period": sc.period,
+                                                        "max_places": 1})
+    api["corporation"].call("POST", "/v1/vacancies", {
+        "unit_id": "T-1", "municipality": "GM0999", "region": "R09", "neighbourhood": "BU09990001",
+        "kind": "transformation", "rooms": 1, "available_from": today.isoformat()})
+    cand = api["shelter"].call("POST", "/v1/candidates", {
+        "bsn": "111222333", "region": "R09", "household_size": 1,
+        "shelter_entry_date": (today - timedelta(days=120)).isoformat()})
+    offer = _wait_for(lambda: api["shelter"].call("GET", "/v1/offers")["items"])[0]
+    assert offer["candidate_id"] == cand["candidate_id"]
+    corp_offer = api["corporation"].call("GET", "/v1/offers")["items"][0]
+    assert corp_offer["candidate_id"] is None and "explanation" not in corp_offer  # no candidate details leak
+    api["corporation"].call("POST", f"/v1/offers/{offer['offer_id']}/confirmation")
+    api["shelter"].call("POST", f"/v1/offers/{offer['offer_id']}/acceptance")
+    placed = _wait_for(lambda: api["shelter"].call("GET", f"/v1/candidates/{cand['candidate_id']}")["status"]
+                       == "placed")
+    assert placed
+    engine = create_engine(conf.database_url)
+    with engine.connect() as db:
+        rows = db.execute(text("select strategy, sources from ledger_place where region = 'R09'")).all()
+    engine.dispose()
+    assert len(rows) == 1 and rows[0][0] == "transformation"
+
+
+def _wait_for(fn, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
