@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test up lint-api clean
+.PHONY: demo test up tools clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,10 @@ demo: $(VENV)/.installed
 up: $(VENV)/.installed
 	$(BIN)/housing-match up
 
-test: $(VENV)/.installed
+tools:
+	scripts/install-tools.sh
+
+test: $(VENV)/.installed tools
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Tools the test suite drives besides Python: Debian's prometheus and chromium, and the
+# NL GOV API Design Rules linter (spectral) from npm. Idempotent; run by `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need_apt=()
+command -v prometheus >/dev/null || need_apt+=(prometheus)
+command -v chromium >/dev/null || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need_apt[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # Debian starts a prometheus service on install; the tests run their own on free ports.
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop prometheus >/dev/null 2>&1 || true; fi
+  pkill -x prometheus >/dev/null 2>&1 || true
+fi
+if [ ! -x .tools/node_modules/.bin/spectral ]; then
+  echo "installing @stoplight/spectral-cli into .tools/" >&2
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools @stoplight/spectral-cli@6.16.3 >/dev/null 2>&1
+fi
