@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from contracts.solver import Instance, parse_instance
 from services.matcher.domain.checker import check
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+from services.matcher.domain import solver as solver_module
 from services.matcher.domain.solver import SolveStats, solve
 
 EXAMPLES = Path("/work/shared/examples")
@@ -181,6 +182,23 @@ def tight_instances(draw) -> dict[str, Any]:
 def test_tight_instances_match_brute_force(d):
     inst = parse_instance(d)
     result = solve(inst)
+    assert check(inst, result) == []
+    assert result.objective == brute_force(d)
+    assert result.status == "OPTIMAL"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(tight_instances(), instances(max_candidates=7, max_units=5)))
+def test_forced_mip_path_is_exact(d):
+    # The MIP only sees pairs whose LP reduced cost is within the gap between the LP value and the
+    # rounded incumbent (often 0 here, the tightest filter); it must still find the optimum.
+    inst = parse_instance(d)
+    solver_module.FORCE_MIP = True
+    try:
+        stats = SolveStats()
+        result = solve(inst, stats=stats)
+    finally:
+        solver_module.FORCE_MIP = False
     assert check(inst, result) == []
     assert result.objective == brute_force(d)
     assert result.status == "OPTIMAL"
