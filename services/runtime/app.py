@@ -5,6 +5,7 @@ import faust
 from aiohttp import web
 
 from services.runtime.config import Settings, settings
+from services.runtime.kafka_security import faust_broker_url, faust_credentials
 
 
 def make_faust_app(service: str, port: int, conf: Settings | None = None,
@@ -13,7 +14,8 @@ def make_faust_app(service: str, port: int, conf: Settings | None = None,
     bootstrap = conf.kafka_bootstrap_servers or "127.0.0.1:9092"
     return faust.App(
         f"housing-{service}",
-        broker=f"kafka://{bootstrap}",
+        broker=faust_broker_url(bootstrap),
+        broker_credentials=faust_credentials(conf),
         store="memory://",  # no faust tables: state lives in the service's database
         datadir=str(conf.data_dir / f"{service}-faust"),
         web_port=port,

@@ -75,17 +75,23 @@ def start_embedded_broker(port: int | None = None, log_file: Path | None = None)
     raise RuntimeError("embedded broker did not start listening within 15 s")
 
 
-async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = None) -> None:
+async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = None,
+                        replication: int | None = None) -> None:
     """Create every product topic that does not exist yet (idempotent; safe on a real cluster)."""
+    from services.runtime.config import settings
+    from services.runtime.kafka_security import aiokafka_options
+
+    conf = settings()
     topics = topics or all_topic_names()
+    replication = replication or conf.kafka_replication_factor
     async for attempt in AsyncRetrying(stop=stop_after_delay(30), wait=wait_fixed(0.5),
                                        retry=retry_if_exception_type(KafkaConnectionError), reraise=True):
         with attempt:
-            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **aiokafka_options(conf))
             await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(name, parts, 1) for name, parts in topics if name not in existing]
+        missing = [NewTopic(name, parts, replication) for name, parts in topics if name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)

@@ -19,18 +19,27 @@ class Settings(BaseSettings):
     pseudonym_secret: str = Field(
         default="dev-only-pseudonym-secret-change-me",
         description="HMAC key that turns a BSN into a person reference; set a long random value in production")
+    kafka_replication_factor: int = Field(default=1, description="Replication factor of topics the product creates")
+    kafka_security_protocol: str = Field(
+        default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+    kafka_sasl_mechanism: str = Field(default="SCRAM-SHA-512", description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_ssl_cafile: str | None = Field(default=None, description="CA bundle that signed the brokers' certificates")
+    kafka_ssl_certfile: str | None = Field(default=None, description="Client certificate (mutual TLS)")
+    kafka_ssl_keyfile: str | None = Field(default=None, description="Client key (mutual TLS)")
     kafka_session_timeout_s: float = Field(
         default=6.0, description="Consumer-group session timeout; tansu's first join waits half of it")
-    kafka_heartbeat_s: float = 1.0
+    kafka_heartbeat_s: float = Field(default=1.0, description="Consumer heartbeat interval")
     match_batch_window_s: float = Field(default=0.3, description="Collect changes this long before a matching round")
     offer_ttl_hours: float = Field(default=72.0, description="An offer expires this long after it was made (event time)")
-    solve_time_limit_s: float = 5.0
-    intake_port: int = 8081
-    matcher_port: int = 8082
-    ledger_port: int = 8083
+    solve_time_limit_s: float = Field(default=5.0, description="Time limit of one region's solve in a round")
+    intake_port: int = Field(default=8081, description="HTTPS port of the intake API (worker i adds 10*i)")
+    matcher_port: int = Field(default=8082, description="HTTP port of the matcher's health and metrics")
+    ledger_port: int = Field(default=8083, description="HTTP port of the ledger's reports, dashboard and metrics")
     national_target: int = Field(default=10_000, description="National target of extra places")
-    log_level: str = "info"
-    workers: int = 1
+    log_level: str = Field(default="info", description="debug, info, warning or error")
+    workers: int = Field(default=1, description="Worker processes per service for `housing-match up`")
     intake_tls_cert: str | None = Field(default=None, description="PEM certificate of the intake's HTTPS listener")
     intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")
     trust_forwarded_proto: bool = Field(
