@@ -236,6 +236,7 @@ class PlacementReported(PlacementFacts, Event):
 
 class PlacementRetracted(Event):
     event_type: Literal["PlacementRetracted"] = "PlacementRetracted"
+    person_ref: PersonRef = Field(description="Same person as the report: keeps both on one partition, in order")
     source: Identifier
     report_id: Identifier
     reason: Reason
