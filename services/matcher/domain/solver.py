@@ -244,12 +244,15 @@ def _initial_columns(comp: _Component, k: int) -> np.ndarray:
 def _solve_lp(comp: _Component, deadline: float, stats: SolveStats):
     """LP optimum over *all* pairs of the component by column generation (exact pricing).
 
-    Returns (x over all pairs, duals, LP value) or None if the LP did not finish in time.
+    Returns (x, d, z, exact): x is LP-feasible over all pairs, d the reduced costs of all pairs
+    for duals y >= 0, and z = y.b + sum(max(d, 0)) a valid upper bound (the Lagrangian bound; equal
+    to the LP optimum when ``exact``).  Returns None if not even the first LP finished in time.
     """
     n_units = np.unique(comp.u).size
     k = max(4, int(math.ceil(3.0 * comp.n_rows / max(1, n_units))))
     k = min(k, 12)
     active = _initial_columns(comp, k)
+    last = None
     while True:
         cols = np.nonzero(active)[0]
         params = parameters_pb2.SolveParametersProto(
@@ -258,17 +261,18 @@ def _solve_lp(comp: _Component, deadline: float, stats: SolveStats):
         params.time_limit.FromNanoseconds(int(_seconds_left(deadline) * 1e9))
         res = _run(comp.model(cols, integer=False), _GLOP, params)
         stats.lp_solves += 1
-        if res.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL:
-            return None
-        xs, y = _primal(res, cols.size), _dual(res, comp.n_rows)
-        if xs is None or y is None:
-            return None
+        xs = _primal(res, cols.size)
+        y = _dual(res, comp.n_rows)
+        if res.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL or xs is None or y is None:
+            return last
         d = comp.reduced_costs(y)
+        x = np.zeros(comp.w.size)
+        x[cols] = xs
         entering = (d > 1e-7) & ~active
         if not entering.any():
-            x = np.zeros(comp.w.size)
-            x[cols] = xs
-            return x, d, float(res.termination.objective_bounds.dual_bound)
+            return x, d, float(res.termination.objective_bounds.dual_bound), True
+        z = float(np.maximum(y, 0.0) @ comp.ub + np.maximum(d, 0.0).sum())
+        last = (x, d, z, False)
         # add the most promising entering columns: per unit the best few by reduced cost
         ent = np.nonzero(entering)[0]
         order = ent[np.lexsort((comp.c[ent], -d[ent], comp.u[ent]))]
@@ -285,26 +289,28 @@ def _solve_component(p: Pairs, idx: np.ndarray, deadline: float, mip_deadline: f
     w = comp.w
     by_priority = np.lexsort((comp.u, comp.c, -w))
     lp = _solve_lp(comp, deadline, stats)
+    best_pair = np.zeros(p.cand_score.size, dtype=np.int64)
+    np.maximum.at(best_pair, comp.c, w)
+    simple_bound = int(best_pair.sum())  # every candidate gets their best pair
     if lp is None:
-        # LP did not finish: greedy order and the trivial bound (each candidate's best pair).
+        # Out of time before any LP: greedy order and the simple bound.
         stats.rounded_components += 1
         chosen = comp.complete(np.zeros(w.size, dtype=bool), by_priority)
-        best = np.zeros(p.cand_score.size, dtype=np.int64)
-        np.maximum.at(best, comp.c, w)
-        return idx[chosen], int(best.sum())
-    x, d, z_lp = lp
-    bound = _floor(z_lp)
+        return idx[chosen], simple_bound
+    x, d, z_lp, exact = lp
+    bound = min(_floor(z_lp), simple_bound)
     ones = x > 1 - _EPS
-    if not FORCE_MIP and np.all((x < _EPS) | ones) and comp.feasible(ones):
+    if exact and not FORCE_MIP and np.all((x < _EPS) | ones) and comp.feasible(ones):
         stats.lp_integral += 1
         return idx[ones], bound
     # round: keep the ones, then add pairs by LP value, then priority
     start = ones if comp.feasible(ones) else np.zeros(w.size, dtype=bool)
     best = comp.complete(start, np.lexsort((comp.u, comp.c, -w, -np.round(x, 6))))
     best_val = int(w[best].sum())
-    if best_val >= bound and not FORCE_MIP:
+    if (best_val >= bound or not exact) and not FORCE_MIP:
+        # proven optimal, or out of time (column generation unfinished): keep the rounding
         stats.rounded_components += 1
-        return idx[best], bound
+        return idx[best], max(bound, best_val)
     # Exact MIP on the pairs that can still matter: a pair with reduced cost below -(gap)
     # would push any solution below the incumbent (w.x <= z_lp + sum_{d<0} d_e x_e).
     gap = z_lp - best_val
