@@ -1,0 +1,141 @@
+"""The matcher's handlers and rounds: the offer lifecycle on event time (SQLite file, real solver)."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from contracts import events as ev
+from services.matcher.adapters.orm import DeclinedPair, Offer
+from services.matcher.adapters.solver import solve_instance
+from services.matcher.service_layer import handlers, matching
+from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
+from services.runtime.db import make_engine, migrate
+
+T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+TTL = timedelta(hours=72)
+
+
+@pytest.fixture
+def uow(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'matcher.db'}")
+    migrate("matcher", engine)
+    yield lambda: MatcherUnitOfWork(engine)
+    engine.dispose()
+
+
+def feed(uow, *events):
+    for e in events:
+        handlers.handle(e, uow())
+
+
+def solve(instance):
+    return solve_instance(instance, 5.0)
+
+
+def round_(uow, region="R01"):
+    return matching.run_round(uow(), region, solve, TTL)
+
+
+def agreement(max_places=5, used=0, corp="corp-a", at=T0):
+    return ev.AgreementRegistered(occurred_at=at, producer="gm", municipality="GM0363", region="R01",
+                                  corporation=corp, period="2026", max_places=max_places, used=used)
+
+
+def vacancy(unit="corp-a:u1", corp="corp-a", kind="regular", rooms=1, places=1, hood="BU03630001", at=T0):
+    return ev.VacancyPublished(occurred_at=at, producer=corp, unit_id=unit, corporation=corp, municipality="GM0363",
+                               region="R01", neighbourhood=hood, kind=kind, rooms=rooms, places=places,
+                               available_from=date(2026, 5, 1))
+
+
+def candidate(cid="c1", days=120, at=T0, **kw):
+    return ev.CandidateSubmitted(occurred_at=at, producer="sh", candidate_id=cid, person_ref=cid.ljust(64, "0")[:64]
+                                 .replace("c", "a"), shelter="sh", region="R01", household_size=1,
+                                 shelter_entry_date=(at - timedelta(days=days)).date(), **kw)
+
+
+def answer(cls, offer_id, at, **kw):
+    return cls(occurred_at=at, producer="x", offer_id=offer_id, region="R01", **kw)
+
+
+def outbox_events(uow):
+    from services.matcher.adapters.orm import Outbox
+    with uow() as u:
+        return [ev.parse_event(r.value) for r in u.session.exec(select(Outbox).order_by(Outbox.seq)).all()]
+
+
+def test_round_offers_highest_priority_and_holds_capacity(uow):
+    feed(uow, agreement(), vacancy(), candidate("c1", days=30), candidate("c2", days=200))
+    offers = round_(uow)
+    assert [(o.candidate_id, o.unit_id) for o in offers] == [("c2", "corp-a:u1")]
+    assert offers[0].explanation["over_90_days"] == 150 and offers[0].priority == 100 + 200 + 150
+    assert offers[0].expires_at == T0 + TTL  # event time, not the wall clock
+    # The open offer holds the unit: nothing more to offer until it is answered.
+    feed(uow, candidate("c3", days=300, at=T0 + timedelta(minutes=1)))
+    assert round_(uow) == []
+
+
+def test_confirm_and_accept_make_one_placement_and_redelivery_changes_nothing(uow):
+    feed(uow, agreement(), vacancy(kind="transformation"), candidate("c1"))
+    [offer] = round_(uow)
+    confirm = answer(ev.OfferConfirmed, offer.offer_id, T0 + timedelta(hours=1))
+    accept = answer(ev.OfferAccepted, offer.offer_id, T0 + timedelta(hours=2))
+    feed(uow, confirm, accept, accept, confirm)
+    placements = [e for e in outbox_events(uow) if isinstance(e, ev.PlacementConfirmed)]
+    assert len(placements) == 1
+    p = placements[0]
+    assert (p.candidate_id, p.unit_id, p.unit_kind, p.causation_id) == ("c1", "corp-a:u1", "transformation",
+                                                                         accept.event_id)
+    assert p.days_in_shelter == 120
+
+
+def test_decline_releases_capacity_and_is_never_proposed_again(uow):
+    feed(uow, agreement(), vacancy(), candidate("c1", days=200), candidate("c2", days=20))
+    [first] = round_(uow)
+    assert first.candidate_id == "c1"
+    feed(uow, answer(ev.OfferDeclined, first.offer_id, T0 + timedelta(hours=3), reason="too far"))
+    [second] = round_(uow)
+    assert second.candidate_id == "c2"  # the unit goes to the next person, not back to c1
+    with uow() as u:
+        assert u.session.get(DeclinedPair, ("c1", "corp-a:u1")) is not None
+        assert u.session.get(Offer, first.offer_id).status == "declined"
+
+
+def test_offer_expires_on_event_time_and_the_unit_is_offered_again(uow):
+    feed(uow, agreement(), vacancy(), candidate("c1", days=200), candidate("c2", days=20))
+    [first] = round_(uow)
+    # An event 73 hours later in the same region moves the region's clock past the deadline.
+    feed(uow, candidate("c3", days=10, at=T0 + timedelta(hours=73)))
+    assert any(isinstance(e, ev.OfferExpired) and e.offer_id == first.offer_id for e in outbox_events(uow))
+    [second] = round_(uow)
+    assert second.candidate_id == "c2"
+    # A late acceptance of the expired offer changes nothing.
+    feed(uow, answer(ev.OfferAccepted, first.offer_id, T0 + timedelta(hours=74)),
+         answer(ev.OfferConfirmed, first.offer_id, T0 + timedelta(hours=74)))
+    assert not any(isinstance(e, ev.PlacementConfirmed) for e in outbox_events(uow))
+
+
+def test_agreement_counts_placements_already_made(uow):
+    feed(uow, agreement(max_places=1), vacancy("corp-a:u1"), vacancy("corp-a:u2"), candidate("c1"),
+         candidate("c2"))
+    offers = round_(uow)
+    assert len(offers) == 1  # the agreement has room for one
+    o = offers[0]
+    feed(uow, answer(ev.OfferConfirmed, o.offer_id, T0), answer(ev.OfferAccepted, o.offer_id, T0))
+    feed(uow, candidate("c3", at=T0 + timedelta(minutes=5)))
+    assert round_(uow) == []  # the placement still counts against the agreement
+
+
+def test_no_agreement_means_no_offer(uow):
+    feed(uow, vacancy(), candidate("c1"))
+    assert round_(uow) == []
+
+
+def test_withdrawn_candidate_loses_its_open_offer(uow):
+    feed(uow, agreement(), vacancy(), candidate("c1"))
+    [offer] = round_(uow)
+    feed(uow, ev.CandidateWithdrawn(occurred_at=T0 + timedelta(hours=1), producer="sh", candidate_id="c1",
+                                    region="R01", reason="found a home themselves"))
+    withdrawn = [e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]
+    assert [w.offer_id for w in withdrawn] == [offer.offer_id]
