@@ -9,13 +9,15 @@ from tests.support import fresh_database
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, kafka_bootstrap):
+def stack(request, tmp_path_factory, kafka_bootstrap):
+    """The whole product on a fresh database; a test module may set STACK_ENV to change settings."""
     tmp = tmp_path_factory.mktemp("stack")
+    extra = getattr(request.module, "STACK_ENV", {})
     with fresh_database(tmp, "e2e") as url:
         conf = Settings(kafka_bootstrap_servers=kafka_bootstrap, database_url=url, data_dir=tmp,
                         intake_port=free_port(), matcher_port=free_port(), ledger_port=free_port(),
                         kafka_session_timeout_s=4.0)
-        s = Stack(conf, log_dir=tmp / "logs", env={"KAFKA_SESSION_TIMEOUT_S": "4"})
+        s = Stack(conf, log_dir=tmp / "logs", env={"KAFKA_SESSION_TIMEOUT_S": "4", **extra})
         s.start()
         try:
             yield s
