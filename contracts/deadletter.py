@@ -16,4 +16,7 @@ class DeadLetter(BaseModel):
     offset: int
     key_b64: str | None = None
     value_b64: str = Field(description="Original bytes, base64, with anything that looks like a BSN masked")
+    headers: dict[str, str] = Field(default_factory=dict,
+                                    description="Original headers (name -> base64 value, BSN-masked), so a "
+                                                "signed inbound command can be replayed")
     rejected_at: AwareDatetime

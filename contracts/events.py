@@ -294,6 +294,22 @@ class ApiTokenRevoked(Event):
     token_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+# --- partners hear back: one outbound feed per organisation ---------------------------
+
+class PartnerNotified(Event):
+    """Something changed for one organisation (an offer made or expired, a placement, a command's result).
+
+    The same entry as in that organisation's GET /v1/changes feed (``seq`` is its cursor). Ids only, never
+    personal data. Keyed by ``org_id`` on housing.outbound.v1, so a partner reads its own key in order.
+    """
+
+    event_type: Literal["PartnerNotified"] = "PartnerNotified"
+    org_id: Identifier
+    seq: Annotated[int, Field(ge=1)]
+    kind: Annotated[str, Field(pattern=r"^[a-z-]+(\.[a-z_-]+)+$", max_length=60)]
+    data: dict[str, str | int | bool | None] = Field(default_factory=dict, description="Ids of the records concerned")
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     CandidateSubmitted, CandidateUpdated, CandidateWithdrawn,
     VacancyPublished, VacancyWithdrawn,
@@ -302,6 +318,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
     PlacementTotalsReported, PersonErased,
     OrganisationRegistered, ApiTokenIssued, ApiTokenRevoked,
+    PartnerNotified,
 )
 EVENT_TYPES: dict[str, type[Event]] = {cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS}
 

@@ -67,9 +67,22 @@ ORGANISATIONS = TopicSpec(
     "Organisations and the hashes of their API tokens, so every HTTP API accepts the same tokens.",
 )
 
+OUTBOUND = TopicSpec(
+    "housing.outbound.v1", "org_id", PARTITIONS,
+    (ev.PartnerNotified,),
+    "What changed for each partner organisation (offers, expiries, placements, results of its inbound "
+    "commands), keyed by organisation id: a partner reads the messages with its own key. Ids only.",
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     CANDIDATES, VACANCIES, AGREEMENTS, OFFER_RESPONSES, OFFERS, PLACEMENTS, PLACEMENT_TOTALS, ORGANISATIONS,
+    OUTBOUND,
 )
+
+#: Partners that stream send signed commands here (contracts.inbound.InboundCommand), keyed by their
+#: organisation id. Not an event topic: the intake validates, authorises and turns them into events.
+INBOUND = "housing.inbound.v1"
+INBOUND_PARTITIONS = PARTITIONS
 
 #: Poison messages land here with their reason and (BSN-masked) original bytes.
 DEAD_LETTER = "housing.dead-letter.v1"
@@ -83,4 +96,5 @@ def topic_for(event: ev.Event) -> TopicSpec:
 
 
 def all_topic_names() -> list[tuple[str, int]]:
-    return [(t.name, t.partitions) for t in ALL_TOPICS] + [(DEAD_LETTER, DEAD_LETTER_PARTITIONS)]
+    return [(t.name, t.partitions) for t in ALL_TOPICS] + [(INBOUND, INBOUND_PARTITIONS),
+                                                            (DEAD_LETTER, DEAD_LETTER_PARTITIONS)]
