@@ -13,19 +13,25 @@ Technique (chosen by measurement, see bench/RESULTS.md):
 1. **Exact pair reduction.**  If a component can place at most ``M`` people, a unit only needs its
    ``M`` best candidates: were it given a worse one, one of its ``M`` better candidates would be
    unplaced and could take the place instead without touching any other constraint.  This holds
-   for the LP relaxation too, so bounds stay exact.  On the national bench this drops ~60% of the
-   pairs.
-2. **LP first.**  The LP relaxation is solved with GLOP (dual simplex, deterministic) from a
-   MathOpt model built straight from numpy arrays.  On this structure the LP optimum is nearly
-   always integral; then it is a proven optimum (status OPTIMAL, bound = LP value).
-3. **MIP where the LP is fractional.**  Only such components go to HiGHS branch-and-cut (one
-   thread, fixed seed, node limit, wall-clock time limit as a safety net); its dual bound and the
-   LP value give the reported bound.  If the MIP finds nothing in time, the LP solution is rounded
-   (keep the ones, then add pairs by LP value and priority while they fit).
-4. **Greedy completion.**  Any pair that still fits afterwards is added (never lowers the sum).
+   for the LP relaxation too, so bounds stay exact.  On the national bench it drops ~60% of pairs.
+2. **LP by column generation.**  GLOP (primal simplex, one thread) solves the LP over each unit's
+   few best pairs plus each candidate's best pair; all remaining pairs are priced with the duals in
+   one numpy expression and the best entering ones added, until no pair has a positive reduced
+   cost: then the restricted LP optimum is the LP optimum over all pairs.  Models are MathOpt
+   protos filled straight from numpy arrays (no per-variable Python calls).  On this structure
+   the LP optimum is nearly always integral: then it is a proven optimum (OPTIMAL).
+3. **Reduced-cost filtered MIP where the LP is fractional.**  The LP solution is rounded (keep the
+   ones, add pairs by LP value and priority while they fit).  If that does not reach the bound,
+   HiGHS branch-and-cut runs on the pairs whose reduced cost is within the gap (any solution
+   using another pair is provably worse than the rounding: w.x <= z_LP + sum_{d_e<0} d_e x_e),
+   usually a few hundred pairs; its dual bound is combined into the reported bound.
+4. **Fallbacks under a time limit.**  If column generation is cut short, the last restricted LP
+   (feasible for the full problem) is rounded and the bound is min(Lagrangian bound from its
+   duals, every candidate's best pair); if no LP finished, the greedy order is used.
 
-Determinism: candidates/units are indexed in id order, all solvers run single-threaded with
-fixed parameters; the result depends on wall-clock time only if the safety time limit bites.
+Determinism: candidates/units are indexed in id order, GLOP runs single-threaded, HiGHS with a
+fixed seed and a node limit; the result depends on wall-clock time only if the time limit bites
+(on the national bench the whole solve takes ~2 s of the default 10 s).
 """
 from __future__ import annotations
 
