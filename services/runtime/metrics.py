@@ -1,29 +1,68 @@
 """Prometheus metrics (prometheus-client), named by Prometheus conventions.
 
-Label sets are bounded: service, event type, region (43) and strategy (5);
-never municipality by month or anything per person.
+Names carry their unit (``_seconds``, ``_ratio``, ``_messages``, ``_places``, ``_persons``);
+counters end in ``_total``. Label sets are bounded: service, event type, topic, outcome,
+region (43), strategy (5) and source kind (6); never municipality, month or anything per person.
+
+The ledger's figures leave the ledger here too, so they pass the same disclosure control as
+its reports: a region x strategy series below 5 places (or one that would reveal such a cell)
+is not exported at all, and ``housing_realised_places_national`` carries the exact total.
 """
 from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+# --- pipeline health (every service) ---------------------------------------------------
 EVENTS_PROCESSED = Counter("housing_events_processed_total", "Events a service consumed and applied",
                            ["service", "event_type"])
 DEAD_LETTERED = Counter("housing_events_dead_lettered_total", "Messages sent to the dead-letter topic",
                         ["service"])
-CONSUMER_LAG = Gauge("housing_consumer_lag_messages", "Messages behind the end of the topic", ["service"])
+CONSUMER_LAG = Gauge("housing_consumer_lag_messages",
+                     "Messages between the consumer's position and the end offset, summed over its partitions",
+                     ["service", "topic"])
+
+# --- matcher ---------------------------------------------------------------------------
 SOLVE_SECONDS = Histogram("housing_matching_solve_seconds", "Wall time of one matching round's solve",
                           buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 OPTIMALITY_GAP = Gauge("housing_matching_optimality_gap_ratio",
-                       "(bound - objective) / bound of the last round", ["region"])
+                       "(bound - objective) / bound of the region's last round (0 = proven optimal)", ["region"])
 ROUNDS = Counter("housing_matching_rounds_total", "Matching rounds run", ["region"])
 OFFERS = Counter("housing_offers_total", "Offer lifecycle events", ["outcome"])
 LAST_ROUND = Gauge("housing_matching_last_round_timestamp_seconds", "Unix time of the last matching round")
-REALISED = Gauge("housing_realised_places", "De-duplicated realised extra places", ["region", "strategy"])
+
+# --- ledger: realised places (after disclosure control) -----------------------------------
+REALISED = Gauge("housing_realised_places", "De-duplicated realised extra places by region and strategy "
+                 "(series under 5 places, or revealing one, are not exported)", ["region", "strategy"])
 REALISED_TOTAL = Gauge("housing_realised_places_national", "De-duplicated realised extra places, nationally")
-OCCUPIED = Gauge("housing_occupied_places", "Realised places whose tenancy has not ended")
+OCCUPIED = Gauge("housing_occupied_places", "Realised places whose tenancy has not ended, nationally")
+UNIQUE_PERSONS = Gauge("housing_realised_unique_persons", "Distinct persons with a realised place, nationally")
+REVIEW = Gauge("housing_places_flagged_for_review", "Places of a person reported in another unit within the "
+               "review window: not counted until resolved")
+UNVERIFIED = Gauge("housing_unverified_reported_places", "Places reported as totals without persons (latest "
+                   "figure per source, period and region): never added to the count", ["source_kind"])
+SOURCE_PLACES = Gauge("housing_realised_places_by_source_kind", "Realised places a kind of source reported "
+                      "(sources overlap: these do not add up)", ["source_kind"])
 TARGET = Gauge("housing_national_target_places", "National target of extra places")
+LEDGER_ENTRIES = Counter("housing_ledger_entries_total", "Entries appended to the ledger's journal", ["kind"])
 
 
 def exposition() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
+
+
+async def update_consumer_lag(app, service: str) -> None:
+    """Lag of one faust app's consumer: end offsets minus the consumer's positions, per topic."""
+    consumer = app.consumer
+    tps = list(consumer.assignment())
+    if not tps:
+        return
+    ends = await consumer.highwaters(*tps)
+    lag: dict[str, int] = {}
+    for tp in tps:
+        position = await consumer.position(tp)
+        end = ends.get(tp)
+        if end is None or position is None:
+            continue
+        lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - position)
+    for topic, n in lag.items():
+        CONSUMER_LAG.labels(service=service, topic=topic).set(n)

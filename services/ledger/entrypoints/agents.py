@@ -2,45 +2,65 @@
 from __future__ import annotations
 
 import asyncio
-
-from sqlalchemy import func
-from sqlmodel import select
+import logging
 
 from contracts import topics
 from contracts.events import Event
-from services.ledger.adapters.orm import Place
 from services.ledger.entrypoints.app import app, ctx
-from services.ledger.service_layer import handlers
+from services.ledger.service_layer import handlers, reports
 from services.runtime import metrics
 from services.runtime.config import settings
 from services.runtime.messaging import consume
 
+log = logging.getLogger(__name__)
+_JOURNAL_KIND = {"PlacementConfirmed": "confirmed", "PlacementReported": "reported",
+                 "PlacementRetracted": "retracted", "PlacementEnded": "ended",
+                 "PlacementTotalsReported": "totals", "PersonErased": "erased"}
+
 
 async def on_event(event: Event) -> None:
     await ctx.run_handler(handlers.handle, event, ctx.uow())
+    if kind := _JOURNAL_KIND.get(event.event_type):
+        metrics.LEDGER_ENTRIES.labels(kind=kind).inc()
 
 
-events_agent = consume(app, "ledger", [topics.PLACEMENTS, topics.ORGANISATIONS, topics.AGREEMENTS],
-                       set(handlers.HANDLERS), on_event)
+events_agent = consume(app, "ledger", [topics.PLACEMENTS, topics.PLACEMENT_TOTALS, topics.ORGANISATIONS,
+                                       topics.AGREEMENTS], set(handlers.HANDLERS), on_event)
 
 
-def _refresh_gauges() -> None:
-    with ctx.uow() as uow:
-        rows = uow.session.exec(select(Place.region, Place.strategy, func.count()).where(Place.status == "realised")
-                                .group_by(Place.region, Place.strategy)).all()
-        occupied = uow.session.exec(select(func.count()).select_from(Place).where(
-            Place.status == "realised", Place.ended_on == None)).one()  # noqa: E711
+def refresh_gauges() -> None:
+    """Set the ledger's gauges from the same (suppressed) figures its reports publish."""
+    inp = reports.load(ctx.uow())
+    cells, total = reports.region_strategy_cells(inp)
     metrics.REALISED.clear()
-    for region, strategy, n in rows:
-        metrics.REALISED.labels(region=region, strategy=strategy).set(n)
-    metrics.REALISED_TOTAL.set(sum(n for _, _, n in rows))
-    metrics.OCCUPIED.set(occupied)
+    for (region, strategy), n in cells.items():
+        if n is not None:
+            metrics.REALISED.labels(region=region, strategy=strategy).set(n)
+    report = reports.build(inp, settings().national_target)
+    metrics.REALISED_TOTAL.set(total)
+    metrics.UNIQUE_PERSONS.set(report["unique_persons"] or 0)
+    metrics.OCCUPIED.set(report["currently_occupied"] or 0)
+    metrics.REVIEW.set(report["flagged_for_review"] or 0)
     metrics.TARGET.set(settings().national_target)
+    metrics.SOURCE_PLACES.clear()
+    for kind, n in report["source_kinds"].items():
+        if n is not None:
+            metrics.SOURCE_PLACES.labels(source_kind=kind).set(n)
+    metrics.UNVERIFIED.clear()
+    per_kind: dict[str, int] = {}
+    for u in inp.view.unverified:
+        per_kind[u.source_kind] = per_kind.get(u.source_kind, 0) + u.places
+    for kind, n in per_kind.items():
+        metrics.UNVERIFIED.labels(source_kind=kind).set(n)
 
 
 @app.timer(interval=1.0)
-async def refresh_gauges() -> None:
-    await asyncio.to_thread(_refresh_gauges)
+async def refresh() -> None:
+    try:
+        await asyncio.to_thread(refresh_gauges)
+        await metrics.update_consumer_lag(app, "ledger")
+    except Exception:  # noqa: BLE001 - metrics must never stop the worker
+        log.exception("refreshing the ledger's gauges failed")
 
 
 @app.task

@@ -1,19 +1,25 @@
 """The ledger's handlers: journal every placement event once, keep the de-duplicated places current.
 
-The consumed event id is stored in the same transaction as the journal entry
-(the inbox), so a redelivered event -- after a rebalance, or a broker that
-started again at offset 0 -- never counts twice.
+The consumed event id is stored in the same transaction as the journal entry (the inbox), so a
+redelivered event -- after a rebalance, or a broker that started again at offset 0 -- never
+counts twice. After journalling, the places of the person concerned are re-derived from that
+person's entries by the same pure fold the reports use (domain/journal.py), so the
+``ledger_place`` cache always equals the fold, whatever order events arrived in.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import hmac
+from datetime import UTC, datetime
 
+from sqlalchemy import delete, tuple_, update
 from sqlmodel import select
 
 from contracts import events as ev
-from services.ledger.adapters.orm import AgreementTarget, Entry, Org, Place, Token
-from services.ledger.domain.places import MOVE_IN_TOLERANCE_DAYS, strategy_of, unit_key
+from services.ledger.adapters.orm import AgreementTarget, Entry, Erasure, NeighbourhoodLimit, Org, Place, Token
+from services.ledger.domain import journal as jr
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
+from services.runtime.config import settings
 
 
 def handle(event: ev.Event, uow: LedgerUnitOfWork) -> None:
@@ -25,75 +31,121 @@ def handle(event: ev.Event, uow: LedgerUnitOfWork) -> None:
         uow.commit()
 
 
-def _journal(uow: LedgerUnitOfWork, event: ev.Event, kind: str, source: str, **cols) -> None:
-    uow.session.add(Entry(event_id=str(event.event_id), kind=kind, source=source, recorded_at=event.occurred_at,
-                          data=event.model_dump(mode="json", exclude={"person_ref"}), **cols))
+# --- journal ---------------------------------------------------------------------------
+
+def _digest(person_ref: str) -> str:
+    return hmac.new(settings().pseudonym_secret.encode(), b"ledger-erasure:" + person_ref.encode(),
+                    hashlib.sha256).hexdigest()
 
 
-def _record_placement(uow: LedgerUnitOfWork, event: ev.PlacementFacts, source: str, report_id: str,
-                      kind: str) -> None:
-    key = unit_key(event.bag_id, event.corporation, event.unit_id)
-    _journal(uow, event, kind, source, report_id=report_id, person_ref=event.person_ref, unit_key=key)
+def _live_ref(uow: LedgerUnitOfWork, person_ref: str) -> str:
+    """The reference to journal under: the tombstone when the person was erased already."""
+    erased = uow.session.get(Erasure, _digest(person_ref))
+    return erased.tombstone if erased else person_ref
+
+
+def _journal(uow: LedgerUnitOfWork, event: ev.Event, kind: str, source: str, source_kind: str = "",
+             report_id: str | None = None, person_ref: str | None = None) -> None:
+    uow.session.add(Entry(event_id=str(event.event_id), kind=kind, source=source, source_kind=source_kind,
+                          report_id=report_id, person_ref=person_ref, occurred_at=event.occurred_at,
+                          recorded_at=datetime.now(UTC),
+                          data=event.model_dump(mode="json", exclude={"person_ref"})))
+    uow.session.flush()
+
+
+def to_domain(row: Entry) -> jr.Entry:
+    return jr.Entry(event_id=row.event_id, kind=row.kind, occurred_at=_aware(row.occurred_at), source=row.source,
+                    source_kind=row.source_kind, report_id=row.report_id, person_ref=row.person_ref, data=row.data)
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def refresh_person(uow: LedgerUnitOfWork, person_ref: str) -> None:
+    """Rewrite one person's cached places from the fold over that person's entries."""
     s = uow.session
-    tolerance = timedelta(days=MOVE_IN_TOLERANCE_DAYS)
-    same = [p for p in s.exec(select(Place).where(Place.person_ref == event.person_ref,
-                                                  Place.unit_key == key)).all()
-            if abs(p.move_in_date - event.move_in_date) <= tolerance]
-    ref = {"source": source, "report_id": report_id}
-    if same:
-        place = same[0]
-        if ref not in place.sources:
-            place.sources = [*place.sources, ref]
-        if place.status == "retracted":
-            place.status = "realised"
-        # The matcher knows the person's stay; keep its facts where a monitor had none.
-        for f in ("days_in_shelter", "youth", "household_size", "children", "neighbourhood"):
-            if getattr(place, f) is None and getattr(event, f) is not None:
-                setattr(place, f, getattr(event, f))
-        s.add(place)
-        return
-    s.add(Place(person_ref=event.person_ref, unit_key=key, region=event.region, municipality=event.municipality,
-                corporation=event.corporation, neighbourhood=event.neighbourhood,
-                strategy=strategy_of(event.unit_kind), unit_kind=event.unit_kind, housing_first=event.housing_first,
-                move_in_date=event.move_in_date, days_in_shelter=event.days_in_shelter, youth=event.youth,
-                household_size=event.household_size, children=event.children, sources=[ref]))
+    own = s.exec(select(Entry).where(Entry.person_ref == person_ref)).all()
+    report_keys = {(e.source, e.report_id) for e in own if e.kind in (jr.CONFIRMED, jr.REPORTED)}
+    retractions = []
+    if report_keys:
+        retractions = s.exec(select(Entry).where(Entry.kind == jr.RETRACTED,
+                                                 tuple_(Entry.source, Entry.report_id).in_(list(report_keys)))).all()
+    view = jr.fold([to_domain(e) for e in [*own, *retractions]])
+    s.exec(delete(Place).where(Place.person_ref == person_ref))
+    for p in view.places:
+        s.add(place_row(p))
 
+
+def place_row(p: jr.PlaceView) -> Place:
+    return Place(person_ref=p.person_ref, unit_key=p.unit_key, region=p.region, municipality=p.municipality,
+                 corporation=p.corporation, neighbourhood=p.neighbourhood, strategy=p.strategy,
+                 unit_kind=p.unit_kind, housing_first=p.housing_first, move_in_date=p.move_in_date,
+                 days_in_shelter=p.days_in_shelter, youth=p.youth, household_size=p.household_size,
+                 children=p.children, sources=[list(x) for x in p.sources], status=p.status, ended_on=p.ended_on)
+
+
+def place_view(row: Place) -> jr.PlaceView:
+    return jr.PlaceView(person_ref=row.person_ref, unit_key=row.unit_key, status=row.status, strategy=row.strategy,
+                        unit_kind=row.unit_kind, region=row.region, municipality=row.municipality,
+                        corporation=row.corporation, neighbourhood=row.neighbourhood,
+                        housing_first=row.housing_first, move_in_date=row.move_in_date,
+                        days_in_shelter=row.days_in_shelter, youth=row.youth, household_size=row.household_size,
+                        children=row.children, sources=tuple(tuple(x) for x in row.sources),
+                        ended_on=row.ended_on)
+
+
+# --- placement events ------------------------------------------------------------------
 
 def placement_confirmed(event: ev.PlacementConfirmed, uow: LedgerUnitOfWork) -> None:
-    _record_placement(uow, event, "matcher", event.placement_id, "confirmed")
+    ref = _live_ref(uow, event.person_ref)
+    _journal(uow, event, jr.CONFIRMED, jr.MATCHER, jr.MATCHER, event.placement_id, ref)
+    refresh_person(uow, ref)
 
 
 def placement_reported(event: ev.PlacementReported, uow: LedgerUnitOfWork) -> None:
-    _record_placement(uow, event, event.source, event.report_id, "reported")
+    ref = _live_ref(uow, event.person_ref)
+    _journal(uow, event, jr.REPORTED, event.source, event.source_kind.value, event.report_id, ref)
+    refresh_person(uow, ref)
 
 
 def placement_retracted(event: ev.PlacementRetracted, uow: LedgerUnitOfWork) -> None:
-    _journal(uow, event, "retracted", event.source, report_id=event.report_id)
-    ref = {"source": event.source, "report_id": event.report_id}
-    for place in _places_with(uow, ref):
-        place.sources = [r for r in place.sources if r != ref]
-        if not place.sources:
-            place.status = "retracted"
-        uow.session.add(place)
-
-
-def _places_with(uow: LedgerUnitOfWork, ref: dict) -> list[Place]:
-    entry = uow.session.exec(select(Entry).where(Entry.source == ref["source"], Entry.report_id == ref["report_id"],
-                                                 Entry.person_ref != None)).first()  # noqa: E711
-    if entry is None:
-        return []
-    return [p for p in uow.session.exec(select(Place).where(Place.person_ref == entry.person_ref)).all()
-            if ref in p.sources]
+    """A compensating entry; the report it names may not have arrived yet (then nothing changes now)."""
+    ref = _live_ref(uow, event.person_ref)
+    _journal(uow, event, jr.RETRACTED, event.source, report_id=event.report_id, person_ref=ref)
+    # The report decides whose it is (a retraction naming the wrong person still retracts that report).
+    persons = uow.session.exec(select(Entry.person_ref).where(
+        Entry.source == event.source, Entry.report_id == event.report_id,
+        Entry.kind.in_((jr.CONFIRMED, jr.REPORTED)))).all()
+    for ref in sorted({p for p in persons if p} | {ref}):
+        refresh_person(uow, ref)
 
 
 def placement_ended(event: ev.PlacementEnded, uow: LedgerUnitOfWork) -> None:
-    key = unit_key(event.bag_id, event.corporation, event.unit_id)
-    _journal(uow, event, "ended", event.producer, person_ref=event.person_ref, unit_key=key)
-    for place in uow.session.exec(select(Place).where(Place.person_ref == event.person_ref,
-                                                      Place.unit_key == key)).all():
-        place.ended_on = event.end_date
-        uow.session.add(place)
+    ref = _live_ref(uow, event.person_ref)
+    _journal(uow, event, jr.ENDED, event.producer, person_ref=ref)
+    refresh_person(uow, ref)
 
+
+def totals_reported(event: ev.PlacementTotalsReported, uow: LedgerUnitOfWork) -> None:
+    _journal(uow, event, jr.TOTALS, event.source, event.source_kind.value)
+
+
+def person_erased(event: ev.PersonErased, uow: LedgerUnitOfWork) -> None:
+    """Replace the reference by a tombstone everywhere; every count stays as it was."""
+    s = uow.session
+    digest = _digest(event.person_ref)
+    erased = s.get(Erasure, digest)
+    tombstone = erased.tombstone if erased else f"tombstone:{event.event_id.hex}"
+    if not erased:
+        s.add(Erasure(ref_digest=digest, tombstone=tombstone))
+    s.exec(update(Entry).where(Entry.person_ref == event.person_ref).values(person_ref=tombstone))
+    s.exec(update(Place).where(Place.person_ref == event.person_ref).values(person_ref=tombstone))
+    _journal(uow, event, jr.ERASED, event.producer, person_ref=tombstone)
+    refresh_person(uow, tombstone)
+
+
+# --- reference data: organisations, tokens, agreements, neighbourhood limits -------------
 
 def organisation_registered(event: ev.OrganisationRegistered, uow: LedgerUnitOfWork) -> None:
     org = uow.session.get(Org, event.org_id) or Org(org_id=event.org_id, role=event.role)
@@ -120,13 +172,26 @@ def agreement_registered(event: ev.AgreementRegistered, uow: LedgerUnitOfWork) -
     uow.session.add(row)
 
 
+def limit_set(event: ev.NeighbourhoodLimitSet, uow: LedgerUnitOfWork) -> None:
+    row = uow.session.get(NeighbourhoodLimit, (event.neighbourhood, event.period))
+    row = row or NeighbourhoodLimit(neighbourhood=event.neighbourhood, period=event.period,
+                                    municipality=event.municipality, region=event.region,
+                                    max_placements=event.max_placements)
+    row.max_placements, row.used, row.municipality, row.region = (event.max_placements, event.used,
+                                                                  event.municipality, event.region)
+    uow.session.add(row)
+
+
 HANDLERS = {
     ev.PlacementConfirmed: placement_confirmed,
     ev.PlacementReported: placement_reported,
     ev.PlacementRetracted: placement_retracted,
     ev.PlacementEnded: placement_ended,
+    ev.PlacementTotalsReported: totals_reported,
+    ev.PersonErased: person_erased,
     ev.OrganisationRegistered: organisation_registered,
     ev.ApiTokenIssued: token_issued,
     ev.ApiTokenRevoked: token_revoked,
     ev.AgreementRegistered: agreement_registered,
+    ev.NeighbourhoodLimitSet: limit_set,
 }

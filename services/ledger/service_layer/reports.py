@@ -1,58 +1,240 @@
-"""Aggregate figures of realised places: what leaves the ledger (aggregates only, small cells suppressed)."""
+"""Aggregate figures of realised places: what leaves the ledger (aggregates only, small cells suppressed).
+
+``load`` reads the places (the cache for current figures, the fold over the journal for a past
+date); ``build`` turns them into the report every output uses -- JSON, CSV, the HTML dashboard
+and the Prometheus gauges -- after disclosure control (domain/disclosure.py).
+"""
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from itertools import combinations
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from contracts.types import Strategy
-from services.ledger.adapters.orm import AgreementTarget, Place
+from services.ledger.adapters.orm import AgreementTarget, Entry, NeighbourhoodLimit, Place
+from services.ledger.domain import disclosure, journal as jr
+from services.ledger.service_layer.handlers import place_view, to_domain
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 
 #: Cells counting fewer persons than this are suppressed in every output (as statistics offices do).
-SUPPRESS_BELOW = 5
+SUPPRESS_BELOW = disclosure.THRESHOLD
+STRATEGIES = [s.value for s in Strategy]
+LONG_STAY_DAYS = 90  # the policy: a shelter stay lasts at most three months
 
 
-def suppress(n: int) -> int | None:
-    return n if n == 0 or n >= SUPPRESS_BELOW else None
+@dataclass
+class Inputs:
+    view: jr.LedgerView
+    agreements: list[AgreementTarget]
+    limits: list[NeighbourhoodLimit]
+    retractions: int
+    as_of: date | None
+
+
+def end_of_day(d: date) -> datetime:
+    return datetime.combine(d, time.max, tzinfo=UTC)
+
+
+def load(uow: LedgerUnitOfWork, as_of: date | None = None) -> Inputs:
+    """Current figures from the cache; figures as of a past date from the fold over the journal."""
+    with uow:
+        s = uow.session
+        if as_of is None:
+            places = [place_view(p) for p in s.exec(select(Place)).all()]
+            totals = [to_domain(e) for e in s.exec(select(Entry).where(Entry.kind == jr.TOTALS)).all()]
+            t = jr.fold(totals)
+            view = jr.LedgerView(places=sorted(places, key=lambda p: (p.person_ref, p.move_in_date, p.unit_key)),
+                                 unverified=t.unverified, retracted_reports=0, entries=0)
+            retractions = s.exec(select(func.count()).select_from(Entry).where(Entry.kind == jr.RETRACTED)).one()
+        else:
+            cutoff = end_of_day(as_of)
+            rows = s.exec(select(Entry).where(Entry.occurred_at <= cutoff)).all()
+            view = jr.fold([to_domain(e) for e in rows], as_of=cutoff)
+            retractions = sum(1 for e in rows if e.kind == jr.RETRACTED)
+        agreements = list(s.exec(select(AgreementTarget)).all())
+        limits = list(s.exec(select(NeighbourhoodLimit)).all())
+    return Inputs(view, agreements, limits, retractions, as_of)
 
 
 def realised_places(uow: LedgerUnitOfWork, target: int, municipality: str | None = None,
-                    suppress_small: bool = True) -> dict[str, Any]:
-    with uow:
-        q = select(Place).where(Place.status == "realised")
-        if municipality:
-            q = q.where(Place.municipality == municipality)
-        places = uow.session.exec(q).all()
-        agreements = uow.session.exec(select(AgreementTarget)).all()
-    cell = suppress if suppress_small else (lambda n: n)
-    total = len(places)
-    by_strategy = Counter(p.strategy for p in places)
-    by_region = Counter(p.region for p in places)
-    by_month = Counter(p.move_in_date.strftime("%Y-%m") for p in places)
-    per_agreement = Counter((p.corporation, p.municipality, str(p.move_in_date.year)) for p in places)
-    occupied = sum(1 for p in places if p.ended_on is None)
-    stays = [p for p in places if p.days_in_shelter is not None]
+                    suppress_small: bool = True, as_of: date | None = None) -> dict[str, Any]:
+    return build(load(uow, as_of), target, municipality, suppress_small)
+
+
+def _month(p: jr.PlaceView) -> str:
+    return p.move_in_date.strftime("%Y-%m")
+
+
+def build(inp: Inputs, target: int, municipality: str | None = None, suppress_small: bool = True) -> dict[str, Any]:
+    """The report: national (ministry, admin) or one municipality's own figures."""
+    places = [p for p in inp.view.places if not municipality or p.municipality == municipality]
+    counted = [p for p in places if p.counted]
+    total = len(counted)
+    T = ("total",)
+    cells: dict[tuple, int] = {T: total}
+    lines: list[tuple[tuple, list[tuple]]] = []
+
+    def breakdown(name: str, values: list[str], keys: list[str] | None = None) -> list[tuple]:
+        c = Counter(values)
+        members = [(name, k) for k in (keys if keys is not None else sorted(c))]
+        for m in members:
+            cells[m] = c.get(m[1], 0)
+        lines.append((T, members))
+        return members
+
+    breakdown("strategy", [p.strategy for p in counted], STRATEGIES)
+    breakdown("region", [p.region for p in counted])
+    breakdown("municipality", [p.municipality for p in counted])
+    breakdown("corporation", [p.corporation or "unknown" for p in counted])
+    months = breakdown("month", [_month(p) for p in counted])
+    sm = Counter((p.strategy, _month(p)) for p in counted)
+    for _, m in months:
+        row = [("sm", s, m) for s in STRATEGIES]
+        for c in row:
+            cells[c] = sm.get((c[1], m), 0)
+        lines.append((("month", m), row))
+    for s in STRATEGIES:
+        lines.append((("strategy", s), [("sm", s, m) for _, m in months]))
+
+    def split(name: str, yes: int, base: tuple = T) -> None:
+        cells[(name, True)], cells[(name, False)] = yes, cells[base] - yes
+        lines.append((base, [(name, True), (name, False)]))
+
+    split("housing_first", sum(1 for p in counted if p.housing_first))
+    split("youth", sum(1 for p in counted if p.youth))
+    split("families", sum(1 for p in counted if (p.children or 0) > 0))
+    split("occupied", sum(1 for p in counted if p.ended_on is None or (inp.as_of and p.ended_on > inp.as_of)))
+    known = [p for p in counted if p.days_in_shelter is not None]
+    split("stay_known", len(known))
+    split("over_90", sum(1 for p in known if p.days_in_shelter > LONG_STAY_DAYS), base=("stay_known", True))
+
+    hidden = disclosure.protect(cells, lines, fixed=[T] if not municipality else []) if suppress_small else set()
+
+    def v(cell: tuple) -> int | None:
+        return None if cell in hidden else cells[cell]
+
+    def one(n: int) -> int | None:  # tables that do not add up to a published figure: primary only
+        return disclosure.primary(n) if suppress_small else n
+
+    tot = v(T)
+    per_agreement = Counter((p.corporation, p.municipality, str(p.move_in_date.year)) for p in counted)
+    per_neighbourhood = Counter((p.neighbourhood, str(p.move_in_date.year)) for p in counted if p.neighbourhood)
+    by_source = Counter(s for p in counted for s in p.source_names)
+    kind_of = {s: k for p in counted for s, k, _ in p.sources}
+    pairs = Counter(pair for p in counted for pair in combinations(p.source_names, 2))
+    by_kind = Counter(k for p in counted for k in p.source_kinds)
+    kind_pairs = Counter(pair for p in counted for pair in combinations(p.source_kinds, 2))
+    sources = sorted(by_source)
+    over = v(("over_90", True))
+    known_n = v(("stay_known", True))
+    unique = len({p.person_ref for p in counted})
     return {
-        "realised_places": total,
-        "unique_persons": len({p.person_ref for p in places}),
-        "currently_occupied": cell(occupied),
+        "as_of": inp.as_of.isoformat() if inp.as_of else None,
+        "scope": {"level": "municipality" if municipality else "national", "municipality": municipality},
+        "realised_places": tot,
+        "unique_persons": unique if tot is not None else None,
         "national_target": target,
-        "progress_ratio": round(total / target, 4) if target else None,
-        "housing_first": cell(sum(1 for p in places if p.housing_first)),
-        "over_90_days_in_shelter": cell(sum(1 for p in stays if p.days_in_shelter > 90)),
-        "youth": cell(sum(1 for p in places if p.youth)),
-        "families": cell(sum(1 for p in places if (p.children or 0) > 0)),
-        "by_strategy": {s.value: cell(by_strategy.get(s.value, 0)) for s in Strategy},
-        "by_region": {r: cell(n) for r, n in sorted(by_region.items())},
-        "by_month": {m: cell(n) for m, n in sorted(by_month.items())},
+        "progress_ratio": round(tot / target, 4) if target and tot is not None else None,
+        "currently_occupied": v(("occupied", True)),
+        "housing_first": v(("housing_first", True)),
+        "youth": v(("youth", True)),
+        "families": v(("families", True)),
+        "shelter_stay_known": known_n,
+        "over_90_days_in_shelter": over,
+        "over_90_days_share": round(over / known_n, 4) if over is not None and known_n else None,
+        "flagged_for_review": one(sum(1 for p in places if not p.counted)),
+        "retractions": inp.retractions,
+        "by_strategy": {s: v(("strategy", s)) for s in STRATEGIES},
+        "by_region": {r: v(("region", r)) for _, r in _members(cells, "region")},
+        "by_municipality": {m: v(("municipality", m)) for _, m in _members(cells, "municipality")},
+        "by_corporation": {c: v(("corporation", c)) for _, c in _members(cells, "corporation")},
+        "by_month": {m: v(("month", m)) for _, m in months},
+        "by_strategy_and_month": {m: {s: v(("sm", s, m)) for s in STRATEGIES} for _, m in months},
         "agreements": [
             {"corporation": a.corporation, "municipality": a.municipality, "period": a.period, "region": a.region,
              "committed_places": a.max_places,
-             "realised": cell(per_agreement.get((a.corporation, a.municipality, a.period), 0))}
-            for a in sorted(agreements, key=lambda a: (a.region, a.municipality, a.corporation, a.period))
+             "realised": one(per_agreement.get((a.corporation, a.municipality, a.period), 0))}
+            for a in sorted(inp.agreements, key=lambda a: (a.region, a.municipality, a.corporation, a.period))
             if not municipality or a.municipality == municipality
+        ],
+        "neighbourhood_limits": [
+            {"municipality": n.municipality, "neighbourhood": n.neighbourhood, "period": n.period,
+             "region": n.region, "max_placements": n.max_placements, "used_outside_ledger": n.used,
+             "placed": one(per_neighbourhood.get((n.neighbourhood, n.period), 0))}
+            for n in sorted(inp.limits, key=lambda n: (n.municipality, n.neighbourhood, n.period))
+            if not municipality or n.municipality == municipality
+        ],
+        "sources": [{"source": s, "source_kind": kind_of.get(s, ""), "places": one(by_source[s])} for s in sources],
+        "overlap": [{"source_a": a, "source_b": b, "places": one(pairs.get((a, b), 0))}
+                    for a, b in combinations(sources, 2)],
+        "source_kinds": {k: one(n) for k, n in sorted(by_kind.items())},
+        "overlap_by_source_kind": [{"source_kind_a": a, "source_kind_b": b, "places": one(n)}
+                                   for (a, b), n in sorted(kind_pairs.items())],
+        "unverified_totals": [
+            {"source": u.source, "source_kind": u.source_kind, "period": u.period, "region": u.region,
+             "places": one(u.places), "note": "reported without persons: shown beside the count, never added"}
+            for u in inp.view.unverified
+            if not municipality  # totals are by region at best; a municipality sees its own persons only
         ],
         "suppressed_below": SUPPRESS_BELOW if suppress_small else None,
     }
+
+
+def _members(cells: dict[tuple, int], name: str) -> list[tuple]:
+    return sorted(k for k in cells if len(k) == 2 and k[0] == name)
+
+
+def region_strategy_cells(inp: Inputs) -> tuple[dict[tuple[str, str], int | None], int]:
+    """Region x strategy counts for the metrics, after the same disclosure control (national total shown)."""
+    counted = inp.view.counted
+    c = Counter((p.region, p.strategy) for p in counted)
+    cells: dict[tuple, int] = {("total",): len(counted)}
+    for k, n in c.items():
+        cells[("rs",) + k] = n
+    regions = sorted({r for r, _ in c})
+    for r in regions:
+        cells[("region", r)] = sum(n for (rr, _), n in c.items() if rr == r)
+    lines = [(("total",), [k for k in cells if k[0] == "rs"])]
+    hidden = disclosure.protect(cells, lines, fixed=[("total",)])
+    return {k[1:]: (None if k in hidden else n) for k, n in cells.items() if k[0] == "rs"}, len(counted)
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    """One row per published cell: table, key, value; a suppressed cell has an empty value."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["table", "key", "value", "suppressed"])
+
+    def row(table: str, key: str, value: Any) -> None:
+        w.writerow([table, key, "" if value is None else value, "true" if value is None else "false"])
+
+    for k in ("realised_places", "unique_persons", "national_target", "progress_ratio", "currently_occupied",
+              "housing_first", "youth", "families", "shelter_stay_known", "over_90_days_in_shelter",
+              "over_90_days_share", "flagged_for_review", "retractions"):
+        row("summary", k, report[k])
+    for table in ("by_strategy", "by_region", "by_municipality", "by_corporation", "by_month", "source_kinds"):
+        for k, val in report[table].items():
+            row(table, k, val)
+    for m, per in report["by_strategy_and_month"].items():
+        for s, val in per.items():
+            row("by_strategy_and_month", f"{m}/{s}", val)
+    for a in report["agreements"]:
+        row("agreement_committed", f"{a['municipality']}/{a['corporation']}/{a['period']}", a["committed_places"])
+        row("agreement_realised", f"{a['municipality']}/{a['corporation']}/{a['period']}", a["realised"])
+    for n in report["neighbourhood_limits"]:
+        row("neighbourhood_limit", f"{n['neighbourhood']}/{n['period']}", n["max_placements"])
+        row("neighbourhood_placed", f"{n['neighbourhood']}/{n['period']}", n["placed"])
+    for s in report["sources"]:
+        row("source", s["source"], s["places"])
+    for o in report["overlap"]:
+        row("overlap", f"{o['source_a']}&{o['source_b']}", o["places"])
+    for u in report["unverified_totals"]:
+        row("unverified_total", f"{u['source']}/{u['period']}/{u['region'] or 'all'}", u["places"])
+    return out.getvalue()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4d80f97fc231
+Revision ID: 02e7d55f93a6
 Revises: 
-Create Date: 2026-11-23 11:28:56.799313
+Create Date: 2026-11-23 11:40:06.060704
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401 - autogenerate renders sqlmodel types
 
 
 # revision identifiers, used by Alembic.
-revision: str = '4d80f97fc231'
+revision: str = '02e7d55f93a6'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -35,18 +35,37 @@ def upgrade() -> None:
     sa.Column('event_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('source_kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('report_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('person_ref', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
-    sa.Column('unit_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('seq'),
     sa.UniqueConstraint('event_id')
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_entry_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_person_ref'), ['person_ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_report_id'), ['report_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_source'), ['source'], unique=False)
+
+    op.create_table('ledger_erasure',
+    sa.Column('ref_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('tombstone', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.PrimaryKeyConstraint('ref_digest')
+    )
+    op.create_table('ledger_neighbourhood_limit',
+    sa.Column('neighbourhood', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('municipality', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('max_placements', sa.Integer(), nullable=False),
+    sa.Column('used', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('neighbourhood', 'period')
+    )
+    with op.batch_alter_table('ledger_neighbourhood_limit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_neighbourhood_limit_municipality'), ['municipality'], unique=False)
 
     op.create_table('ledger_org',
     sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -90,6 +109,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('place_id')
     )
     with op.batch_alter_table('ledger_place', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_place_municipality'), ['municipality'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_place_person_ref'), ['person_ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_place_region'), ['region'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_place_status'), ['status'], unique=False)
@@ -126,6 +146,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ledger_place_status'))
         batch_op.drop_index(batch_op.f('ix_ledger_place_region'))
         batch_op.drop_index(batch_op.f('ix_ledger_place_person_ref'))
+        batch_op.drop_index(batch_op.f('ix_ledger_place_municipality'))
 
     op.drop_table('ledger_place')
     with op.batch_alter_table('ledger_outbox', schema=None) as batch_op:
@@ -133,10 +154,16 @@ def downgrade() -> None:
 
     op.drop_table('ledger_outbox')
     op.drop_table('ledger_org')
+    with op.batch_alter_table('ledger_neighbourhood_limit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ledger_neighbourhood_limit_municipality'))
+
+    op.drop_table('ledger_neighbourhood_limit')
+    op.drop_table('ledger_erasure')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_entry_source'))
         batch_op.drop_index(batch_op.f('ix_ledger_entry_report_id'))
         batch_op.drop_index(batch_op.f('ix_ledger_entry_person_ref'))
+        batch_op.drop_index(batch_op.f('ix_ledger_entry_kind'))
 
     op.drop_table('ledger_entry')
     op.drop_table('ledger_agreement')
