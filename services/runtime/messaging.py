@@ -23,7 +23,7 @@ from contracts.deadletter import DeadLetter
 from contracts.events import Event, parse_event
 from contracts.topics import DEAD_LETTER, TopicSpec
 from services.runtime import metrics
-from services.runtime.privacy import mask_bsn_like
+from services.runtime.privacy import mask_bsn_like, mask_bsn_like_text
 from services.runtime.uow import DuplicateEvent
 
 log = logging.getLogger(__name__)
@@ -34,18 +34,31 @@ Handler = Callable[[Event], Awaitable[None]]
 def describe_validation_error(exc: ValidationError) -> str:
     """Field paths and rules only: a submitted value is never echoed."""
     parts = []
-    for err in exc.errors(include_input=False, include_url=False)[:20]:
-        path = ".".join(str(p) for p in err["loc"]) or "(message)"
+    for err in exc.errors(include_input=False, include_url=False, include_context=False)[:20]:
+        # A path can hold a key the producer invented (an unknown field): mask and cap it.
+        path = ".".join(mask_bsn_like_text(str(p))[:64] for p in err["loc"]) or "(message)"
         parts.append(f"{path}: {err['msg']}")
     return "; ".join(parts)
 
 
+def message_headers(message) -> dict[str, bytes]:
+    """A faust message's headers as a dict (faust gives a list of pairs or a mapping)."""
+    raw = message.headers or []
+    items = raw.items() if hasattr(raw, "items") else raw
+    return {str(k): (v if isinstance(v, bytes) else str(v).encode()) for k, v in items if v is not None}
+
+
+#: Header a replayed message carries: the dead letter's partition and offset, so a replay is done once.
+REPLAYED_FROM = "hm-replayed-from"
+
+
 async def send_dead_letter(app: faust.App, service: str, reason: str, message) -> None:
     letter = DeadLetter(
-        service=service, reason=reason, topic=message.topic, partition=message.partition,
-        offset=message.offset,
+        service=service, reason=mask_bsn_like_text(reason)[:2000], topic=message.topic,
+        partition=message.partition, offset=message.offset,
         key_b64=base64.b64encode(mask_bsn_like(message.key)).decode() if message.key else None,
         value_b64=base64.b64encode(mask_bsn_like(message.value or b"")).decode(),
+        headers={k: base64.b64encode(mask_bsn_like(v)).decode() for k, v in message_headers(message).items()},
         rejected_at=datetime.now(UTC),
     )
     await app.producer.send_and_wait(DEAD_LETTER, message.key, letter.model_dump_json().encode(),
@@ -54,41 +67,65 @@ async def send_dead_letter(app: faust.App, service: str, reason: str, message) -
     log.warning("dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, reason)
 
 
-def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: set[type[Event]],
-            handle: Handler, *, concurrency: int = 1) -> None:
-    """Register one faust agent that decodes contracts and dispatches them to ``handle``.
+BatchHandler = Callable[[list[Event]], Awaitable[None]]
 
-    Bad bytes or an event this service cannot take go to the dead-letter topic;
-    a handler that fails on a message dead-letters it too, so no input crashes
-    the worker. Database outages are retried instead: they are not the message's fault.
+
+def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: set[type[Event]],
+            handle: Handler, *, handle_batch: BatchHandler | None = None, max_batch: int = 500,
+            within: float = 0.05):
+    """Register one faust agent that decodes contracts and dispatches them to the service's handlers.
+
+    Events are taken in batches (up to ``max_batch`` within ``within`` seconds) and applied in one
+    transaction by ``handle_batch``; if the batch fails, each event is retried on its own so one
+    poison message cannot hold back the others. Bad bytes, an event this service cannot take, or a
+    handler that fails on a message go to the dead-letter topic, so no input crashes the worker.
+    Database outages are retried instead: they are not the message's fault.
     """
     specs = list(specs)
     topic = app.topic(*[s.name for s in specs], key_type=bytes, value_type=bytes,
                       key_serializer="raw", value_serializer="raw")
 
-    @app.agent(topic, name=f"{service}-events", concurrency=concurrency)
+    async def with_db_retry(fn, arg) -> None:
+        async for attempt in AsyncRetrying(retry=retry_if_exception_type(OperationalError),
+                                           stop=stop_after_attempt(8),
+                                           wait=wait_exponential(0.2, max=5), reraise=True):
+            with attempt:
+                await fn(arg)
+
+    async def one(event: Event, message) -> None:
+        try:
+            await with_db_retry(handle, event)
+            metrics.EVENTS_PROCESSED.labels(service=service, event_type=event.event_type).inc()
+        except DuplicateEvent:
+            pass
+        except Exception as exc:  # noqa: BLE001 - a poison message must not stop the worker
+            log.exception("handler failed on %s %s", event.event_type, event.event_id)
+            await send_dead_letter(app, service, f"handler error: {type(exc).__name__}", message)
+
+    @app.agent(topic, name=f"{service}-events")
     async def agent(stream):
-        async for ev in stream.events():
-            message = ev.message
-            try:
-                event = parse_event(ev.value)
-            except ValidationError as exc:
-                await send_dead_letter(app, service, describe_validation_error(exc), message)
+        async for batch in stream.take_events(max_batch, within=within):
+            decoded: list[tuple[Event, object]] = []
+            for ev in batch:
+                try:
+                    event = parse_event(ev.value)
+                except ValidationError as exc:
+                    await send_dead_letter(app, service, describe_validation_error(exc), ev.message)
+                    continue
+                if type(event) in accepts:  # else: another service's event on a shared topic
+                    decoded.append((event, ev.message))
+            if not decoded:
                 continue
-            if type(event) not in accepts:
-                continue  # another service's event on a shared topic
-            try:
-                async for attempt in AsyncRetrying(retry=retry_if_exception_type(OperationalError),
-                                                   stop=stop_after_attempt(8),
-                                                   wait=wait_exponential(0.2, max=5), reraise=True):
-                    with attempt:
-                        await handle(event)
-                metrics.EVENTS_PROCESSED.labels(service=service, event_type=event.event_type).inc()
-            except DuplicateEvent:
-                continue
-            except Exception as exc:  # noqa: BLE001 - a poison message must not stop the worker
-                log.exception("handler failed on %s %s", event.event_type, event.event_id)
-                await send_dead_letter(app, service, f"handler error: {type(exc).__name__}", message)
+            if handle_batch is not None and len(decoded) > 1:
+                try:
+                    await with_db_retry(handle_batch, [e for e, _ in decoded])
+                    for e, _ in decoded:
+                        metrics.EVENTS_PROCESSED.labels(service=service, event_type=e.event_type).inc()
+                    continue
+                except Exception:  # noqa: BLE001 - find the culprit event by event
+                    log.warning("batch of %d failed; applying its events one by one", len(decoded))
+            for e, message in decoded:
+                await one(e, message)
 
     return agent
 

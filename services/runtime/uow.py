@@ -73,3 +73,16 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self.emitted = []
+
+
+def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply) -> None:
+    """Apply many events in one transaction; each is skipped if already processed (also within the batch)."""
+    with uow:
+        done: set = set()
+        for event in events:
+            if event.event_id in done or uow.seen(event):
+                continue
+            apply(event, uow)
+            uow.mark_processed(event)
+            done.add(event.event_id)
+        uow.commit()

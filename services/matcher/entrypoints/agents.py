@@ -24,7 +24,11 @@ async def on_event(event: Event) -> None:
     await ctx.run_handler(handlers.handle, event, ctx.uow())
 
 
-events_agent = consume(app, "matcher", SOURCES, set(handlers.HANDLERS), on_event)
+async def on_batch(events: list[Event]) -> None:
+    await ctx.run_handler(handlers.handle_batch, events, ctx.uow())
+
+
+events_agent = consume(app, "matcher", SOURCES, set(handlers.HANDLERS), on_event, handle_batch=on_batch)
 
 
 def _owns(region: str) -> bool:
@@ -57,9 +61,19 @@ async def run_due_rounds() -> int:
     return made
 
 
+_next_pass = 0.0
+
+
 @app.timer(interval=settings().match_batch_window_s)
 async def matching_rounds() -> None:
+    # Rounds share the worker with event handling: after a pass that took D seconds, wait at
+    # least D before the next, so under load rounds take at most about half of the time.
+    global _next_pass
+    if time.monotonic() < _next_pass:
+        return
+    start = time.monotonic()
     await run_due_rounds()
+    _next_pass = time.monotonic() + (time.monotonic() - start)
 
 
 @app.task

@@ -15,20 +15,24 @@ from services.matcher.adapters.orm import (
 )
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.runtime import metrics
+from services.runtime.uow import apply_in_batch
 
 PRODUCER = "matcher"
 
 
 def handle(event: ev.Event, uow: MatcherUnitOfWork) -> None:
-    with uow:
-        if uow.seen(event):
-            return
-        region = getattr(event, "region", None)
-        if region:
-            advance_clock(uow, region, event.occurred_at)
-        HANDLERS[type(event)](event, uow)
-        uow.mark_processed(event)
-        uow.commit()
+    handle_batch([event], uow)
+
+
+def handle_batch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
+    apply_in_batch(uow, events, apply)
+
+
+def apply(event: ev.Event, uow: MatcherUnitOfWork) -> None:
+    region = getattr(event, "region", None)
+    if region:
+        advance_clock(uow, region, event.occurred_at)
+    HANDLERS[type(event)](event, uow)
 
 
 def advance_clock(uow: MatcherUnitOfWork, region: str, at: datetime, *, dirty: bool = False) -> RegionClock:
@@ -58,7 +62,8 @@ def mark_dirty(uow: MatcherUnitOfWork, region: str) -> None:
 
 def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> None:
     s = uow.session
-    for offer in s.exec(select(Offer).where(Offer.region == region, Offer.status == "made")).all():
+    for offer in s.exec(select(Offer).where(Offer.region == region, Offer.status == "made",
+                                            Offer.expires_at <= watermark)).all():
         if _utc(offer.expires_at) <= watermark:
             close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
             uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,

@@ -1,0 +1,273 @@
+"""Replay a seeded national year of events through the running product, as Kafka partners would.
+
+Shared by the fault test (tests/e2e/test_faults.py) and the load benchmark (bench/pipeline.py).
+The plan is built from bench.generator's national instance: agreements and limits first, then
+vacancies and candidates spread over a year of event time, candidate updates and withdrawals, and
+external placement reports from up to four monitoring sources for people housed outside the
+matcher -- duplicated, out of order and partly retracted -- whose de-duplicated count is known in
+advance. A driver answers every offer as corporation and person (a seeded share declines) and
+echoes some confirmed placements from a corporation monitor, which must not count twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from bench.generator import generate
+from contracts import events as ev
+from contracts import topics
+from contracts.events import encode_event, parse_event
+
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+SOURCES = [("gemeentemonitor", "municipal_monitor"), ("corporatiemonitor", "corporation_monitor"),
+           ("flexregister", "flex_registry"), ("bouwregeling", "subsidy_scheme")]
+
+
+def ref(*parts: object) -> str:
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+@dataclass
+class ReplayPlan:
+    events: list[ev.Event]
+    resend: list[int]  # positions in `events` delivered again later (the same bytes: same event id)
+    external_places: int  # de-duplicated external places that must count
+    decline_share: float
+
+
+def build_plan(seed: int = 2026, n_candidates: int = 20_000, n_units: int = 4_500, n_regions: int = 43,
+               n_external: int = 5_000, decline_share: float = 0.1, resend_share: float = 0.03) -> ReplayPlan:
+    rng = random.Random(seed)
+    inst = generate(seed=seed, n_regions=n_regions, n_candidates=n_candidates, n_units=n_units)
+    region_of_muni = {u["municipality"]: u["region"] for u in inst["units"]}
+    muni_of_hood = {u["neighbourhood"]: u["municipality"] for u in inst["units"]}
+    events: list[ev.Event] = []
+    for a in inst["agreements"]:
+        if a["municipality"] in region_of_muni:
+            events.append(ev.AgreementRegistered(occurred_at=T0, producer=f"gem-{a['municipality']}",
+                                                 region=region_of_muni[a["municipality"]], **a))
+    for lim in inst["neighbourhood_limits"]:
+        muni = muni_of_hood.get(lim["neighbourhood"])
+        if muni:
+            events.append(ev.NeighbourhoodLimitSet(occurred_at=T0, producer=f"gem-{muni}", municipality=muni,
+                                                   region=region_of_muni[muni], **lim))
+    arrivals = [("unit", u) for u in inst["units"]] + [("cand", c) for c in inst["candidates"]]
+    rng.shuffle(arrivals)
+    step = timedelta(days=350) / max(1, len(arrivals))
+    later: list[tuple[datetime, ev.Event]] = []
+    for i, (kind, row) in enumerate(arrivals):
+        at = T0 + timedelta(hours=1) + i * step
+        if kind == "unit":
+            events.append(ev.VacancyPublished(
+                occurred_at=at, producer=row["corporation"], unit_id=row["id"], corporation=row["corporation"],
+                municipality=row["municipality"], region=row["region"], neighbourhood=row["neighbourhood"],
+                kind=row["kind"], rooms=row["rooms"], places=row["places"],
+                wheelchair_accessible=row["wheelchair_accessible"], support=tuple(row["support"]),
+                bag_id=f"{int(ref('bag', row['id'])[:15], 16) % 10**16:016d}", available_from=at.date()))
+            continue
+        profile = dict(region=row["region"], household_size=row["household_size"], children=row["children"],
+                       wheelchair=row["wheelchair"], support=row["support"], youth=row["youth"],
+                       medical_urgency=row["medical_urgency"],
+                       excluded_neighbourhoods=tuple(row["excluded_neighbourhoods"]),
+                       preferred_neighbourhoods=tuple(row["preferred_neighbourhoods"]),
+                       shelter_entry_date=at.date() - timedelta(days=row["days_in_shelter"]))
+        shelter = f"shelter-{row['region']}"
+        events.append(ev.CandidateSubmitted(occurred_at=at, producer=shelter, candidate_id=row["id"],
+                                            person_ref=ref("person", seed, row["id"]), shelter=shelter, **profile))
+        r = rng.random()
+        if r < 0.08:
+            later.append((at + timedelta(days=rng.randint(1, 20)), ev.CandidateUpdated(
+                occurred_at=at + timedelta(days=1), producer=shelter, candidate_id=row["id"],
+                **{**profile, "medical_urgency": True})))
+        elif r < 0.11:
+            later.append((at + timedelta(days=rng.randint(1, 30)), ev.CandidateWithdrawn(
+                occurred_at=at + timedelta(days=2), producer=shelter, candidate_id=row["id"],
+                region=row["region"], reason="moved in with family")))
+    # External reports: people housed outside the matcher, reported by one to four sources.
+    regions = sorted(region_of_muni.values())
+    munis = sorted(region_of_muni)
+    external_places = 0
+    for k in range(n_external):
+        muni = munis[k % len(munis)]
+        person = ref("external", seed, k)
+        move_in = date(2026, 1, 10) + timedelta(days=rng.randint(0, 330))
+        kind = rng.choice(["regular", "flex", "shared", "transformation", "new_build", "housing_first"])
+        by_bag = rng.random() < 0.7
+        unit = {"bag_id": f"{rng.randint(10**15, 10**16 - 1)}"} if by_bag else \
+            {"corporation": f"corp-ext-{k % 17}", "unit_id": f"ext-{k}"}
+        sources = rng.sample(SOURCES, rng.randint(1, 4))
+        retract_all = rng.random() < 0.08
+        retracted = 0
+        for s_name, s_kind in sources:
+            at = datetime.combine(move_in, datetime.min.time(), UTC) + timedelta(days=rng.randint(0, 40))
+            rid = f"{s_name}-{k}"
+            jitter = timedelta(days=rng.randint(-10, 10))  # sources disagree a little on the move-in date
+            later.append((at, ev.PlacementReported(
+                occurred_at=at, producer=s_name, report_id=rid, source=s_name, source_kind=s_kind,
+                person_ref=person, municipality=muni, region=region_of_muni[muni], unit_kind=kind,
+                move_in_date=move_in + jitter, housing_first=kind == "housing_first", **unit)))
+            if retract_all or (len(sources) > 1 and retracted == 0 and rng.random() < 0.1):
+                retracted += 1
+                later.append((at + timedelta(days=rng.randint(1, 60)), ev.PlacementRetracted(
+                    occurred_at=at + timedelta(days=3), producer=s_name, person_ref=person, source=s_name,
+                    report_id=rid, reason="reported in error")))
+        if not retract_all:
+            external_places += 1
+    del regions
+    # Later events are merged in by their delivery time: corrections may arrive before what they correct.
+    base = [(e.occurred_at, i, e) for i, e in enumerate(events)]
+    merged = base + [(t, len(events) + j, e) for j, (t, e) in enumerate(later)]
+    merged.sort(key=lambda x: (x[0], x[1]))
+    ordered = [e for _, _, e in merged]
+    resend = sorted(rng.sample(range(len(ordered)), int(resend_share * len(ordered))))
+    return ReplayPlan(ordered, resend, external_places, decline_share)
+
+
+@dataclass
+class DriverState:
+    sent: dict[str, float] = field(default_factory=dict)  # event id -> wall time sent
+    offers: int = 0
+    declines: int = 0
+    placements: dict[str, str] = field(default_factory=dict)  # placement id -> person ref
+    echoes: int = 0
+    last_activity: float = field(default_factory=time.monotonic)
+    offer_pairs: defaultdict = field(default_factory=lambda: defaultdict(int))
+
+
+class Driver:
+    """Sends the plan and answers offers, over the Kafka protocol only."""
+
+    def __init__(self, bootstrap: str, plan: ReplayPlan, seed: int = 2026, rate: float | None = None) -> None:
+        self.bootstrap, self.plan, self.seed, self.rate = bootstrap, plan, seed, rate
+        self.state = DriverState()
+        self.rng = random.Random(seed + 1)
+        self._stop = asyncio.Event()
+
+    async def send(self, producer: AIOKafkaProducer, event: ev.Event, raw: bytes | None = None) -> None:
+        spec = topics.topic_for(event)
+        self.state.sent.setdefault(str(event.event_id), time.time())
+        await producer.send(spec.name, raw or encode_event(event), key=spec.key_of(event))
+
+    async def _produce_plan(self, producer: AIOKafkaProducer) -> None:
+        resend = set(self.plan.resend)
+        pending_dupes: list[ev.Event] = []
+        start = time.monotonic()
+        for i, e in enumerate(self.plan.events):
+            await self.send(producer, e)
+            if i in resend:
+                pending_dupes.append(e)
+            if len(pending_dupes) >= 50:  # redeliver a little later, 2-5 times
+                for d in pending_dupes:
+                    for _ in range(self.rng.randint(1, 4)):
+                        await self.send(producer, d)
+                pending_dupes.clear()
+            if self.rate and i % 100 == 0:
+                ahead = i / self.rate - (time.monotonic() - start)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+        for d in pending_dupes:
+            await self.send(producer, d)
+        await producer.flush()
+
+    async def _answer(self, producer: AIOKafkaProducer, consumer: AIOKafkaConsumer) -> None:
+        seen_offers: set[str] = set()
+        while not self._stop.is_set():
+            batch = await consumer.getmany(timeout_ms=200, max_records=2000)
+            for records in batch.values():
+                for rec in records:
+                    e = parse_event(rec.value)
+                    if isinstance(e, ev.OfferMade) and e.offer_id not in seen_offers:
+                        seen_offers.add(e.offer_id)
+                        self.state.offers += 1
+                        self.state.offer_pairs[(e.candidate_id, e.unit_id)] += 1
+                        self.state.last_activity = time.monotonic()
+                        at = e.occurred_at + timedelta(hours=1)
+                        h = int(ref(self.seed, e.offer_id)[:8], 16) / 0xFFFFFFFF
+                        await self.send(producer, e.caused(ev.OfferConfirmed, producer=e.corporation,
+                                                           occurred_at=at, offer_id=e.offer_id, region=e.region))
+                        if h < self.plan.decline_share:
+                            self.state.declines += 1
+                            await self.send(producer, e.caused(ev.OfferDeclined, producer=e.shelter,
+                                                               occurred_at=at, offer_id=e.offer_id,
+                                                               region=e.region, reason="not near school"))
+                        else:
+                            await self.send(producer, e.caused(ev.OfferAccepted, producer=e.shelter,
+                                                               occurred_at=at, offer_id=e.offer_id,
+                                                               region=e.region))
+                    elif isinstance(e, ev.PlacementConfirmed) and e.placement_id not in self.state.placements:
+                        self.state.placements[e.placement_id] = e.person_ref
+                        self.state.last_activity = time.monotonic()
+                        if int(ref("echo", e.placement_id)[:8], 16) % 10 < 3:
+                            # A corporation monitor reports the same placement again: it must not count twice.
+                            self.state.echoes += 1
+                            facts = e.model_dump(include=set(ev.PlacementFacts.model_fields))
+                            await self.send(producer, ev.PlacementReported(
+                                occurred_at=e.occurred_at + timedelta(days=5), producer="corporatiemonitor",
+                                report_id=f"echo-{e.placement_id}", source="corporatiemonitor",
+                                source_kind="corporation_monitor", **facts))
+
+    async def run(self, quiet_seconds: float = 8.0, timeout: float = 900.0, while_running=None) -> DriverState:
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=5,
+                                    max_batch_size=256 * 1024)
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False,
+                                    auto_offset_reset="earliest")
+        await producer.start()
+        await consumer.start()
+        tps = [TopicPartition(t.name, p) for t in (topics.OFFERS, topics.PLACEMENTS) for p in range(t.partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        answering = asyncio.create_task(self._answer(producer, consumer))
+        side = asyncio.create_task(while_running()) if while_running else None
+        try:
+            await self._produce_plan(producer)
+            self.state.last_activity = time.monotonic()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() - self.state.last_activity < quiet_seconds:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the pipeline did not become quiet in time")
+                if answering.done():
+                    answering.result()
+                await asyncio.sleep(0.5)
+            await producer.flush()
+        finally:
+            self._stop.set()
+            if side:
+                side.cancel()
+            await asyncio.gather(answering, return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
+        return self.state
+
+
+async def dead_lettered_ids(bootstrap: str) -> set[str]:
+    """Event ids found in the dead-letter topic (where the original bytes still parse as JSON with an id)."""
+    import base64
+    import json
+
+    from contracts.deadletter import DeadLetter
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    ids: set[str] = set()
+    try:
+        tps = [TopicPartition(topics.DEAD_LETTER, p) for p in range(topics.DEAD_LETTER_PARTITIONS)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        while any((await consumer.position(tp)) < ends[tp] for tp in tps):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for rec in records:
+                    letter = DeadLetter.model_validate_json(rec.value)
+                    try:
+                        ids.add(json.loads(base64.b64decode(letter.value_b64))["event_id"])
+                    except (ValueError, KeyError, TypeError):
+                        pass
+    finally:
+        await consumer.stop()
+    return ids
