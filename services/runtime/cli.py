@@ -35,7 +35,7 @@ def _cmd_org(args: argparse.Namespace) -> int:
     try:
         if args.org_cmd == "create":
             org_id, token = orgs.create_organisation(uow, args.name, args.role, args.municipality, args.region,
-                                                     args.institution_type)
+                                                     args.institution_type, source_kind=args.source_kind)
             print(f"organisation: {org_id}\ntoken: {token}")
             print("(store the token now: only its hash is kept)", file=sys.stderr)
         elif args.org_cmd == "revoke":
@@ -51,6 +51,11 @@ def _cmd_org(args: argparse.Namespace) -> int:
         print(f"error: {exc.detail}" + (f" ({reasons})" if reasons else ""), file=sys.stderr)
         return 2
     return 0
+
+
+def _cmd_dlq(args: argparse.Namespace) -> int:
+    from services.intake.dlq import main
+    return main(args)
 
 
 def _cmd_solve(args: list[str]) -> int:
@@ -95,10 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     osub = org.add_subparsers(dest="org_cmd", required=True)
     oc = osub.add_parser("create", help="create an organisation and print its first token")
     oc.add_argument("--name", required=True)
-    oc.add_argument("--role", required=True, choices=("shelter", "corporation", "municipality", "ministry", "admin"))
+    oc.add_argument("--role", required=True,
+                    choices=("shelter", "corporation", "municipality", "ministry", "admin", "monitor"))
     oc.add_argument("--municipality")
     oc.add_argument("--region")
     oc.add_argument("--institution-type", dest="institution_type")
+    oc.add_argument("--source-kind", dest="source_kind",
+                    help="monitoring source kind (flex_registry, ...): required for --role monitor")
     orv = osub.add_parser("revoke", help="revoke a token")
     orv.add_argument("--token", required=True)
     osub.add_parser("list", help="list organisations")
@@ -110,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("-m", "--message", required=True)
     rv.add_argument("services", nargs="*")
     db.set_defaults(fn=_cmd_db)
+    dlq = sub.add_parser("dlq", help="dead letters: list them, replay them once their cause is fixed")
+    dlqsub = dlq.add_subparsers(dest="dlq_cmd", required=True)
+    dlqsub.add_parser("list", help="print every dead letter (reason, original topic)")
+    rp = dlqsub.add_parser("replay", help="re-publish dead letters to their original topic (each at most once)")
+    rp.add_argument("--service", help="only letters this service rejected")
+    rp.add_argument("--topic", help="only letters from this original topic")
+    rp.add_argument("--dry-run", action="store_true")
+    for sp in dlqsub.choices.values():
+        sp.add_argument("--bootstrap", help="Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS)")
+    dlq.set_defaults(fn=_cmd_dlq)
     sub.add_parser("solve", help="solve a matching instance file (see `housing-match solve --help`)", add_help=False)
     sub.add_parser("bench", help="national benchmark: matcher vs greedy vs FCFS vs LP bound", add_help=False)
     return p

@@ -7,6 +7,8 @@ strict models whose errors name the field but never echo a submitted value.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import ssl
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -16,8 +18,17 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from services.runtime.privacy import contains_bsn, mask_bsn_like_text
+
+log = logging.getLogger(__name__)
+
 API_VERSION = "1.0.0"
 PROBLEM = "application/problem+json"
+#: JSON request bodies larger than this are refused (413); aiohttp's client_max_size caps everything else.
+MAX_JSON_BODY = 64 * 1024
+CORS_ALLOW_METHODS = "GET, POST, PUT"
+CORS_ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key"
+CORS_EXPOSE_HEADERS = "API-Version, Idempotent-Replayed, Location"
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "frame-ancestors 'none'",
@@ -30,45 +41,72 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class HttpProblem(Exception):
-    def __init__(self, status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.errors = status, title, detail, errors or []
+        self.headers = headers or {}
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None,
-            instance: str | None = None) -> web.Response:
+            instance: str | None = None, headers: dict[str, str] | None = None) -> web.Response:
     body: dict[str, Any] = {"type": f"https://housing-match.nl/problems/{status}", "title": title,
                             "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
     if errors:
         body["invalid_params"] = errors
-    return web.Response(body=json.dumps(body).encode(), status=status, content_type=PROBLEM)
+    return web.Response(body=json.dumps(body).encode(), status=status, content_type=PROBLEM, headers=headers)
 
 
-def field_errors(exc: ValidationError) -> list[dict[str, str]]:
+def _safe_name(part: Any) -> str:
+    # A field path can hold a key the caller sent (an unknown field): mask BSN-like digits, cap its length.
+    return mask_bsn_like_text(str(part))[:64]
+
+
+def field_errors(exc: ValidationError, root: str = "(body)") -> list[dict[str, str]]:
+    """One entry per field: its path and the rule it broke. The submitted value is never included."""
     out = []
     for err in exc.errors(include_input=False, include_url=False, include_context=False)[:50]:
-        path = ".".join(str(p) for p in err["loc"]) or "(body)"
-        out.append({"name": path, "reason": err["msg"]})
+        path = ".".join(_safe_name(p) for p in err["loc"]) or root
+        reason = err["msg"] if err["type"] != "json_invalid" else "not valid JSON"
+        out.append({"name": path, "reason": reason})
     return out
 
 
-async def parse_body(request: web.Request, model: type[M]) -> M:
-    if request.content_type not in ("application/json", ""):
-        raise HttpProblem(415, "Unsupported media type", "send the body as application/json")
-    raw = await request.read()  # aiohttp enforces client_max_size (413) here
+def validate_json(raw: bytes, model: type[M], root: str = "(body)") -> M:
+    """Strict JSON validation: no type coercion ("3" is not 3), unknown fields rejected by the models."""
     try:
-        data = json.loads(raw or b"null")
-    except ValueError:
-        raise HttpProblem(400, "Invalid JSON", "the body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise HttpProblem(400, "Invalid input", "the body must be a JSON object",
-                          [{"name": "(body)", "reason": "expected an object"}])
-    try:
-        return model.model_validate(data)
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
-        raise HttpProblem(400, "Invalid input", "one or more fields are invalid", field_errors(exc)) from None
+        errors = field_errors(exc, root)
+        if any(e["reason"] == "not valid JSON" for e in errors):
+            raise HttpProblem(400, "Invalid JSON", "the body is not valid JSON", errors[:1]) from None
+        raise HttpProblem(400, "Invalid input", "one or more fields are invalid", errors) from None
+
+
+async def read_json_body(request: web.Request, max_bytes: int = MAX_JSON_BODY) -> bytes:
+    if request.content_type != "application/json":
+        raise HttpProblem(415, "Unsupported media type", "send the body as application/json")
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise HttpProblem(413, "Body too large", f"the request body exceeds {max_bytes} bytes")
+    raw = await request.read()  # aiohttp enforces client_max_size (413) here
+    if len(raw) > max_bytes:
+        raise HttpProblem(413, "Body too large", f"the request body exceeds {max_bytes} bytes")
+    return raw
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    return validate_json(await read_json_body(request), model)
+
+
+async def expect_no_body(request: web.Request) -> None:
+    """Operations without a request body accept none, or an empty JSON object."""
+    raw = await request.read()
+    if raw.strip() in (b"", b"{}"):
+        return
+    raise HttpProblem(400, "Invalid input", "this operation takes no request body",
+                      [{"name": "(body)", "reason": "send no body"}])
 
 
 def json_ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -88,27 +126,58 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def cors_origins() -> frozenset[str]:
+    """Browser origins allowed to call the APIs (CORS_ALLOWED_ORIGINS, comma-separated); none by default."""
+    return frozenset(o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip())
+
+
+def _cors_headers(request: web.Request) -> dict[str, str]:
+    origin = request.headers.get("Origin")
+    if not origin or origin not in cors_origins():
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
+            "Access-Control-Expose-Headers": CORS_EXPOSE_HEADERS}
+
+
+async def _handle(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                  ) -> web.StreamResponse:
+    if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+        # CORS preflight: answered here, for the configured origins only.
+        cors = _cors_headers(request)
+        if not cors:
+            raise HttpProblem(403, "Origin not allowed", "this origin may not call the API from a browser")
+        return web.Response(status=204, headers={**cors, "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+                                                 "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+                                                 "Access-Control-Max-Age": "600"})
+    # A BSN never belongs in a URI (it would end up in proxy and access logs): refuse it outright.
+    if contains_bsn(request.raw_path):
+        raise HttpProblem(400, "Personal number in URI", "a URI must not contain a BSN; send it in a body over HTTPS")
+    return await handler(request)
+
+
 @web.middleware
 async def conventions_middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                                  ) -> web.StreamResponse:
     try:
-        response = await handler(request)
+        response = await _handle(request, handler)
     except HttpProblem as exc:
-        response = problem(exc.status, exc.title, exc.detail, exc.errors)
+        response = problem(exc.status, exc.title, exc.detail, exc.errors, headers=exc.headers)
     except web.HTTPRequestEntityTooLarge:
         response = problem(413, "Body too large", "the request body exceeds the size limit")
-    except web.HTTPMethodNotAllowed:
-        response = problem(405, "Method not allowed", "this method is not supported on this resource")
+    except web.HTTPMethodNotAllowed as exc:
+        response = problem(405, "Method not allowed", "this method is not supported on this resource",
+                           headers={"Allow": ", ".join(sorted(m for m in exc.allowed_methods if m != "HEAD"))})
     except web.HTTPNotFound:
         response = problem(404, "Not found", "no such resource")
     except web.HTTPException as exc:
         response = problem(exc.status, exc.reason or "Error", exc.reason or "error")
     except Exception:  # noqa: BLE001 - never leak a stack trace or a submitted value
-        import logging
-        logging.getLogger(__name__).exception("unhandled error on %s %s", request.method, request.rel_url.path)
+        log.exception("unhandled error on %s", request.method)
         response = problem(500, "Internal error", "the server could not handle the request")
     response.headers["API-Version"] = API_VERSION
     for k, v in SECURITY_HEADERS.items():
+        response.headers.setdefault(k, v)
+    for k, v in _cors_headers(request).items():
         response.headers.setdefault(k, v)
     return response
 

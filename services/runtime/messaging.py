@@ -61,7 +61,8 @@ async def send_dead_letter(app: faust.App, service: str, reason: str, message) -
         headers={k: base64.b64encode(mask_bsn_like(v)).decode() for k, v in message_headers(message).items()},
         rejected_at=datetime.now(UTC),
     )
-    await app.producer.send_and_wait(DEAD_LETTER, message.key, letter.model_dump_json().encode(),
+    await app.producer.send_and_wait(DEAD_LETTER, mask_bsn_like(message.key) if message.key else None,
+                                     letter.model_dump_json().encode(),
                                      partition=None, timestamp=None, headers=None)
     metrics.DEAD_LETTERED.labels(service=service).inc()
     log.warning("dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, reason)

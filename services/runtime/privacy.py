@@ -5,8 +5,11 @@ import hashlib
 import hmac
 import re
 
-_NINE_DIGITS = re.compile(rb"(?<!\d)\d{9}(?!\d)")
-_NINE_DIGITS_STR = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Nine digits standing alone. A run inside a hex string (a person reference, an event id)
+# borders on a-f and is left alone, so masked dead letters stay replayable.
+_NINE_DIGITS = re.compile(rb"(?<![0-9a-f])\d{9}(?![0-9a-f])")
+_NINE_DIGITS_STR = re.compile(r"(?<![0-9a-f])\d{9}(?![0-9a-f])")
+_DIGIT_RUNS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
 def is_valid_bsn(value: str) -> bool:
@@ -30,6 +33,11 @@ def mask_bsn_like(raw: bytes) -> bytes:
 
 def mask_bsn_like_text(text: str) -> str:
     return _NINE_DIGITS_STR.sub("*********", text)
+
+
+def contains_bsn(text: str) -> bool:
+    """True when the text holds a nine-digit run that passes the 11-proef (e.g. a BSN put in a URI)."""
+    return any(is_valid_bsn(m.group()) for m in _DIGIT_RUNS.finditer(text))
 
 
 def hash_token(token: str) -> str:

@@ -19,6 +19,7 @@ class Organisation(SQLModel, table=True):
     municipality: str | None = Field(default=None, max_length=6)
     region: str | None = Field(default=None, max_length=3)
     institution_type: str | None = Field(default=None, max_length=30)
+    source_kind: str | None = Field(default=None, max_length=30)  # what it reports as a monitoring source
     created_at: datetime = Field(sa_column=utc_column())
 
 
@@ -28,6 +29,8 @@ class ApiToken(SQLModel, table=True):
     __tablename__ = "intake_api_token"
     token_hash: str = Field(primary_key=True, max_length=64)
     org_id: str = Field(index=True, max_length=80)
+    key_id: str = Field(index=True, max_length=16)  # first 16 hex of the hash: names the signer of inbound messages
+    signing_key: str = Field(max_length=200)  # the inbound signing key, encrypted with a key derived from the secret
     created_at: datetime = Field(sa_column=utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
@@ -73,14 +76,45 @@ class OfferRecord(SQLModel, table=True):
 
 
 class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to an Idempotency-Key (HTTP) or command id (Kafka), stored with the event it caused."""
+
     __tablename__ = "intake_idempotency"
-    __table_args__ = (UniqueConstraint("org_id", "key"),)
+    __table_args__ = (UniqueConstraint("org_id", "key", name="uq_intake_idempotency_org_key"),)
     id: int | None = Field(default=None, primary_key=True)
     org_id: str = Field(max_length=80)
     key: str = Field(max_length=200)
     request_hash: str = Field(max_length=64)
     status: int
     body: dict = Field(sa_column=json_column())
+
+
+class AgreementRecord(SQLModel, table=True):
+    """What a municipality registered: prestatieafspraken (kind 'agreement') and neighbourhood limits ('limit')."""
+
+    __tablename__ = "intake_agreement"
+    __table_args__ = (UniqueConstraint("municipality", "kind", "subject", "period", name="uq_intake_agreement"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    kind: str = Field(max_length=16)
+    subject: str = Field(max_length=80)  # corporation id or neighbourhood code
+    period: str = Field(max_length=4)
+    details: dict = Field(sa_column=json_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class PlacementReportRecord(SQLModel, table=True):
+    """A monitoring source's report, so only that source can retract it (and the retraction is keyed right)."""
+
+    __tablename__ = "intake_placement_report"
+    __table_args__ = (UniqueConstraint("org_id", "report_id", name="uq_intake_placement_report"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(index=True, max_length=80)
+    report_id: str = Field(max_length=80)
+    person_ref: str = Field(max_length=80)
+    source_kind: str = Field(max_length=30)
+    status: str = Field(default="reported", max_length=16)  # reported|retracted
+    details: dict = Field(sa_column=json_column())
+    reported_at: datetime = Field(sa_column=utc_column())
 
 
 class Change(SQLModel, table=True):
@@ -103,4 +137,5 @@ class AuditEntry(SQLModel, table=True):
     org_id: str = Field(max_length=80)
     action: str = Field(max_length=60)
     record: str = Field(max_length=120)
-    outcome: str = Field(max_length=20)
+    outcome: str = Field(max_length=20)  # ok | refused:<status>
+    channel: str = Field(default="http", max_length=10)  # http | kafka | cli

@@ -77,8 +77,10 @@ class SetNeighbourhoodLimit(Command):
 
 
 class ReportPlacement(Command):
-    report_id: Identifier
-    source_kind: SourceKind
+    """A monitoring source reports that a person moved into a home (the ledger de-duplicates by person)."""
+
+    report_id: Identifier = Field(description="The source's own id of this report")
+    source_kind: SourceKind | None = Field(default=None, description="Defaults to the organisation's kind of source")
     bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
     person_ref: PersonRef | None = None
     unit_id: Identifier | None = None
@@ -98,6 +100,38 @@ class ReportPlacement(Command):
         if self.bag_id is None and (self.unit_id is None or self.corporation is None):
             raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
         return self
+
+
+class RetractPlacement(Command):
+    reason: Reason
+
+
+class EndPlacement(Command):
+    """A person left the home (the place stays realised; occupancy ends)."""
+
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
+    person_ref: PersonRef | None = None
+    unit_id: Identifier | None = None
+    bag_id: BagId | None = None
+    corporation: Identifier | None = None
+    end_date: SaneDate
+    reason: Reason
+
+    @model_validator(mode="after")
+    def _identity(self):
+        if (self.bsn is None) == (self.person_ref is None):
+            raise ValueError("give exactly one of bsn and person_ref")
+        if self.bag_id is None and (self.unit_id is None or self.corporation is None):
+            raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
+        return self
+
+
+class ReportPlacementTotals(Command):
+    """A source that only knows totals: kept beside the de-duplicated count, never added to it."""
+
+    period: Period
+    region: RegionCode | None = None
+    places: NonNegative
 
 
 class PersonReferenceRequest(Command):

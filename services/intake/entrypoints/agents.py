@@ -1,11 +1,18 @@
-"""The intake hears back from the matcher (offers, placements) and relays its outbox."""
+"""The intake hears back from the matcher (offers, placements), takes signed partner commands, relays its outbox."""
 from __future__ import annotations
+
+import asyncio
+import logging
 
 from contracts import topics
 from contracts.events import Event
 from services.intake.entrypoints.app import app, ctx
-from services.intake.service_layer import projections
-from services.runtime.messaging import consume
+from services.intake.service_layer import inbound, projections
+from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.runtime.config import settings
+from services.runtime.messaging import consume, message_headers, send_dead_letter
+
+log = logging.getLogger(__name__)
 
 
 async def on_event(event: Event) -> None:
@@ -14,6 +21,41 @@ async def on_event(event: Event) -> None:
 
 events_agent = consume(app, "intake", [topics.OFFERS, topics.OFFER_RESPONSES, topics.PLACEMENTS],
                        set(projections.HANDLERS), on_event)
+
+inbound_topic = app.topic(topics.INBOUND, key_type=bytes, value_type=bytes, key_serializer="raw",
+                          value_serializer="raw")
+
+
+def _make_uow(idem=None) -> IntakeUnitOfWork:
+    return IntakeUnitOfWork(ctx.engine, idem)
+
+
+def process_inbound(key: bytes | None, value: bytes, headers: dict[str, bytes]) -> str | None:
+    """Run one inbound message; returns the reason when it is refused (after telling the partner)."""
+    try:
+        inbound.handle_inbound(_make_uow, settings().pseudonym_secret, key, value, headers)
+        return None
+    except inbound.Rejected as rejected:
+        inbound.record_rejection(_make_uow, rejected)
+        return rejected.reason
+
+
+@app.agent(inbound_topic, name="intake-inbound")
+async def inbound_agent(stream):
+    async for ev in stream.events():
+        message = ev.message
+        try:
+            reason = await ctx.run_handler(process_inbound, message.key, message.value or b"",
+                                           message_headers(message))
+        except Exception as exc:  # noqa: BLE001 - no input may stop the worker
+            log.exception("inbound message failed at %s[%d]@%d", message.topic, message.partition, message.offset)
+            reason = f"internal error: {type(exc).__name__}"
+        if reason is not None:
+            try:
+                await send_dead_letter(app, "intake", reason, message)
+            except Exception:  # noqa: BLE001
+                log.exception("could not dead-letter an inbound message")
+                await asyncio.sleep(0.5)
 
 
 @app.task

@@ -1,205 +1,168 @@
-"""The intake's HTTP API (faust web views): translate requests, dispatch to handlers, answer."""
+"""The intake's HTTP API (faust web views), registered from api.OPERATIONS.
+
+Per request: authenticate, check the role, parse path, query and body strictly,
+then run the operation's service function in a thread. Writes run once per
+Idempotency-Key, with the stored answer in the write's own transaction.
+"""
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
+from collections import defaultdict
 
 from aiohttp import web
 from faust.web import View
-from sqlmodel import select
+from pydantic import ValidationError
 
-from services.intake.adapters.orm import IdempotencyRecord
-from services.intake.domain import commands as cmd
 from services.intake.domain.errors import IntakeError
+from services.intake.entrypoints.api import (
+    API_PREFIX, OPERATIONS, Call, NoBody, Operation, build_openapi,
+)
 from services.intake.entrypoints.app import app, ctx
 from services.intake.service_layer import handlers as h
 from services.intake.service_layer.organisations import Caller, authenticate
+from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.runtime.config import settings
 from services.runtime.health import register_health_and_metrics
-from services.runtime.http import HttpProblem, bearer_token, json_ok, parse_body
+from services.runtime.http import HttpProblem, bearer_token, field_errors, json_ok, read_json_body, validate_json
 
 register_health_and_metrics(app, ctx)
 
 
+def make_uow(idem: Idempotency | None = None) -> IntakeUnitOfWork:
+    return IntakeUnitOfWork(ctx.engine, idem)
+
+
+def as_problem(exc: IntakeError) -> HttpProblem:
+    return HttpProblem(exc.status, exc.title, exc.detail, [{"name": e["field"], "reason": e["reason"]}
+                                                           for e in exc.errors])
+
+
 async def caller_of(request: web.Request) -> Caller:
-    return await _call(authenticate, ctx.uow(), bearer_token(request))
-
-
-async def _call(fn, *args):
     try:
-        result = await asyncio.to_thread(fn, *args)
+        return await asyncio.to_thread(authenticate, make_uow(), bearer_token(request))
     except IntakeError as exc:
-        raise HttpProblem(exc.status, exc.title, exc.detail,
-                          [{"name": e["field"], "reason": e["reason"]} for e in exc.errors]) from None
-    ctx.relay.wake.set()
-    return result
-
-
-def _require_https_for_bsn(request: web.Request, body) -> None:
-    if getattr(body, "bsn", None) is not None and not (request.secure or _forwarded_https(request)):
-        raise HttpProblem(400, "HTTPS required", "a BSN is accepted only over HTTPS",
-                          [{"name": "bsn", "reason": "send over HTTPS"}])
+        raise as_problem(exc) from None
 
 
 def _forwarded_https(request: web.Request) -> bool:
     return settings().trust_forwarded_proto and request.headers.get("X-Forwarded-Proto") == "https"
 
 
-async def idempotent(request: web.Request, caller: Caller, run) -> web.Response:
-    """Replays the first answer for a repeated Idempotency-Key; a different body under the same key is an error."""
+def _parse_query(request: web.Request, op: Operation):
+    if op.query is None:
+        if request.query:
+            raise HttpProblem(400, "Invalid input", "this operation takes no query parameters",
+                              [{"name": "(query)", "reason": "no parameters expected"}])
+        return None
+    values = {}
+    for name in request.query:
+        if len(request.query.getall(name)) > 1:
+            raise HttpProblem(400, "Invalid input", "a query parameter was repeated",
+                              [{"name": name[:64], "reason": "give each parameter once"}])
+        values[name] = request.query[name]
+    try:
+        return op.query.model_validate(values)
+    except ValidationError as exc:
+        raise HttpProblem(400, "Invalid input", "one or more query parameters are invalid",
+                          field_errors(exc, "(query)")) from None
+
+
+def _check_path(op: Operation, params: dict[str, str]) -> None:
+    import re
+    for name, value in params.items():
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}", value):
+            raise HttpProblem(404, "Not found", f"no such {name.removesuffix('_id')}")
+
+
+def _idempotency(request: web.Request, op: Operation, caller: Caller, raw: bytes) -> Idempotency | None:
     key = request.headers.get("Idempotency-Key")
-    if key is None:
-        status, body = await run()
-        return json_ok(body, status)
-    if not (1 <= len(key) <= 200):
+    if key is None or not op.idempotent:
+        return None
+    if not (1 <= len(key) <= 200) or not all(0x21 <= ord(ch) <= 0x7E for ch in key):
         raise HttpProblem(400, "Invalid input", "bad Idempotency-Key",
-                          [{"name": "Idempotency-Key", "reason": "1 to 200 characters"}])
-    digest = hashlib.sha256(request.method.encode() + request.rel_url.path.encode() + await request.read()).hexdigest()
-
-    def lookup():
-        with ctx.uow() as uow:
-            row = uow.session.exec(select(IdempotencyRecord).where(IdempotencyRecord.org_id == caller.org_id,
-                                                                   IdempotencyRecord.key == key)).first()
-            return None if row is None else (row.request_hash, row.status, row.body)
-
-    found = await asyncio.to_thread(lookup)
-    if found:
-        if found[0] != digest:
-            raise HttpProblem(422, "Idempotency-Key reused", "this key was used for a different request")
-        return json_ok(found[2], found[1], headers={"Idempotent-Replayed": "true"})
-    status, body = await run()
-
-    def store():
-        with ctx.uow() as uow:
-            uow.session.add(IdempotencyRecord(org_id=caller.org_id, key=key, request_hash=digest, status=status,
-                                              body=json.loads(json.dumps(body, default=str))))
-            uow.commit()
-
-    await asyncio.to_thread(store)
-    return json_ok(body, status)
+                          [{"name": "Idempotency-Key", "reason": "1 to 200 visible ASCII characters"}])
+    digest = hashlib.sha256(request.method.encode() + b" " + request.rel_url.path.encode() + b"\n" + raw).hexdigest()
+    return Idempotency(caller.org_id, "http:" + key, digest)
 
 
-@app.page("/v1/person-references")
-class PersonReferences(View):
-    async def post(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        if caller.role not in ("shelter", "corporation", "municipality"):
-            raise HttpProblem(403, "Not allowed for this role", "person references are for partners that submit")
-        body = await parse_body(request, cmd.PersonReferenceRequest)
-        _require_https_for_bsn(request, body)
-        ref = await _call(h.person_ref_for, body.bsn, settings().pseudonym_secret)
-        return json_ok({"person_ref": ref})
+async def handle(request: web.Request, op: Operation, params: dict[str, str]) -> web.Response:
+    caller = await caller_of(request)
+    if op.roles and caller.role not in op.roles:
+        if op.write:
+            await asyncio.to_thread(h.audit_refusal, make_uow(), caller, op.operation_id,
+                                    next(iter(params.values()), "-"), 403)
+        raise HttpProblem(403, "Not allowed for this role", f"this action is for the role(s): {', '.join(op.roles)}")
+    _check_path(op, params)
+    query = _parse_query(request, op)
+    raw = b""
+    body = None
+    if op.request is not None:
+        raw = await read_json_body(request)
+        body = validate_json(raw, op.request)
+        if getattr(body, "bsn", None) is not None and not (request.secure or _forwarded_https(request)):
+            raise HttpProblem(400, "HTTPS required", "a BSN is accepted only over HTTPS",
+                              [{"name": "bsn", "reason": "send over HTTPS"}])
+    else:
+        raw = await request.read()
+        if raw.strip() not in (b"", b"{}"):
+            if request.content_type != "application/json":
+                raise HttpProblem(415, "Unsupported media type", "send no body, or {} as application/json")
+            validate_json(raw, NoBody)
+    idem = _idempotency(request, op, caller, raw)
+    call = Call(caller=caller, make_uow=make_uow, secret=settings().pseudonym_secret, body=body, params=params,
+                query=query, idem=idem)
+
+    def run():
+        if not op.write:
+            return (op.success[0], op.run(call, make_uow())), False
+        return h.run_idempotent(make_uow, idem, lambda uow: op.run(call, uow))
+
+    try:
+        (status, payload), replayed = await asyncio.to_thread(run)
+    except IntakeError as exc:
+        if op.write and exc.status in (403, 404, 409, 422):
+            await asyncio.to_thread(h.audit_refusal, make_uow(), caller, op.operation_id,
+                                    next(iter(params.values()), "-"), exc.status)
+        raise as_problem(exc) from None
+    if op.write:
+        ctx.relay.wake.set()
+    payload = op.response.model_validate(payload).model_dump(mode="json")
+    return json_ok(payload, status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
 
-@app.page("/v1/candidates")
-class Candidates(View):
+def _view_for(path: str, ops: dict[str, Operation]) -> type[View]:
+    allow = ", ".join(sorted(ops))
+
+    async def dispatch(self, request: web.Request, **params: str) -> web.Response:
+        op = ops.get("GET" if request.method == "HEAD" else request.method)
+        if op is None:
+            raise HttpProblem(405, "Method not allowed", "this method is not supported on this resource",
+                              headers={"Allow": allow})
+        return await handle(request, op, params)
+
+    methods = {m.lower(): dispatch for m in ops}
+    if "GET" not in ops:
+        methods["head"] = dispatch
+    name = "".join(part.title() for part in path.replace("-", "/").replace("{", "").replace("}", "").split("/"))
+    return type(f"{name}View", (View,), methods)
+
+
+def register(app_) -> None:
+    by_path: dict[str, dict[str, Operation]] = defaultdict(dict)
+    for op in OPERATIONS:
+        by_path[op.full_path][op.method] = op
+    for path, ops in by_path.items():
+        app_.page(path)(_view_for(path, ops))
+
+
+register(app)
+
+
+class OpenApi(View):
     async def get(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        status = request.query.get("status")
-        return json_ok({"items": await _call(h.list_candidates, ctx.uow(), caller, status)})
-
-    async def post(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.SubmitCandidate)
-        _require_https_for_bsn(request, body)
-
-        async def run():
-            return await _call(h.submit_candidate, ctx.uow(), caller, body, settings().pseudonym_secret)
-        return await idempotent(request, caller, run)
+        return json_ok(build_openapi(f"https://{request.host}{API_PREFIX}"))
 
 
-@app.page("/v1/candidates/{candidate_id}")
-class CandidateDetail(View):
-    async def get(self, request: web.Request, candidate_id: str) -> web.Response:
-        caller = await caller_of(request)
-        return json_ok(await _call(h.get_candidate, ctx.uow(), caller, candidate_id))
-
-    async def put(self, request: web.Request, candidate_id: str) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.UpdateCandidate)
-        return json_ok(await _call(h.update_candidate, ctx.uow(), caller, candidate_id, body))
-
-
-@app.page("/v1/candidates/{candidate_id}/withdrawal")
-class CandidateWithdrawal(View):
-    async def post(self, request: web.Request, candidate_id: str) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.WithReason)
-        return json_ok(await _call(h.withdraw_candidate, ctx.uow(), caller, candidate_id, body))
-
-
-@app.page("/v1/vacancies")
-class Vacancies(View):
-    async def get(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        return json_ok({"items": await _call(h.list_vacancies, ctx.uow(), caller)})
-
-    async def post(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.PublishVacancy)
-
-        async def run():
-            return await _call(h.publish_vacancy, ctx.uow(), caller, body)
-        return await idempotent(request, caller, run)
-
-
-@app.page("/v1/vacancies/{vacancy_id}/withdrawal")
-class VacancyWithdrawal(View):
-    async def post(self, request: web.Request, vacancy_id: str) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.WithReason)
-        return json_ok(await _call(h.withdraw_vacancy, ctx.uow(), caller, vacancy_id, body))
-
-
-@app.page("/v1/agreements")
-class Agreements(View):
-    async def post(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.RegisterAgreement)
-        return json_ok(await _call(h.register_agreement, ctx.uow(), caller, body), 201)
-
-
-@app.page("/v1/neighbourhood-limits")
-class NeighbourhoodLimits(View):
-    async def post(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        body = await parse_body(request, cmd.SetNeighbourhoodLimit)
-        return json_ok(await _call(h.set_neighbourhood_limit, ctx.uow(), caller, body), 201)
-
-
-@app.page("/v1/offers")
-class Offers(View):
-    async def get(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        return json_ok({"items": await _call(h.list_offers, ctx.uow(), caller, request.query.get("status"))})
-
-
-def _answer_view(answer: str, needs_reason: bool):
-    class Answer(View):
-        async def post(self, request: web.Request, offer_id: str) -> web.Response:
-            caller = await caller_of(request)
-            reason = None
-            if needs_reason:
-                reason = (await parse_body(request, cmd.WithReason)).reason
-            return json_ok(await _call(h.answer_offer, ctx.uow(), caller, offer_id, answer, reason))
-    Answer.__name__ = f"Offer{answer.title()}"
-    return Answer
-
-
-for _answer, _needs_reason in (("confirmation", False), ("rejection", True), ("acceptance", False),
-                               ("decline", True)):
-    app.page(f"/v1/offers/{{offer_id}}/{_answer}")(_answer_view(_answer, _needs_reason))
-
-
-@app.page("/v1/changes")
-class Changes(View):
-    async def get(self, request: web.Request) -> web.Response:
-        caller = await caller_of(request)
-        try:
-            after = int(request.query.get("cursor", "0"))
-            limit = min(500, max(1, int(request.query.get("limit", "100"))))
-        except ValueError:
-            raise HttpProblem(400, "Invalid input", "bad paging parameters",
-                              [{"name": "cursor", "reason": "an integer"}]) from None
-        return json_ok(await _call(h.changes, ctx.uow(), caller, after, limit))
+app.page("/openapi.json")(OpenApi)
+app.page(API_PREFIX + "/openapi.json")(OpenApi)

@@ -1,26 +1,42 @@
 """The intake's handlers: partner commands in, authorised and pseudonymised events out.
 
 Every read and write checks that the record belongs to the caller's organisation;
-another organisation's record answers 404, so its existence is not revealed.
+another organisation's record answers 404, so its existence is not revealed. Every
+write is audited (ids only) and commits its state, its events, its audit entry and
+its idempotency record in one transaction. HTTP views and the inbound Kafka agent
+call the same functions.
 """
 from __future__ import annotations
 
-import uuid
+import re
+import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from contracts import events as ev
-from services.intake.adapters.orm import AuditEntry, CandidateRecord, Change, OfferRecord, UnitRecord
+from contracts.types import SourceKind
+from services.intake.adapters.orm import (
+    AgreementRecord, AuditEntry, CandidateRecord, Change, IdempotencyRecord, OfferRecord, Organisation,
+    PlacementReportRecord, UnitRecord,
+)
 from services.intake.domain import commands as cmd
-from services.intake.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from services.intake.domain.errors import Conflict, Forbidden, IntakeError, Invalid, NotFound
 from services.intake.service_layer.organisations import Caller
-from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.privacy import is_valid_bsn, pseudonymise
+from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
+from services.runtime.privacy import is_valid_bsn, mask_bsn_like_text, pseudonymise
 
 PRODUCER = "intake"
 ACTIVE = ("waiting", "offered")
+Result = tuple[int, dict[str, Any]]
+
+
+class IdempotencyMismatch(IntakeError):
+    status = 422
+    title = "Idempotency-Key reused"
 
 
 def _now() -> datetime:
@@ -32,8 +48,18 @@ def require(caller: Caller, *roles: str) -> None:
         raise Forbidden(f"this action is for the role(s): {', '.join(roles)}")
 
 
-def audit(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, outcome: str = "ok") -> None:
-    uow.session.add(AuditEntry(at=_now(), org_id=caller.org_id, action=action, record=record, outcome=outcome))
+def audit(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, outcome: str = "ok",
+          channel: str = "http") -> None:
+    uow.session.add(AuditEntry(at=_now(), org_id=caller.org_id, action=action,
+                               record=mask_bsn_like_text(record)[:120], outcome=outcome, channel=channel))
+
+
+def audit_refusal(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, status: int,
+                  channel: str = "http") -> None:
+    """A refused write (403/404/409/422) is audited too, in its own transaction."""
+    with uow:
+        audit(uow, caller, action, record, f"refused:{status}", channel)
+        uow.commit()
 
 
 def person_ref_for(bsn: str, secret: str, field: str = "bsn") -> str:
@@ -42,15 +68,55 @@ def person_ref_for(bsn: str, secret: str, field: str = "bsn") -> str:
     return pseudonymise(bsn, secret)
 
 
+def new_id(prefix: str) -> str:
+    """A random id without nine-digit runs, so no generated id ever looks like a BSN."""
+    while True:
+        value = f"{prefix}-{secrets.token_hex(8)}"
+        if not re.search(r"\d{9}", value):
+            return value
+
+
+# --- idempotency --------------------------------------------------------------------
+
+def _stored(uow: IntakeUnitOfWork, idem: Idempotency) -> Result | None:
+    with uow:
+        row = uow.session.exec(select(IdempotencyRecord).where(IdempotencyRecord.org_id == idem.org_id,
+                                                               IdempotencyRecord.key == idem.key)).first()
+        if row is None:
+            return None
+        if row.request_hash != idem.request_hash:
+            raise IdempotencyMismatch("this key was used for a different request")
+        return row.status, row.body
+
+
+def run_idempotent(make_uow: Callable[[Idempotency | None], IntakeUnitOfWork], idem: Idempotency | None,
+                   fn: Callable[..., Result], *args: Any) -> tuple[Result, bool]:
+    """Run a write once per key: a retry gets the first answer (and True) and causes no second event.
+
+    The answer is stored in the write's own transaction, so a crash can never leave an event
+    without its stored answer or the other way round; two racing retries meet at the unique key.
+    """
+    if idem is not None and (found := _stored(make_uow(None), idem)) is not None:
+        return found, True
+    try:
+        return fn(make_uow(idem), *args), False
+    except IntegrityError as exc:
+        if idem is not None and "idempotency" in str(exc).lower():
+            found = _stored(make_uow(None), idem)
+            if found is not None:
+                return found, True
+        raise
+
+
 # --- candidates -------------------------------------------------------------------
 
 def candidate_view(c: CandidateRecord) -> dict[str, Any]:
-    return {"candidate_id": c.candidate_id, "status": c.status, "region": c.region,
-            "linked_to_existing": c.linked_to is not None, "submitted_at": c.created_at, **c.profile}
+    return {"candidate_id": c.candidate_id, "status": c.status, "linked_to_existing": c.linked_to is not None,
+            "submitted_at": c.created_at, **c.profile}
 
 
-def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCandidate, secret: str
-                     ) -> tuple[int, dict[str, Any]]:
+def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCandidate, secret: str,
+                     channel: str = "http") -> Result:
     require(caller, "shelter")
     person_ref = body.person_ref or person_ref_for(body.bsn, secret)
     profile = ev.CandidateProfile.model_validate(body.model_dump(include=set(ev.CandidateProfile.model_fields)))
@@ -60,24 +126,23 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
                                                         CandidateRecord.status.in_(ACTIVE),
                                                         CandidateRecord.linked_to == None)).first()  # noqa: E711
         if existing is not None and existing.shelter == caller.org_id:
-            return 200, candidate_view(existing)  # the same person again: the same candidate
-        cid = f"cand-{uuid.uuid4().hex[:16]}"
+            audit(uow, caller, "candidate.submit.same", existing.candidate_id, channel=channel)
+            return uow.finish(200, candidate_view(existing))  # the same person again: the same candidate
+        cid = new_id("cand")
         rec = CandidateRecord(candidate_id=cid, shelter=caller.org_id, person_ref=person_ref, region=profile.region,
                               profile=profile.model_dump(mode="json"), created_at=_now())
         if existing is not None:
             # One person is one candidate: linked to the first submission, never matched twice.
             rec.linked_to = existing.candidate_id
             s.add(rec)
-            audit(uow, caller, "candidate.submit.linked", cid)
-            uow.commit()
-            return 200, candidate_view(rec)
+            audit(uow, caller, "candidate.submit.linked", cid, channel=channel)
+            return uow.finish(200, candidate_view(rec))
         s.add(rec)
         uow.emit(ev.CandidateSubmitted(producer=caller.org_id, occurred_at=_now(), candidate_id=cid,
                                        person_ref=person_ref, shelter=caller.org_id,
                                        **profile.model_dump()))
-        audit(uow, caller, "candidate.submit", cid)
-        uow.commit()
-        return 201, candidate_view(rec)
+        audit(uow, caller, "candidate.submit", cid, channel=channel)
+        return uow.finish(201, candidate_view(rec))
 
 
 def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> CandidateRecord:
@@ -91,22 +156,24 @@ def get_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> d
     require(caller, "shelter")
     with uow:
         rec = _own_candidate(uow, caller, candidate_id)
-        offers = uow.session.exec(select(OfferRecord).where(OfferRecord.candidate_id == candidate_id)
+        offers = uow.session.exec(select(OfferRecord).where(OfferRecord.candidate_id == candidate_id,
+                                                            OfferRecord.shelter == caller.org_id)
                                   .order_by(OfferRecord.made_at)).all()
-        return {**candidate_view(rec), "offers": [offer_view(o) for o in offers]}
+        return {**candidate_view(rec), "offers": [offer_view(o, caller) for o in offers]}
 
 
-def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> list[dict[str, Any]]:
+def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> dict[str, Any]:
     require(caller, "shelter")
     with uow:
         q = select(CandidateRecord).where(CandidateRecord.shelter == caller.org_id)
         if status:
             q = q.where(CandidateRecord.status == status)
-        return [candidate_view(c) for c in uow.session.exec(q.order_by(CandidateRecord.created_at)).all()]
+        rows = uow.session.exec(q.order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
+        return {"items": [candidate_view(c) for c in rows]}
 
 
-def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.UpdateCandidate
-                     ) -> dict[str, Any]:
+def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.UpdateCandidate,
+                     channel: str = "http") -> Result:
     require(caller, "shelter")
     with uow:
         rec = _own_candidate(uow, caller, candidate_id)
@@ -118,13 +185,12 @@ def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, b
         if rec.linked_to is None:
             uow.emit(ev.CandidateUpdated(producer=caller.org_id, occurred_at=_now(), candidate_id=candidate_id,
                                          **profile.model_dump()))
-        audit(uow, caller, "candidate.update", candidate_id)
-        uow.commit()
-        return candidate_view(rec)
+        audit(uow, caller, "candidate.update", candidate_id, channel=channel)
+        return uow.finish(200, candidate_view(rec))
 
 
-def withdraw_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.WithReason
-                       ) -> dict[str, Any]:
+def withdraw_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.WithReason,
+                       channel: str = "http") -> Result:
     require(caller, "shelter")
     with uow:
         rec = _own_candidate(uow, caller, candidate_id)
@@ -135,14 +201,14 @@ def withdraw_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str,
         if rec.linked_to is None:
             uow.emit(ev.CandidateWithdrawn(producer=caller.org_id, occurred_at=_now(), candidate_id=candidate_id,
                                            region=rec.region, reason=body.reason))
-        audit(uow, caller, "candidate.withdraw", candidate_id)
-        uow.commit()
-        return candidate_view(rec)
+        audit(uow, caller, "candidate.withdraw", candidate_id, channel=channel)
+        return uow.finish(200, candidate_view(rec))
 
 
 # --- vacancies --------------------------------------------------------------------
 
-def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVacancy) -> tuple[int, dict[str, Any]]:
+def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVacancy, channel: str = "http"
+                    ) -> Result:
     require(caller, "corporation")
     unit_id = f"{caller.org_id}:{body.unit_id}"
     with uow:
@@ -157,23 +223,30 @@ def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVaca
         fields = body.model_dump(exclude={"unit_id"})
         uow.emit(ev.VacancyPublished(producer=caller.org_id, occurred_at=_now(), unit_id=unit_id,
                                      corporation=caller.org_id, **fields))
-        audit(uow, caller, "vacancy.publish", unit_id)
-        uow.commit()
-        return (201 if created else 200), unit_view(rec)
+        audit(uow, caller, "vacancy.publish", unit_id, channel=channel)
+        return uow.finish(201 if created else 200, unit_view(rec))
 
 
 def unit_view(u: UnitRecord) -> dict[str, Any]:
-    return {"vacancy_id": u.own_unit_id, "status": u.status, **{k: v for k, v in u.details.items() if k != "unit_id"}}
+    return {"vacancy_id": u.own_unit_id, "status": u.status,
+            **{k: v for k, v in u.details.items() if k != "unit_id"}}
 
 
 def _own_unit(uow: IntakeUnitOfWork, caller: Caller, own_id: str) -> UnitRecord:
     rec = uow.session.get(UnitRecord, f"{caller.org_id}:{own_id}")
-    if rec is None:
+    if rec is None or rec.corporation != caller.org_id:
         raise NotFound("no such vacancy")
     return rec
 
 
-def withdraw_vacancy(uow: IntakeUnitOfWork, caller: Caller, own_id: str, body: cmd.WithReason) -> dict[str, Any]:
+def get_vacancy(uow: IntakeUnitOfWork, caller: Caller, own_id: str) -> dict[str, Any]:
+    require(caller, "corporation")
+    with uow:
+        return unit_view(_own_unit(uow, caller, own_id))
+
+
+def withdraw_vacancy(uow: IntakeUnitOfWork, caller: Caller, own_id: str, body: cmd.WithReason,
+                     channel: str = "http") -> Result:
     require(caller, "corporation")
     with uow:
         rec = _own_unit(uow, caller, own_id)
@@ -183,17 +256,16 @@ def withdraw_vacancy(uow: IntakeUnitOfWork, caller: Caller, own_id: str, body: c
         uow.session.add(rec)
         uow.emit(ev.VacancyWithdrawn(producer=caller.org_id, occurred_at=_now(), unit_id=rec.unit_id,
                                      corporation=caller.org_id, region=rec.region, reason=body.reason))
-        audit(uow, caller, "vacancy.withdraw", rec.unit_id)
-        uow.commit()
-        return unit_view(rec)
+        audit(uow, caller, "vacancy.withdraw", rec.unit_id, channel=channel)
+        return uow.finish(200, unit_view(rec))
 
 
-def list_vacancies(uow: IntakeUnitOfWork, caller: Caller) -> list[dict[str, Any]]:
+def list_vacancies(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:
     require(caller, "corporation")
     with uow:
         rows = uow.session.exec(select(UnitRecord).where(UnitRecord.corporation == caller.org_id)
                                 .order_by(UnitRecord.unit_id)).all()
-        return [unit_view(u) for u in rows]
+        return {"items": [unit_view(u) for u in rows]}
 
 
 # --- municipalities ---------------------------------------------------------------
@@ -204,19 +276,37 @@ def _municipality_region(caller: Caller) -> str:
     return caller.region
 
 
-def register_agreement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.RegisterAgreement) -> dict[str, Any]:
+def _save_agreement(uow: IntakeUnitOfWork, caller: Caller, kind: str, subject: str, period: str,
+                    details: dict[str, Any]) -> None:
+    row = uow.session.exec(select(AgreementRecord).where(
+        AgreementRecord.municipality == caller.municipality, AgreementRecord.kind == kind,
+        AgreementRecord.subject == subject, AgreementRecord.period == period)).first()
+    row = row or AgreementRecord(municipality=caller.municipality, kind=kind, subject=subject, period=period,
+                                 details={}, updated_at=_now())
+    row.details, row.updated_at = details, _now()
+    uow.session.add(row)
+
+
+def register_agreement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.RegisterAgreement, channel: str = "http"
+                       ) -> Result:
     require(caller, "municipality")
     region = _municipality_region(caller)
     with uow:
+        corp = uow.session.get(Organisation, body.corporation)
+        if corp is None or corp.role != "corporation":
+            raise Invalid("unknown corporation", [{"field": "corporation",
+                                                   "reason": "not the id of a registered housing corporation"}])
+        answer = {"municipality": caller.municipality, "region": region, **body.model_dump()}
+        _save_agreement(uow, caller, "agreement", body.corporation, body.period, answer)
         uow.emit(ev.AgreementRegistered(producer=caller.org_id, occurred_at=_now(), municipality=caller.municipality,
                                         region=region, **body.model_dump()))
-        audit(uow, caller, "agreement.register", f"{body.corporation}/{caller.municipality}/{body.period}")
-        uow.commit()
-    return {"municipality": caller.municipality, "region": region, **body.model_dump()}
+        audit(uow, caller, "agreement.register", f"{body.corporation}/{caller.municipality}/{body.period}",
+              channel=channel)
+        return uow.finish(201, answer)
 
 
-def set_neighbourhood_limit(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SetNeighbourhoodLimit
-                            ) -> dict[str, Any]:
+def set_neighbourhood_limit(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SetNeighbourhoodLimit,
+                            channel: str = "http") -> Result:
     require(caller, "municipality")
     region = _municipality_region(caller)
     if not body.neighbourhood.startswith("BU" + caller.municipality[2:]):
@@ -224,36 +314,57 @@ def set_neighbourhood_limit(uow: IntakeUnitOfWork, caller: Caller, body: cmd.Set
         raise Invalid("neighbourhood outside the municipality",
                       [{"field": "neighbourhood", "reason": "must lie in the caller's municipality"}])
     with uow:
+        answer = {"municipality": caller.municipality, "region": region, **body.model_dump()}
+        _save_agreement(uow, caller, "limit", body.neighbourhood, body.period, answer)
         uow.emit(ev.NeighbourhoodLimitSet(producer=caller.org_id, occurred_at=_now(),
                                           municipality=caller.municipality, region=region, **body.model_dump()))
-        audit(uow, caller, "limit.set", f"{body.neighbourhood}/{body.period}")
-        uow.commit()
-    return {"municipality": caller.municipality, "region": region, **body.model_dump()}
+        audit(uow, caller, "limit.set", f"{body.neighbourhood}/{body.period}", channel=channel)
+        return uow.finish(201, answer)
+
+
+def list_agreements(uow: IntakeUnitOfWork, caller: Caller, kind: str) -> dict[str, Any]:
+    require(caller, "municipality")
+    with uow:
+        rows = uow.session.exec(select(AgreementRecord).where(AgreementRecord.municipality == caller.municipality,
+                                                              AgreementRecord.kind == kind)
+                                .order_by(AgreementRecord.period, AgreementRecord.subject)).all()
+        return {"items": [r.details for r in rows]}
 
 
 # --- offers -----------------------------------------------------------------------
 
-def offer_view(o: OfferRecord) -> dict[str, Any]:
-    return {"offer_id": o.offer_id, "candidate_id": o.candidate_id, "vacancy_id": o.unit_id.split(":", 1)[-1],
-            "corporation": o.corporation, "status": o.status, "priority": o.priority,
-            "explanation": o.explanation, "corporation_answer": o.corporation_answer,
-            "person_answer": o.person_answer, "made_at": o.made_at, "expires_at": o.expires_at}
+def offer_view(o: OfferRecord, caller: Caller) -> dict[str, Any]:
+    shelter = caller.role == "shelter"
+    return {"offer_id": o.offer_id, "candidate_id": o.candidate_id if shelter else None,
+            "vacancy_id": o.unit_id.split(":", 1)[-1], "corporation": o.corporation, "status": o.status,
+            "priority": o.priority, "explanation": o.explanation if shelter else None,
+            "corporation_answer": o.corporation_answer, "person_answer": o.person_answer,
+            "made_at": o.made_at, "expires_at": o.expires_at}
 
 
-def list_offers(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> list[dict[str, Any]]:
+def _offer_owner(caller: Caller):
+    return OfferRecord.shelter if caller.role == "shelter" else OfferRecord.corporation
+
+
+def list_offers(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> dict[str, Any]:
     require(caller, "shelter", "corporation")
     with uow:
-        owner = OfferRecord.shelter if caller.role == "shelter" else OfferRecord.corporation
-        q = select(OfferRecord).where(owner == caller.org_id)
+        q = select(OfferRecord).where(_offer_owner(caller) == caller.org_id)
         if status:
             q = q.where(OfferRecord.status == status)
         rows = uow.session.exec(q.order_by(OfferRecord.made_at, OfferRecord.offer_id)).all()
-        views = [offer_view(o) for o in rows]
-        if caller.role == "corporation":
-            for v in views:  # a corporation never sees another organisation's candidates' needs
-                v.pop("explanation")
-                v["candidate_id"] = None
-        return views
+        # A corporation never sees another organisation's candidate or their needs.
+        return {"items": [offer_view(o, caller) for o in rows]}
+
+
+def get_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str) -> dict[str, Any]:
+    require(caller, "shelter", "corporation")
+    with uow:
+        rec = uow.session.get(OfferRecord, offer_id)
+        owner = rec and (rec.shelter if caller.role == "shelter" else rec.corporation)
+        if rec is None or owner != caller.org_id:
+            raise NotFound("no such offer")
+        return offer_view(rec, caller)
 
 
 ANSWERS = {
@@ -264,8 +375,8 @@ ANSWERS = {
 }
 
 
-def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: str, reason: str | None
-                 ) -> dict[str, Any]:
+def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: str, reason: str | None,
+                 channel: str = "http") -> Result:
     role, event_cls, column, value = ANSWERS[answer]
     require(caller, role)
     if event_cls in (ev.OfferRejected, ev.OfferDeclined) and not reason:
@@ -275,26 +386,153 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
         owner = rec and (rec.shelter if role == "shelter" else rec.corporation)
         if rec is None or owner != caller.org_id:
             raise NotFound("no such offer")
+        if getattr(rec, column) == value:
+            return uow.finish(200, offer_view(rec, caller))  # answered the same way before
         if rec.status != "open":
             raise Conflict(f"the offer is {rec.status}")
         if getattr(rec, column) is not None:
-            if getattr(rec, column) == value:
-                return offer_view(rec)  # answered the same way before
             raise Conflict("the offer was already answered")
         setattr(rec, column, value)
         uow.session.add(rec)
         extra = {"reason": reason} if "reason" in event_cls.model_fields else {}
         uow.emit(event_cls(producer=caller.org_id, occurred_at=_now(), offer_id=offer_id, region=rec.region, **extra))
-        audit(uow, caller, f"offer.{answer}", offer_id)
-        uow.commit()
-        return offer_view(rec)
+        audit(uow, caller, f"offer.{answer}", offer_id, channel=channel)
+        return uow.finish(200, offer_view(rec, caller))
 
 
-# --- changes feed -------------------------------------------------------------------
+# --- monitoring sources: placements for the ledger -------------------------------------
+
+REPORTERS = ("municipality", "corporation", "monitor")
+DEFAULT_SOURCE_KIND = {"municipality": SourceKind.MUNICIPAL_MONITOR, "corporation": SourceKind.CORPORATION_MONITOR}
+
+
+def _source_kind(uow: IntakeUnitOfWork, caller: Caller) -> SourceKind:
+    org = uow.session.get(Organisation, caller.org_id)
+    kind = (org.source_kind if org else None) or DEFAULT_SOURCE_KIND.get(caller.role)
+    if kind is None:
+        raise Forbidden("this organisation has no kind of monitoring source on record")
+    return SourceKind(kind)
+
+
+def _check_reported_unit(caller: Caller, municipality: str | None, corporation: str | None) -> None:
+    """A municipality reports for its own municipality, a corporation for its own homes."""
+    if caller.role == "municipality" and municipality is not None and municipality != caller.municipality:
+        raise Forbidden("a municipality reports placements in its own municipality only")
+    if caller.role == "corporation" and corporation not in (None, caller.org_id):
+        raise Forbidden("a corporation reports placements in its own homes only")
+
+
+def report_placement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.ReportPlacement, secret: str,
+                     channel: str = "http") -> Result:
+    require(caller, *REPORTERS)
+    _check_reported_unit(caller, body.municipality, body.corporation)
+    person_ref = body.person_ref or person_ref_for(body.bsn, secret)
+    with uow:
+        kind = _source_kind(uow, caller)
+        if body.source_kind is not None and body.source_kind != kind:
+            raise Invalid("wrong source kind", [{"field": "source_kind",
+                                                 "reason": f"this organisation reports as {kind.value}"}])
+        existing = uow.session.exec(select(PlacementReportRecord).where(
+            PlacementReportRecord.org_id == caller.org_id, PlacementReportRecord.report_id == body.report_id)).first()
+        if existing is not None:
+            if existing.person_ref != person_ref or existing.status != "reported":
+                raise Conflict("a report with this report_id exists; retract it or use a new report_id")
+            return uow.finish(200, report_view(existing, caller))
+        facts = body.model_dump(exclude={"bsn", "person_ref", "report_id", "source_kind"})
+        corporation = body.corporation or (caller.org_id if caller.role == "corporation" and body.unit_id else None)
+        facts["corporation"] = corporation
+        rec = PlacementReportRecord(org_id=caller.org_id, report_id=body.report_id, person_ref=person_ref,
+                                    source_kind=kind.value, reported_at=_now(),
+                                    details={"municipality": body.municipality, "region": body.region,
+                                             "unit_kind": body.unit_kind.value,
+                                             "move_in_date": body.move_in_date.isoformat()})
+        uow.session.add(rec)
+        uow.emit(ev.PlacementReported(producer=caller.org_id, occurred_at=_now(), person_ref=person_ref,
+                                      report_id=body.report_id, source=caller.org_id, source_kind=kind, **facts))
+        audit(uow, caller, "placement.report", body.report_id, channel=channel)
+        return uow.finish(201, report_view(rec, caller))
+
+
+def report_view(r: PlacementReportRecord, caller: Caller) -> dict[str, Any]:
+    return {"report_id": r.report_id, "source": r.org_id, "source_kind": r.source_kind, "status": r.status,
+            **r.details, "reported_at": r.reported_at}
+
+
+def _own_report(uow: IntakeUnitOfWork, caller: Caller, report_id: str) -> PlacementReportRecord:
+    rec = uow.session.exec(select(PlacementReportRecord).where(PlacementReportRecord.org_id == caller.org_id,
+                                                               PlacementReportRecord.report_id == report_id)).first()
+    if rec is None:
+        raise NotFound("no such placement report")
+    return rec
+
+
+def retract_placement(uow: IntakeUnitOfWork, caller: Caller, report_id: str, body: cmd.RetractPlacement,
+                      channel: str = "http") -> Result:
+    require(caller, *REPORTERS)
+    with uow:
+        rec = _own_report(uow, caller, report_id)
+        if rec.status == "retracted":
+            return uow.finish(200, report_view(rec, caller))
+        rec.status = "retracted"
+        uow.session.add(rec)
+        uow.emit(ev.PlacementRetracted(producer=caller.org_id, occurred_at=_now(), source=caller.org_id,
+                                       report_id=report_id, reason=body.reason, person_ref=rec.person_ref))
+        audit(uow, caller, "placement.retract", report_id, channel=channel)
+        return uow.finish(200, report_view(rec, caller))
+
+
+def list_placement_reports(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:
+    require(caller, *REPORTERS)
+    with uow:
+        rows = uow.session.exec(select(PlacementReportRecord).where(PlacementReportRecord.org_id == caller.org_id)
+                                .order_by(PlacementReportRecord.id)).all()
+        return {"items": [report_view(r, caller) for r in rows]}
+
+
+def end_placement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.EndPlacement, secret: str,
+                  channel: str = "http") -> Result:
+    require(caller, *REPORTERS)
+    _check_reported_unit(caller, None, body.corporation)
+    person_ref = body.person_ref or person_ref_for(body.bsn, secret)
+    with uow:
+        _source_kind(uow, caller)
+        corporation = body.corporation or (caller.org_id if caller.role == "corporation" and body.unit_id else None)
+        uow.emit(ev.PlacementEnded(producer=caller.org_id, occurred_at=_now(), person_ref=person_ref,
+                                   unit_id=body.unit_id, bag_id=body.bag_id, corporation=corporation,
+                                   end_date=body.end_date, reason=body.reason))
+        audit(uow, caller, "placement.end", body.unit_id or body.bag_id or "-", channel=channel)
+        return uow.finish(202, {"source": caller.org_id, "end_date": body.end_date, "accepted": True})
+
+
+def report_totals(uow: IntakeUnitOfWork, caller: Caller, body: cmd.ReportPlacementTotals, channel: str = "http"
+                  ) -> Result:
+    require(caller, *REPORTERS)
+    with uow:
+        kind = _source_kind(uow, caller)
+        uow.emit(ev.PlacementTotalsReported(producer=caller.org_id, occurred_at=_now(), source=caller.org_id,
+                                            source_kind=kind, **body.model_dump()))
+        audit(uow, caller, "placement.totals", f"{body.period}/{body.region or '-'}", channel=channel)
+        return uow.finish(202, {"source": caller.org_id, "source_kind": kind.value, **body.model_dump()})
+
+
+# --- changes feed and audit ---------------------------------------------------------
 
 def changes(uow: IntakeUnitOfWork, caller: Caller, after: int, limit: int) -> dict[str, Any]:
     with uow:
         rows = uow.session.exec(select(Change).where(Change.org_id == caller.org_id, Change.seq > after)
                                 .order_by(Change.seq).limit(limit)).all()
-        items = [{"seq": r.seq, "kind": r.kind, "occurred_at": r.occurred_at, **r.data} for r in rows]
+        items = [{"seq": r.seq, "kind": r.kind, "occurred_at": r.occurred_at, "data": r.data} for r in rows]
         return {"items": items, "next_cursor": rows[-1].seq if rows else after}
+
+
+def audit_entries(uow: IntakeUnitOfWork, caller: Caller, after: int, limit: int, org_id: str | None = None
+                  ) -> dict[str, Any]:
+    require(caller, "admin")
+    with uow:
+        q = select(AuditEntry).where(AuditEntry.id > after)
+        if org_id:
+            q = q.where(AuditEntry.org_id == org_id)
+        rows = uow.session.exec(q.order_by(AuditEntry.id).limit(limit)).all()
+        items = [{"id": r.id, "at": r.at, "org_id": r.org_id, "action": r.action, "record": r.record,
+                  "outcome": r.outcome, "channel": r.channel} for r in rows]
+        return {"items": items, "next_cursor": rows[-1].id if rows else after}

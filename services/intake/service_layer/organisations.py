@@ -1,21 +1,31 @@
 """Organisations, their roles and API tokens (stored hashed, revocable)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import select
 
 from contracts import events as ev
+from contracts.inbound import key_id, signing_key
+from contracts.types import SourceKind
+from services.runtime.config import settings
 
 from services.intake.adapters.orm import ApiToken, Organisation
 from services.intake.domain.errors import Invalid, Unauthenticated
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.runtime.privacy import hash_token
 
-ROLES = ("shelter", "corporation", "municipality", "ministry", "admin")
+#: "monitor" is the intake's own role for national monitoring sources (a flex registry, a subsidy scheme):
+#: they only report placements, so the other services never need to know them.
+ROLES = ("shelter", "corporation", "municipality", "ministry", "admin", "monitor")
+CONTRACT_ROLES = ("shelter", "corporation", "municipality", "ministry", "admin")
 INSTITUTION_TYPES = ("shelter", "youth_care", "mental_health_clinic", "protected_housing", "detention")
 
 
@@ -33,7 +43,7 @@ def slug(name: str) -> str:
 
 def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipality: str | None = None,
                         region: str | None = None, institution_type: str | None = None,
-                        org_id: str | None = None) -> tuple[str, str]:
+                        org_id: str | None = None, source_kind: str | None = None) -> tuple[str, str]:
     """Create an organisation with a first token; returns (org_id, token)."""
     if role not in ROLES:
         raise Invalid("unknown role", [{"field": "role", "reason": f"one of {', '.join(ROLES)}"}])
@@ -46,24 +56,59 @@ def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipalit
         if institution_type not in INSTITUTION_TYPES:
             raise Invalid("bad institution type",
                           [{"field": "institution_type", "reason": f"one of {', '.join(INSTITUTION_TYPES)}"}])
+    kinds = [k.value for k in SourceKind if k != SourceKind.MATCHER]
+    if role == "monitor" and source_kind is None:
+        raise Invalid("a monitor needs its kind of source", [{"field": "source_kind", "reason": f"one of {', '.join(kinds)}"}])
+    if source_kind is not None and (source_kind not in kinds or role not in ("monitor", "municipality", "corporation")):
+        raise Invalid("bad source kind", [{"field": "source_kind",
+                                           "reason": f"one of {', '.join(kinds)}, for a monitor, municipality "
+                                                     "or corporation"}])
     with uow:
         org_id = org_id or f"{slug(name)}-{secrets.token_hex(3)}"
         now = datetime.now(UTC)
         uow.session.add(Organisation(org_id=org_id, name=name, role=role, municipality=municipality, region=region,
-                                     institution_type=institution_type, created_at=now))
-        uow.emit(ev.OrganisationRegistered(producer="intake", occurred_at=now, org_id=org_id, role=role,
-                                           municipality=municipality, region=region))
-        token = issue_token_in(uow, org_id)
+                                     institution_type=institution_type, source_kind=source_kind, created_at=now))
+        if role in CONTRACT_ROLES:
+            uow.emit(ev.OrganisationRegistered(producer="intake", occurred_at=now, org_id=org_id, role=role,
+                                               municipality=municipality, region=region))
+        token = issue_token_in(uow, org_id, announce=role in CONTRACT_ROLES)
         uow.commit()
     return org_id, token
 
 
-def issue_token_in(uow: IntakeUnitOfWork, org_id: str) -> str:
-    token = "hm_" + secrets.token_urlsafe(32)
+def _wrapper() -> Fernet:
+    # Inbound signing keys are stored encrypted under a key derived from the server secret, so
+    # a copy of the database alone cannot forge a partner's messages.
+    raw = hmac.new(settings().pseudonym_secret.encode(), b"intake/signing-key-wrap/v1", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(raw))
+
+
+def issue_token_in(uow: IntakeUnitOfWork, org_id: str, announce: bool = True) -> str:
+    while True:
+        token = "hm_" + secrets.token_urlsafe(32)
+        if not re.search(r"\d{9}", token):  # no token ever looks like a BSN to the log masker
+            break
     now = datetime.now(UTC)
-    uow.session.add(ApiToken(token_hash=hash_token(token), org_id=org_id, created_at=now))
-    uow.emit(ev.ApiTokenIssued(producer="intake", occurred_at=now, org_id=org_id, token_hash=hash_token(token)))
+    uow.session.add(ApiToken(token_hash=hash_token(token), org_id=org_id, created_at=now, key_id=key_id(token),
+                             signing_key=_wrapper().encrypt(signing_key(token)).decode()))
+    if announce:
+        uow.emit(ev.ApiTokenIssued(producer="intake", occurred_at=now, org_id=org_id, token_hash=hash_token(token)))
     return token
+
+
+def signer(uow: IntakeUnitOfWork, kid: str) -> tuple[Caller, bytes] | None:
+    """The organisation and signing key of an active token, by key id (for inbound messages)."""
+    with uow:
+        rows = uow.session.exec(select(ApiToken).where(ApiToken.key_id == kid, ApiToken.revoked_at == None)  # noqa: E711
+                                ).all()
+        if len(rows) != 1:
+            return None
+        org = uow.session.get(Organisation, rows[0].org_id)
+        try:
+            key = _wrapper().decrypt(rows[0].signing_key.encode())
+        except InvalidToken:
+            return None
+        return Caller(org.org_id, org.role, org.municipality, org.region), key
 
 
 def revoke_token(uow: IntakeUnitOfWork, token: str) -> bool:
@@ -73,8 +118,10 @@ def revoke_token(uow: IntakeUnitOfWork, token: str) -> bool:
             return False
         row.revoked_at = datetime.now(UTC)
         uow.session.add(row)
-        uow.emit(ev.ApiTokenRevoked(producer="intake", occurred_at=row.revoked_at, org_id=row.org_id,
-                                    token_hash=row.token_hash))
+        org = uow.session.get(Organisation, row.org_id)
+        if org is None or org.role in CONTRACT_ROLES:
+            uow.emit(ev.ApiTokenRevoked(producer="intake", occurred_at=row.revoked_at, org_id=row.org_id,
+                                        token_hash=row.token_hash))
         uow.commit()
         return True
 

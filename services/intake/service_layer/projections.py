@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from contracts import events as ev
-from services.intake.adapters.orm import CandidateRecord, Change, OfferRecord
+from services.intake.adapters.orm import CandidateRecord, OfferRecord
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -16,7 +16,8 @@ def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
 
 
 def _notify(uow: IntakeUnitOfWork, org_id: str, kind: str, event: ev.Event, **data) -> None:
-    uow.session.add(Change(org_id=org_id, kind=kind, occurred_at=event.occurred_at, data=data))
+    # The change feed (GET /v1/changes) and the outbound topic get the same entry, in this transaction.
+    uow.notify(org_id, kind, event.occurred_at, **data)
 
 
 def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:

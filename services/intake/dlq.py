@@ -1,0 +1,123 @@
+"""`housing-match dlq`: look at dead letters and replay them once their cause is fixed.
+
+A replay re-publishes the letter's original key, value and headers to its original
+topic, with the header ``hm-replayed-from: <dead-letter partition>:<offset>``. A
+letter already replayed (that header is found on the original topic) is skipped,
+and the consumers de-duplicate on event id (events) or command id (inbound
+commands), so running a replay twice changes nothing.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from contracts.deadletter import DeadLetter
+from contracts.topics import DEAD_LETTER
+from services.runtime.messaging import REPLAYED_FROM
+
+
+@dataclass
+class Letter:
+    partition: int
+    offset: int
+    letter: DeadLetter
+
+    @property
+    def coordinates(self) -> str:
+        return f"{self.partition}:{self.offset}"
+
+
+async def read_all(bootstrap: str, topic: str) -> list:
+    """Every message of a topic, from offset 0 of every partition to its current end."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        parts = consumer.partitions_for_topic(topic) or set()
+        if not parts:
+            await consumer.force_metadata_update() if hasattr(consumer, "force_metadata_update") else None
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(parts)]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        await consumer.seek_to_beginning(*tps)
+        out = []
+        pending = {tp for tp in tps if ends[tp] > 0}
+        while pending:
+            batch = await consumer.getmany(*pending, timeout_ms=1000)
+            for tp, msgs in batch.items():
+                out.extend(msgs)
+                if msgs and msgs[-1].offset + 1 >= ends[tp]:
+                    pending.discard(tp)
+            for tp in list(pending):
+                if await consumer.position(tp) >= ends[tp]:
+                    pending.discard(tp)
+        return out
+    finally:
+        await consumer.stop()
+
+
+async def letters(bootstrap: str) -> list[Letter]:
+    out = []
+    for m in await read_all(bootstrap, DEAD_LETTER):
+        try:
+            out.append(Letter(m.partition, m.offset, DeadLetter.model_validate_json(m.value)))
+        except ValueError:
+            continue
+    return out
+
+
+async def replay(bootstrap: str, *, service: str | None = None, topic: str | None = None,
+                 dry_run: bool = False) -> dict[str, int]:
+    selected = [x for x in await letters(bootstrap)
+                if (service is None or x.letter.service == service) and (topic is None or x.letter.topic == topic)]
+    done: set[str] = set()
+    for original in {x.letter.topic for x in selected}:
+        for m in await read_all(bootstrap, original):
+            for k, v in m.headers or ():
+                if k == REPLAYED_FROM:
+                    done.add(v.decode())
+    counts = {"selected": len(selected), "already_replayed": 0, "replayed": 0}
+    producer = None if dry_run else AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    if producer:
+        await producer.start()
+    try:
+        for x in selected:
+            if x.coordinates in done:
+                counts["already_replayed"] += 1
+                continue
+            counts["replayed"] += 1
+            if producer is None:
+                continue
+            headers = [(k, base64.b64decode(v)) for k, v in x.letter.headers.items() if k != REPLAYED_FROM]
+            headers.append((REPLAYED_FROM, x.coordinates.encode()))
+            key = base64.b64decode(x.letter.key_b64) if x.letter.key_b64 else None
+            await producer.send_and_wait(x.letter.topic, base64.b64decode(x.letter.value_b64), key=key,
+                                         headers=headers)
+            done.add(x.coordinates)
+    finally:
+        if producer:
+            await producer.stop()
+    return counts
+
+
+def main(args) -> int:
+    from services.runtime.config import settings
+
+    bootstrap = args.bootstrap or settings().kafka_bootstrap_servers
+    if not bootstrap:
+        print("set KAFKA_BOOTSTRAP_SERVERS or --bootstrap", flush=True)
+        return 2
+    if args.dlq_cmd == "list":
+        for x in asyncio.run(letters(bootstrap)):
+            print(json.dumps({"at": x.coordinates, "service": x.letter.service, "topic": x.letter.topic,
+                              "offset": x.letter.offset, "reason": x.letter.reason}))
+        return 0
+    counts = asyncio.run(replay(bootstrap, service=args.service, topic=args.topic, dry_run=args.dry_run))
+    print(json.dumps(counts))
+    return 0

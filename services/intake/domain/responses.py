@@ -1,0 +1,198 @@
+"""What the intake answers: response models, the source of the OpenAPI document's response schemas.
+
+Every answer is validated against its model before it is sent, so the document and
+the wire never drift apart. None of them carries a BSN or a person reference.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from contracts.types import (
+    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, Period, PersonRef, RegionCode, SourceKind, Support,
+    UnitKind,
+)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(_utc)]
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InvalidParam(Answer):
+    name: str = Field(description="Path of the field, header or parameter")
+    reason: str = Field(description="The rule it broke; never the submitted value")
+
+
+class Problem(Answer):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    invalid_params: list[InvalidParam] | None = None
+
+
+class PersonReference(Answer):
+    person_ref: PersonRef
+
+
+CandidateStatus = Literal["waiting", "offered", "placed", "withdrawn"]
+OfferStatus = Literal["open", "expired", "withdrawn", "rejected", "declined", "placed"]
+
+
+class Offer(Answer):
+    offer_id: Identifier
+    candidate_id: Identifier | None = Field(description="Only for the shelter; a corporation sees no candidate")
+    vacancy_id: Identifier
+    corporation: Identifier
+    status: OfferStatus
+    priority: int
+    explanation: dict[str, int] | None = Field(description="Priority components; only for the shelter")
+    corporation_answer: Literal["confirmed", "rejected"] | None
+    person_answer: Literal["accepted", "declined"] | None
+    made_at: Timestamp
+    expires_at: Timestamp
+
+
+class OfferList(Answer):
+    items: list[Offer]
+
+
+class Candidate(Answer):
+    candidate_id: Identifier
+    status: CandidateStatus
+    linked_to_existing: bool = Field(description="The same person was already a candidate of another organisation: "
+                                                 "this submission is linked to that one and never matched twice")
+    submitted_at: Timestamp
+    region: RegionCode
+    household_size: int
+    children: int
+    wheelchair: bool
+    support: Support
+    shelter_entry_date: date
+    youth: bool
+    medical_urgency: bool
+    excluded_neighbourhoods: list[NeighbourhoodCode]
+    preferred_neighbourhoods: list[NeighbourhoodCode]
+
+
+class CandidateDetail(Candidate):
+    offers: list[Offer]
+
+
+class CandidateList(Answer):
+    items: list[Candidate]
+
+
+class Vacancy(Answer):
+    vacancy_id: Identifier
+    status: Literal["open", "withdrawn"]
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode
+    kind: UnitKind
+    rooms: int
+    places: int
+    wheelchair_accessible: bool
+    support: list[Support]
+    bag_id: BagId | None
+    available_from: date
+    available_until: date | None
+
+
+class VacancyList(Answer):
+    items: list[Vacancy]
+
+
+class Agreement(Answer):
+    municipality: MunicipalityCode
+    region: RegionCode
+    corporation: Identifier
+    period: Period
+    max_places: int
+    used: int
+
+
+class AgreementList(Answer):
+    items: list[Agreement]
+
+
+class NeighbourhoodLimit(Answer):
+    municipality: MunicipalityCode
+    region: RegionCode
+    neighbourhood: NeighbourhoodCode
+    period: Period
+    max_placements: int
+    used: int
+
+
+class NeighbourhoodLimitList(Answer):
+    items: list[NeighbourhoodLimit]
+
+
+class PlacementReport(Answer):
+    report_id: Identifier
+    source: Identifier
+    source_kind: SourceKind
+    status: Literal["reported", "retracted"]
+    municipality: MunicipalityCode
+    region: RegionCode
+    unit_kind: UnitKind
+    move_in_date: date
+    reported_at: Timestamp
+
+
+class PlacementReportList(Answer):
+    items: list[PlacementReport]
+
+
+class PlacementEnding(Answer):
+    source: Identifier
+    end_date: date
+    accepted: bool
+
+
+class PlacementTotals(Answer):
+    source: Identifier
+    source_kind: SourceKind
+    period: Period
+    region: RegionCode | None
+    places: int
+
+
+class ChangeEntry(Answer):
+    seq: int = Field(description="Cursor: ask for entries after this one")
+    kind: str = Field(description="e.g. offer.made, offer.expired, placement.confirmed, command.accepted")
+    occurred_at: Timestamp
+    data: dict[str, str | int | bool | None]
+
+
+class ChangePage(Answer):
+    items: list[ChangeEntry]
+    next_cursor: int
+
+
+class AuditRecord(Answer):
+    id: int
+    at: Timestamp
+    org_id: Identifier
+    action: str
+    record: str
+    outcome: str
+    channel: str
+
+
+class AuditPage(Answer):
+    items: list[AuditRecord]
+    next_cursor: int

@@ -1,0 +1,350 @@
+"""The intake API as data: every operation once, for the HTTP views, the inbound topic and /openapi.json.
+
+The HTTP routes are registered from OPERATIONS (views.py), the inbound Kafka agent
+dispatches commands through the same entries (``command``), and the OpenAPI 3.1
+document is generated from the same request, query and response models, so the
+three cannot drift apart.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from contracts.types import Identifier
+from services.intake.domain import commands as cmd
+from services.intake.domain import responses as r
+from services.intake.service_layer import handlers as h
+from services.intake.service_layer.organisations import Caller
+from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
+from services.runtime.http import API_VERSION
+
+API_PREFIX = "/v1"
+
+
+# --- query parameters (lowerCamelCase names, NL GOV API-26) --------------------------
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CandidateQuery(Query):
+    status: r.CandidateStatus | None = Field(default=None, description="Only candidates with this status")
+
+
+class OfferQuery(Query):
+    status: r.OfferStatus | None = Field(default=None, description="Only offers with this status")
+
+
+class CursorQuery(Query):
+    cursor: int = Field(default=0, ge=0, le=2**53, description="Entries after this sequence number")
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class AuditQuery(CursorQuery):
+    organisation: Identifier | None = Field(default=None, description="Only this organisation's actions")
+
+
+class NoBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- operations -----------------------------------------------------------------------
+
+@dataclass
+class Call:
+    """One request (HTTP) or command (Kafka), parsed and authenticated."""
+
+    caller: Caller
+    make_uow: Callable[[Idempotency | None], IntakeUnitOfWork]
+    secret: str
+    body: Any = None
+    params: dict[str, str] = field(default_factory=dict)
+    query: Any = None
+    idem: Idempotency | None = None
+    channel: str = "http"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: Literal["GET", "POST", "PUT"]
+    path: str  # below API_PREFIX
+    operation_id: str
+    summary: str
+    tag: str
+    roles: tuple[str, ...]
+    run: Callable[[Call, IntakeUnitOfWork], Any]
+    response: type[BaseModel]
+    success: tuple[int, ...] = (200,)
+    request: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    write: bool = False
+    idempotent: bool = False  # accepts an Idempotency-Key header
+    command: str | None = None  # name on the inbound topic
+    target: str | None = None  # path parameter the inbound ``target`` stands for
+    conflicts: bool = False  # can answer 409
+    description: str = ""
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    @property
+    def full_path(self) -> str:
+        return API_PREFIX + self.path
+
+    def errors(self) -> dict[int, str]:
+        out = {400: "Invalid input: each field with its reason", 401: "No valid API token"}
+        if self.roles:
+            out[403] = "The caller's role may not do this"
+        if self.path_params:
+            out[404] = "No such record for this organisation (another's records are never revealed)"
+        if self.conflicts:
+            out[409] = "The record's state does not allow this"
+        if self.request is not None or self.write:
+            out[413] = "Body too large"
+            out[415] = "Body is not application/json"
+        if self.idempotent:
+            out[422] = "The Idempotency-Key was used for a different request"
+        out[500] = "Internal error (never with details)"
+        return out
+
+
+def _answer(answer: str):
+    return lambda c, uow: h.answer_offer(uow, c.caller, c.params["offer_id"], answer,
+                                         getattr(c.body, "reason", None), c.channel)
+
+
+SHELTER, CORPORATION, MUNICIPALITY, ADMIN = ("shelter",), ("corporation",), ("municipality",), ("admin",)
+PARTNERS = ("shelter", "corporation", "municipality", "monitor")
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("POST", "/person-references", "createPersonReference", "Turn a BSN into the person reference",
+              "persons", PARTNERS, lambda c, uow: {"person_ref": h.person_ref_for(c.body.bsn, c.secret)},
+              r.PersonReference, request=cmd.PersonReferenceRequest,
+              description="HTTPS only. The BSN is checked (9 digits, 11-proef) and replaced at once by a keyed "
+                          "pseudonym; it is never stored. Streaming partners send only this reference on topics."),
+    # candidates: shelters and other institutions people leave
+    Operation("GET", "/candidates", "listCandidates", "The caller's candidates with their status", "candidates",
+              SHELTER, lambda c, uow: h.list_candidates(uow, c.caller, c.query.status), r.CandidateList,
+              query=CandidateQuery),
+    Operation("POST", "/candidates", "submitCandidate", "Submit an outflow candidate", "candidates", SHELTER,
+              lambda c, uow: h.submit_candidate(uow, c.caller, c.body, c.secret, c.channel), r.Candidate,
+              success=(201, 200), request=cmd.SubmitCandidate, write=True, idempotent=True,
+              command="candidate.submit",
+              description="201: a new candidate. 200: the person was already a candidate (of this organisation: "
+                          "the same candidate; of another: linked to that one, never matched twice)."),
+    Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
+              SHELTER, lambda c, uow: h.get_candidate(uow, c.caller, c.params["candidate_id"]), r.CandidateDetail),
+    Operation("PUT", "/candidates/{candidate_id}", "updateCandidate", "Replace a candidate's profile", "candidates",
+              SHELTER, lambda c, uow: h.update_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
+              r.Candidate, request=cmd.UpdateCandidate, write=True, idempotent=True, conflicts=True,
+              command="candidate.update", target="candidate_id"),
+    Operation("POST", "/candidates/{candidate_id}/withdrawal", "withdrawCandidate", "Withdraw a candidate",
+              "candidates", SHELTER,
+              lambda c, uow: h.withdraw_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
+              r.Candidate, request=cmd.WithReason, write=True, idempotent=True, conflicts=True,
+              command="candidate.withdraw", target="candidate_id"),
+    # vacancies: housing corporations
+    Operation("GET", "/vacancies", "listVacancies", "The caller's vacancies", "vacancies", CORPORATION,
+              lambda c, uow: h.list_vacancies(uow, c.caller), r.VacancyList),
+    Operation("POST", "/vacancies", "publishVacancy", "Publish (or re-publish) a vacancy of any kind", "vacancies",
+              CORPORATION, lambda c, uow: h.publish_vacancy(uow, c.caller, c.body, c.channel), r.Vacancy,
+              success=(201, 200), request=cmd.PublishVacancy, write=True, idempotent=True,
+              command="vacancy.publish",
+              description="Regular (priority allocation), flex (with available_until), shared (places >= 2), "
+                          "Housing First, transformation or new build. 200 when the unit was published before."),
+    Operation("GET", "/vacancies/{vacancy_id}", "getVacancy", "One of the caller's vacancies", "vacancies",
+              CORPORATION, lambda c, uow: h.get_vacancy(uow, c.caller, c.params["vacancy_id"]), r.Vacancy),
+    Operation("POST", "/vacancies/{vacancy_id}/withdrawal", "withdrawVacancy", "Withdraw a vacancy", "vacancies",
+              CORPORATION,
+              lambda c, uow: h.withdraw_vacancy(uow, c.caller, c.params["vacancy_id"], c.body, c.channel),
+              r.Vacancy, request=cmd.WithReason, write=True, idempotent=True, conflicts=True,
+              command="vacancy.withdraw", target="vacancy_id"),
+    # municipalities
+    Operation("GET", "/agreements", "listAgreements", "The caller's prestatieafspraken", "municipalities",
+              MUNICIPALITY, lambda c, uow: h.list_agreements(uow, c.caller, "agreement"), r.AgreementList),
+    Operation("POST", "/agreements", "registerAgreement", "Register a prestatieafspraak for the own municipality",
+              "municipalities", MUNICIPALITY, lambda c, uow: h.register_agreement(uow, c.caller, c.body, c.channel),
+              r.Agreement, success=(201,), request=cmd.RegisterAgreement, write=True, idempotent=True,
+              conflicts=True, command="agreement.register"),
+    Operation("GET", "/neighbourhood-limits", "listNeighbourhoodLimits", "The caller's neighbourhood limits",
+              "municipalities", MUNICIPALITY, lambda c, uow: h.list_agreements(uow, c.caller, "limit"),
+              r.NeighbourhoodLimitList),
+    Operation("POST", "/neighbourhood-limits", "setNeighbourhoodLimit",
+              "Set the placement limit of a neighbourhood of the own municipality (draagkracht)", "municipalities",
+              MUNICIPALITY, lambda c, uow: h.set_neighbourhood_limit(uow, c.caller, c.body, c.channel),
+              r.NeighbourhoodLimit, success=(201,), request=cmd.SetNeighbourhoodLimit, write=True,
+              idempotent=True, conflicts=True, command="neighbourhood-limit.set"),
+    # offers
+    Operation("GET", "/offers", "listOffers", "Offers to the caller's candidates or on the caller's units",
+              "offers", ("shelter", "corporation"), lambda c, uow: h.list_offers(uow, c.caller, c.query.status),
+              r.OfferList, query=OfferQuery),
+    Operation("GET", "/offers/{offer_id}", "getOffer", "One offer", "offers", ("shelter", "corporation"),
+              lambda c, uow: h.get_offer(uow, c.caller, c.params["offer_id"]), r.Offer),
+    Operation("POST", "/offers/{offer_id}/confirmation", "confirmOffer", "The corporation confirms the offer",
+              "offers", CORPORATION, _answer("confirmation"), r.Offer, request=None, write=True,
+              idempotent=True, conflicts=True, command="offer.confirm", target="offer_id"),
+    Operation("POST", "/offers/{offer_id}/rejection", "rejectOffer", "The corporation rejects the offer (reason)",
+              "offers", CORPORATION, _answer("rejection"), r.Offer, request=cmd.WithReason, write=True,
+              idempotent=True, conflicts=True, command="offer.reject", target="offer_id"),
+    Operation("POST", "/offers/{offer_id}/acceptance", "acceptOffer", "The person accepts the offer", "offers",
+              SHELTER, _answer("acceptance"), r.Offer, request=None, write=True, idempotent=True, conflicts=True,
+              command="offer.accept", target="offer_id"),
+    Operation("POST", "/offers/{offer_id}/decline", "declineOffer", "The person declines the offer (reason)",
+              "offers", SHELTER, _answer("decline"), r.Offer, request=cmd.WithReason, write=True,
+              idempotent=True, conflicts=True, command="offer.decline", target="offer_id"),
+    # monitoring sources: placements for the ledger
+    Operation("GET", "/placement-reports", "listPlacementReports", "The caller's placement reports", "placements",
+              h.REPORTERS, lambda c, uow: h.list_placement_reports(uow, c.caller), r.PlacementReportList),
+    Operation("POST", "/placement-reports", "reportPlacement", "Report a realised placement", "placements",
+              h.REPORTERS, lambda c, uow: h.report_placement(uow, c.caller, c.body, c.secret, c.channel),
+              r.PlacementReport, success=(201, 200), request=cmd.ReportPlacement, write=True, idempotent=True,
+              conflicts=True, command="placement.report",
+              description="By a municipality's monitor, a corporation's monitor or a national source (flex "
+                          "registry). The ledger counts each person once across all sources."),
+    Operation("POST", "/placement-reports/{report_id}/retraction", "retractPlacement", "Retract an own report",
+              "placements", h.REPORTERS,
+              lambda c, uow: h.retract_placement(uow, c.caller, c.params["report_id"], c.body, c.channel),
+              r.PlacementReport, request=cmd.RetractPlacement, write=True, idempotent=True,
+              command="placement.retract", target="report_id"),
+    Operation("POST", "/placement-endings", "endPlacement", "Report that a person left a home", "placements",
+              h.REPORTERS, lambda c, uow: h.end_placement(uow, c.caller, c.body, c.secret, c.channel),
+              r.PlacementEnding, success=(202,), request=cmd.EndPlacement, write=True, idempotent=True,
+              command="placement.end"),
+    Operation("POST", "/placement-totals", "reportPlacementTotals", "Report totals without persons", "placements",
+              h.REPORTERS, lambda c, uow: h.report_totals(uow, c.caller, c.body, c.channel), r.PlacementTotals,
+              success=(202,), request=cmd.ReportPlacementTotals, write=True, idempotent=True,
+              command="placement-totals.report"),
+    # hearing back
+    Operation("GET", "/changes", "listChanges", "What changed for the caller, after a cursor", "changes", (),
+              lambda c, uow: h.changes(uow, c.caller, c.query.cursor, c.query.limit), r.ChangePage,
+              query=CursorQuery,
+              description="The same entries as the caller's messages on housing.outbound.v1 (key = org id)."),
+    Operation("GET", "/audit-entries", "listAuditEntries", "Who did what to which record, when (no personal data)",
+              "audit", ADMIN,
+              lambda c, uow: h.audit_entries(uow, c.caller, c.query.cursor, c.query.limit, c.query.organisation),
+              r.AuditPage, query=AuditQuery),
+)
+
+COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}
+
+#: Routes that exist but are not part of the partner API document (see API.md).
+UNDOCUMENTED_ROUTES = {"/openapi.json", "/health/live", "/health/ready", "/metrics"}
+
+
+# --- the OpenAPI 3.1 document --------------------------------------------------------------
+
+def _flatten_nullable(node: Any) -> Any:
+    """anyOf [X, null] -> X with type [.., "null"]: simpler for clients and for the date-format rules."""
+    if isinstance(node, dict):
+        node = {k: _flatten_nullable(v) for k, v in node.items()}
+        any_of = node.get("anyOf")
+        if isinstance(any_of, list) and len(any_of) == 2 and {"type": "null"} in any_of:
+            other = next(s for s in any_of if s != {"type": "null"})
+            if "type" in other and "$ref" not in other and isinstance(other["type"], str):
+                node.pop("anyOf")
+                node = {**other, **node, "type": [other["type"], "null"]}
+                if "enum" in node:
+                    node["enum"] = [*node["enum"], None]
+        return node
+    if isinstance(node, list):
+        return [_flatten_nullable(v) for v in node]
+    return node
+
+
+def _params_of(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = _flatten_nullable(model.model_json_schema())
+    out = []
+    for name, prop in schema["properties"].items():
+        prop.pop("title", None)
+        desc = prop.pop("description", None)
+        p = {"name": name, "in": "query", "required": False, "schema": prop}
+        if desc:
+            p["description"] = desc
+        out.append(p)
+    return out
+
+
+API_VERSION_HEADER = {"description": "Full version of this API", "schema": {"type": "string", "example": API_VERSION}}
+
+
+def build_openapi(server_url: str = "https://localhost:8081/v1") -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], str]] = [(r.Problem, "serialization")]
+    for op in OPERATIONS:
+        models.append((op.response, "serialization"))
+        if op.request is not None:
+            models.append((op.request, "validation"))
+    keyed, defs = models_json_schema(list(dict.fromkeys(models)), ref_template="#/components/schemas/{model}")
+    schemas = _flatten_nullable(defs["$defs"])
+    ref = {(m, mode): keyed[(m, mode)]["$ref"] for m, mode in dict.fromkeys(models)}
+    problem_ref = ref[(r.Problem, "serialization")]
+
+    def error(desc: str) -> dict[str, Any]:
+        return {"description": desc, "headers": {"API-Version": API_VERSION_HEADER},
+                "content": {"application/problem+json": {"schema": {"$ref": problem_ref}}}}
+
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        params: list[dict[str, Any]] = [
+            {"name": p, "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$"}}
+            for p in op.path_params]
+        if op.query is not None:
+            params += _params_of(op.query)
+        if op.idempotent:
+            params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                           "description": "A retry with the same key returns the first answer and makes no "
+                                          "second event",
+                           "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+                                      "pattern": "^[\\x21-\\x7e]+$"}})
+        success_headers = {"API-Version": API_VERSION_HEADER}
+        if op.idempotent:
+            success_headers["Idempotent-Replayed"] = {"description": "Present when this is a stored first answer",
+                                                      "schema": {"type": "string", "enum": ["true"]}}
+        responses: dict[str, Any] = {
+            str(code): {"description": "OK" if code < 300 else "Redirect", "headers": success_headers,
+                        "content": {"application/json": {"schema": {"$ref": ref[(op.response, "serialization")]}}}}
+            for code in op.success}
+        responses.update({str(code): error(desc) for code, desc in op.errors().items()})
+        entry: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
+                                 "responses": responses}
+        roles = ", ".join(op.roles) or "any organisation"
+        entry["description"] = (op.description + " " if op.description else "") + f"Roles: {roles}." + (
+            f" Also as inbound command `{op.command}`." if op.command else "")
+        if params:
+            entry["parameters"] = params
+        if op.request is not None:
+            entry["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": {"$ref": ref[(op.request, "validation")]}}}}
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+    paths["/openapi.json"] = {"get": {
+        "operationId": "getOpenApi", "summary": "This document", "tags": ["meta"], "security": [],
+        "responses": {"200": {"description": "OK", "headers": {"API-Version": API_VERSION_HEADER},
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "500": error("Internal error")}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "housing-match intake API",
+            "version": API_VERSION,
+            "description": "The strict, secure boundary for shelters and other institutions, housing corporations, "
+                           "municipalities and monitoring sources. See services/intake/API.md.",
+            "contact": {"name": "housing-match maintainers", "email": "api@housing-match.nl",
+                        "url": "https://housing-match.nl/contact"},
+            "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        },
+        "servers": [{"url": server_url}],
+        "tags": [{"name": t} for t in dict.fromkeys([op.tag for op in OPERATIONS] + ["meta"])],
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "An API token from `housing-match org create`"}},
+        },
+    }
