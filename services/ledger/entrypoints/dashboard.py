@@ -26,8 +26,8 @@ def shell(nonce: str) -> str:
 <style nonce="{nonce}">
 body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;background:#fafafa}}
 h1{{font-size:22px;margin:0 0 4px}} h2{{font-size:16px;margin:18px 0 6px}}
-.grid{{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}}
-.card{{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px}}
+.grid{{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:16px}}
+.card{{overflow-x:auto;background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px}}
 .kpis{{display:flex;flex-wrap:wrap;gap:12px}} .kpi{{background:#fff;border:1px solid #ddd;border-radius:6px;
 padding:8px 14px;min-width:120px}} .kpi b{{display:block;font-size:24px}} .kpi span{{font-size:12px;color:#555}}
 table{{border-collapse:collapse;font-size:13px}} td,th{{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}}
@@ -59,7 +59,8 @@ def _progress(report: dict[str, Any]) -> str:
     total, target = report["realised_places"] or 0, report["national_target"] or 1
     w = 560
     filled = min(w, round(w * total / target))
-    return (f'<svg id="chart-progress" width="{w + 20}" height="54" role="img" aria-label="progress against target">'
+    return (f'<svg id="chart-progress" viewBox="0 0 {w + 20} 54" width="100%" role="img" '
+            f'aria-label="progress against target">'
             f'<rect x="10" y="8" width="{w}" height="22" fill="#e0e0e0" rx="3"/>'
             f'<rect x="10" y="8" width="{filled}" height="22" fill="#1565c0" rx="3"/>'
             f'<text x="10" y="48" font-size="12">{_n(report["realised_places"])} of {target:,} places '
@@ -67,14 +68,18 @@ def _progress(report: dict[str, Any]) -> str:
 
 
 def _per_month(report: dict[str, Any]) -> str:
-    data = report["by_strategy_and_month"]
+    data, totals = report["by_strategy_and_month"], report["by_month"]
     months = list(data)
     if not months:
         return '<p class="note">No places yet.</p>'
-    top = max([sum(v or 0 for v in per.values()) for per in data.values()] + [1])
+    # A month's bar is its total where that is shown; strategies under 5 (or protecting one) are grey.
+    heights = {m: totals.get(m) if totals.get(m) is not None else sum(v or 0 for v in data[m].values())
+               for m in months}
+    top = max(list(heights.values()) + [1])
     bw, h, left = max(14, min(48, 560 // max(1, len(months)))), 180, 36
     width = left + bw * len(months) + 10
-    parts = [f'<svg id="chart-strategy-month" width="{width}" height="{h + 60}" role="img" '
+    width = max(width, left + 6 * 100)
+    parts = [f'<svg id="chart-strategy-month" viewBox="0 0 {width} {h + 60}" width="100%" role="img" '
              f'aria-label="places per strategy per month">',
              f'<text x="0" y="12" font-size="11">{top}</text><line x1="{left - 4}" y1="{h}" x2="{width}" '
              f'y2="{h}" stroke="#999"/>']
@@ -88,11 +93,18 @@ def _per_month(report: dict[str, Any]) -> str:
             y -= bh
             parts.append(f'<rect x="{x + 2}" y="{y}" width="{bw - 4}" height="{bh}" fill="{COLOURS[s]}">'
                          f'<title>{escape(m)} {escape(s)}: {v}</title></rect>')
+        rest = heights[m] - sum(v or 0 for v in data[m].values())
+        if rest > 0:
+            bh = round((h - 20) * rest / top)
+            y -= bh
+            parts.append(f'<rect x="{x + 2}" y="{y}" width="{bw - 4}" height="{bh}" fill="#bdbdbd">'
+                         f'<title>{escape(m)}: {rest} in strategies not shown (small cells)</title></rect>')
         parts.append(f'<text x="{x + bw / 2}" y="{h + 14}" font-size="10" text-anchor="middle">'
                      f'{escape(m[2:])}</text>')
-    for j, (s, c) in enumerate(COLOURS.items()):
-        parts.append(f'<rect x="{left + j * 110}" y="{h + 28}" width="10" height="10" fill="{c}"/>'
-                     f'<text x="{left + j * 110 + 14}" y="{h + 37}" font-size="11">{s.replace("_", " ")}</text>')
+    legend = [*((s.replace("_", " "), c) for s, c in COLOURS.items()), ("suppressed", "#bdbdbd")]
+    for j, (s, c) in enumerate(legend):
+        parts.append(f'<rect x="{left + j * 100}" y="{h + 28}" width="10" height="10" fill="{c}"/>'
+                     f'<text x="{left + j * 100 + 14}" y="{h + 37}" font-size="11">{s}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -101,8 +113,9 @@ def _limits(report: dict[str, Any]) -> str:
     rows = report["neighbourhood_limits"]
     if not rows:
         return '<p class="note">No neighbourhood limits registered.</p>'
-    w, bh = 300, 18
-    parts = [f'<svg id="chart-neighbourhoods" width="{w + 260}" height="{len(rows) * (bh + 6) + 6}" role="img" '
+    w, bh = 260, 18
+    parts = [f'<svg id="chart-neighbourhoods" viewBox="0 0 {w + 300} {len(rows) * (bh + 6) + 6}" width="100%" '
+             f'role="img" '
              f'aria-label="neighbourhood-limit use">']
     for i, n in enumerate(rows):
         y = 4 + i * (bh + 6)

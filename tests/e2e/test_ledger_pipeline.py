@@ -1,0 +1,209 @@
+"""The ledger through the real broker and its worker: the multi-source scenario, the report API
+(JSON, CSV, roles), its OpenAPI document under the NL GOV linter, a real Prometheus scraping
+/metrics, and the dashboard in headless Chromium (which also saves docs/dashboard.png)."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import shutil
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from contracts import events as ev
+from contracts.events import encode_event
+from contracts.topics import topic_for
+from services.runtime.broker import free_port
+from services.runtime.demo import create_organisations
+from services.runtime.partner_client import PartnerClient
+from services.runtime.scenario import Org, Scenario
+from tests.integration.ledger.scenario import build
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+SPECTRAL = ROOT / ".tools" / "node_modules" / ".bin" / "spectral"
+RULESET = Path("/work/shared/standards/nl-api-design-rules.spectral.yaml")
+
+
+async def _publish(bootstrap: str, events: list[ev.Event]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for e in events:
+            spec = topic_for(e)
+            await producer.send_and_wait(spec.name, encode_event(e), key=spec.key_of(e))
+    finally:
+        await producer.stop()
+
+
+def _reference_events() -> list[ev.Event]:
+    at = build().first_event
+    common = {"occurred_at": at, "producer": "gm0363"}
+    return [
+        ev.AgreementRegistered(municipality="GM0363", region="R01", corporation="corp-0", period="2021",
+                               max_places=40, **common),
+        ev.AgreementRegistered(municipality="GM0599", region="R02", corporation="corp-1", period="2021",
+                               max_places=25, **common),
+        ev.NeighbourhoodLimitSet(municipality="GM0363", region="R01", neighbourhood="BU03630001", period="2021",
+                                 max_placements=12, used=7, **common),
+        ev.NeighbourhoodLimitSet(municipality="GM0363", region="R01", neighbourhood="BU03630002", period="2021",
+                                 max_placements=10, used=2, **common),
+    ]
+
+
+@pytest.fixture(scope="module")
+def ledger(stack):
+    """Organisations with tokens (through the intake), then the scenario's events on the broker."""
+    sc = build()
+    orgs = Scenario(period="2021", today=date.today())
+    orgs.orgs = [Org("VWS", "ministry"), Org("Gemeente Amsterdam", "municipality", municipality="GM0363",
+                                             region="R01"),
+                 Org("Opvang", "shelter", institution_type="shelter")]
+    create_organisations(stack.conf, orgs)
+    asyncio.run(_publish(stack.bootstrap, _reference_events() + sc.deliveries))
+    tokens = {o.role: o.token for o in orgs.orgs}
+    api = PartnerClient(stack.url("ledger"), tokens["ministry"])
+    deadline = time.monotonic() + 90
+    report = None
+    while time.monotonic() < deadline:
+        status, report = api.request("GET", "/v1/reports/realised-places")
+        # Eventually consistent: wait until the figures settle at the truth (or time out and let the
+        # tests show the difference).
+        if status == 200 and report["realised_places"] == sc.truth.places \
+                and report["flagged_for_review"] == sc.truth.review and report["neighbourhood_limits"] \
+                and len(report["agreements"]) == 2 and report["unverified_totals"] \
+                and {s["source"]: s["places"] for s in report["sources"]} == dict(sc.truth.sources) \
+                and report["currently_occupied"] == sc.truth.occupied:
+            break
+        time.sleep(0.5)
+    return sc, tokens, report
+
+
+def test_broker_replay_totals_and_overlap_equal_the_ground_truth(ledger):
+    sc, _, r = ledger
+    t = sc.truth
+    assert r["realised_places"] == t.places and r["unique_persons"] == t.persons
+    assert r["flagged_for_review"] == t.review and r["currently_occupied"] == t.occupied
+    assert {k: v for k, v in r["by_strategy"].items() if v} == dict(t.by_strategy)
+    assert r["by_region"] == dict(t.by_region)
+    assert {s["source"]: s["places"] for s in r["sources"]} == dict(t.sources)
+    assert {(o["source_a"], o["source_b"]): o["places"] for o in r["overlap"]} == dict(t.overlap)
+    assert [u["places"] for u in r["unverified_totals"]] == [t.unverified]  # beside the count, not in it
+    assert r["retractions"] > 0
+
+
+def test_report_roles_scope_csv_and_problem_details(stack, ledger):
+    sc, tokens, national = ledger
+    url = stack.url("ledger")
+    status, body = PartnerClient(url, None).request("GET", "/v1/reports/realised-places")
+    assert status == 401 and body["status"] == 401
+    status, body = PartnerClient(url, tokens["shelter"]).request("GET", "/v1/reports/realised-places")
+    assert status == 403
+    muni = PartnerClient(url, tokens["municipality"])
+    own = muni.call("GET", "/v1/reports/realised-places")
+    assert own["scope"] == {"level": "municipality", "municipality": "GM0363"}
+    assert set(own["by_municipality"]) == {"GM0363"} and own["realised_places"] < national["realised_places"]
+    assert muni.request("GET", "/v1/reports/realised-places?municipality=GM0599")[0] == 403
+    status, body = muni.request("GET", "/v1/reports/realised-places?asOf=yesterday")
+    assert status == 400 and body["invalid_params"][0]["name"] == "asOf"
+    past = muni.call("GET", f"/v1/reports/realised-places?asOf={sc.first_event.date().isoformat()}")
+    assert past["as_of"] == sc.first_event.date().isoformat()
+    req = urllib.request.Request(url + "/v1/reports/realised-places",
+                                 headers={"Authorization": f"Bearer {tokens['ministry']}", "Accept": "text/csv"})
+    with urllib.request.urlopen(req) as resp:
+        assert resp.headers["Content-Type"].startswith("text/csv") and resp.headers["API-Version"]
+        rows = list(csv.DictReader(io.StringIO(resp.read().decode())))
+    assert {"table": "summary", "key": "realised_places", "value": str(sc.truth.places),
+            "suppressed": "false"} in rows
+    overlap = {r["key"]: int(r["value"]) for r in rows if r["table"] == "overlap"}
+    assert overlap == {f"{a}&{b}": n for (a, b), n in sc.truth.overlap.items()}
+
+
+def test_openapi_document_passes_the_nl_gov_api_design_rules(stack, tmp_path):
+    assert SPECTRAL.exists(), "run scripts/install-tools.sh (make tools) first"
+    with urllib.request.urlopen(stack.url("ledger") + "/openapi.json") as resp:
+        assert resp.headers["API-Version"]
+        doc = json.loads(resp.read())
+    path = tmp_path / "ledger-openapi.json"
+    path.write_text(json.dumps(doc))
+    proc = subprocess.run([str(SPECTRAL), "lint", "-r", str(RULESET), "-f", "json", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    findings, _ = json.JSONDecoder().raw_decode(proc.stdout)  # spectral appends a summary line
+    errors = [f for f in findings if f["severity"] == 0]
+    assert errors == [] and proc.returncode == 0, errors or proc.stderr
+
+
+def _prometheus_query(base: str, q: str):
+    with urllib.request.urlopen(f"{base}/api/v1/query?query={urllib.parse.quote(q)}", timeout=5) as r:
+        return json.loads(r.read())["data"]["result"]
+
+
+def test_prometheus_scrapes_the_realised_places(stack, ledger, tmp_path):
+    sc, _, _ = ledger
+    port = free_port()
+    ledger_hostport = stack.url("ledger").split("//", 1)[1]
+    (tmp_path / "prometheus.yml").write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        f"scrape_configs:\n  - job_name: ledger\n    static_configs:\n      - targets: ['{ledger_hostport}']\n")
+    proc = subprocess.Popen([shutil.which("prometheus") or "prometheus",
+                             f"--config.file={tmp_path / 'prometheus.yml'}",
+                             f"--storage.tsdb.path={tmp_path / 'data'}", f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=open(tmp_path / "prometheus.log", "wb"))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        national = strategies = None
+        while time.monotonic() < deadline:
+            try:
+                national = _prometheus_query(base, "max(housing_realised_places_national)")
+                strategies = _prometheus_query(base, "sum by (strategy) (housing_realised_places)")
+                lag = _prometheus_query(base, 'housing_consumer_lag_messages{service="ledger"}')
+                if national and lag and float(national[0]["value"][1]) == sc.truth.places:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        assert national and float(national[0]["value"][1]) == sc.truth.places
+        # Every region x strategy cell of the scenario is large enough to be exported.
+        assert {s["metric"]["strategy"]: float(s["value"][1]) for s in strategies} == \
+            {k: float(v) for k, v in sc.truth.by_strategy.items()}
+        processed = _prometheus_query(base, 'sum(housing_events_processed_total{service="ledger"})')
+        assert float(processed[0]["value"][1]) >= len(sc.events)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           "--no-first-run", f"--user-data-dir={tmp}", "--virtual-time-budget=10000", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_dashboard_in_headless_chromium(stack, ledger, tmp_path):
+    sc, tokens, _ = ledger
+    page = f"{stack.url('ledger')}/v1/dashboard#token={tokens['ministry']}"
+    dom = _chromium("--dump-dom", page, tmp=tmp_path / "profile").stdout
+    assert 'data-state="ready"' in dom, dom[-2000:]
+    assert f'<b id="kpi-realised-places">{sc.truth.places}</b>' in dom
+    assert f'<b id="kpi-review">{sc.truth.review}</b>' in dom
+    assert 'id="chart-progress"' in dom and 'id="chart-strategy-month"' in dom and 'id="chart-neighbourhoods"' in dom
+    assert f"{sc.truth.places} of 10,000 places" in dom
+    assert "BU03630001" in dom and "2,600" in dom  # limit use and the unverified total are shown
+    assert tokens["ministry"] not in dom  # the token left the address bar
+    # Without a token the page shows no figures.
+    bare = _chromium("--dump-dom", f"{stack.url('ledger')}/v1/dashboard", tmp=tmp_path / "profile2").stdout
+    assert 'data-state="no-token"' in bare and "kpi-realised-places" not in bare
+    shot = ROOT / "docs" / "dashboard.png"
+    shot.parent.mkdir(exist_ok=True)
+    _chromium(f"--screenshot={shot}", "--window-size=1400,820", "--hide-scrollbars", page, tmp=tmp_path / "p3")
+    assert shot.exists() and shot.stat().st_size > 10_000
