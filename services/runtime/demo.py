@@ -88,7 +88,9 @@ def drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None = 
                 for offer in client[corp.org_id].call("GET", "/v1/offers?status=open")["items"]:
                     open_count += 1
                     if offer["corporation_answer"] is None:
-                        client[corp.org_id].call("POST", f"/v1/offers/{offer['offer_id']}/confirmation")
+                        # 409: the offer closed (declined, expired) between listing and answering.
+                        client[corp.org_id].call("POST", f"/v1/offers/{offer['offer_id']}/confirmation",
+                                                 ok=(200, 409))
                         changed = True
             for shelter in sc.by_role("shelter"):
                 for offer in client[shelter.org_id].call("GET", "/v1/offers?status=open")["items"]:

@@ -32,7 +32,30 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
         self.emitted = []
+        self.cache: dict[tuple[type, object], object] = {}
         return self
+
+    # --- batch-local cache: one query per kind of record instead of one per event ---------------
+    def prefetch(self, model: type[SQLModel], column, keys) -> None:
+        keys = {k for k in keys if k is not None and (model, k) not in self.cache}
+        if not keys:
+            return
+        from sqlmodel import select
+        for row in self.session.exec(select(model).where(column.in_(keys))).all():
+            self.cache[(model, getattr(row, column.key))] = row
+        for k in keys:
+            self.cache.setdefault((model, k), None)
+
+    def get(self, model: type[SQLModel], key):
+        if (model, key) in self.cache:
+            return self.cache[(model, key)]
+        row = self.session.get(model, key)
+        self.cache[(model, key)] = row
+        return row
+
+    def add(self, row: SQLModel, key) -> None:
+        self.session.add(row)
+        self.cache[(type(row), key)] = row
 
     def __exit__(self, *exc: Any) -> None:
         assert self.session is not None
@@ -43,6 +66,12 @@ class SqlUnitOfWork:
     # --- inbox -------------------------------------------------------------------
     def seen(self, event: Event) -> bool:
         return self.session.get(self._processed, str(event.event_id)) is not None
+
+    def seen_ids(self, events: list[Event]) -> set[str]:
+        from sqlmodel import select
+        ids = [str(e.event_id) for e in events]
+        col = self._processed.event_id
+        return set(self.session.exec(select(col).where(col.in_(ids))).all())
 
     def mark_processed(self, event: Event) -> None:
         self.session.add(self._processed(event_id=str(event.event_id), event_type=event.event_type,
@@ -75,14 +104,18 @@ class SqlUnitOfWork:
         self.emitted = []
 
 
-def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply) -> None:
+def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply, prefetch=None) -> None:
     """Apply many events in one transaction; each is skipped if already processed (also within the batch)."""
     with uow:
-        done: set = set()
+        done = uow.seen_ids(events)
+        fresh = []
         for event in events:
-            if event.event_id in done or uow.seen(event):
-                continue
+            if str(event.event_id) not in done:
+                done.add(str(event.event_id))
+                fresh.append(event)
+        if prefetch and fresh:
+            prefetch(fresh, uow)
+        for event in fresh:
             apply(event, uow)
             uow.mark_processed(event)
-            done.add(event.event_id)
         uow.commit()

@@ -89,6 +89,8 @@ class RegionClock(SQLModel, table=True):
     region: str = Field(primary_key=True, max_length=3)
     watermark: datetime = Field(sa_column=utc_column())
     dirty: bool = Field(default=False, index=True)
+    # Earliest deadline of the region's open offers: expiry is looked for only once the clock passes it.
+    next_expiry: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class SkipReason(SQLModel, table=True):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from contracts import events as ev
@@ -25,7 +26,17 @@ def handle(event: ev.Event, uow: MatcherUnitOfWork) -> None:
 
 
 def handle_batch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
-    apply_in_batch(uow, events, apply)
+    apply_in_batch(uow, events, apply, prefetch)
+
+
+def prefetch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
+    """Load what the batch will touch with one query per kind of record."""
+    def ids(attr: str) -> set:
+        return {getattr(e, attr) for e in events if hasattr(e, attr)}
+    uow.prefetch(RegionClock, RegionClock.region, ids("region"))
+    uow.prefetch(Candidate, Candidate.candidate_id, ids("candidate_id"))
+    uow.prefetch(Unit, Unit.unit_id, ids("unit_id"))
+    uow.prefetch(Offer, Offer.offer_id, ids("offer_id"))
 
 
 def apply(event: ev.Event, uow: MatcherUnitOfWork) -> None:
@@ -36,16 +47,16 @@ def apply(event: ev.Event, uow: MatcherUnitOfWork) -> None:
 
 
 def advance_clock(uow: MatcherUnitOfWork, region: str, at: datetime, *, dirty: bool = False) -> RegionClock:
-    s = uow.session
-    clock = s.get(RegionClock, region)
+    clock = uow.get(RegionClock, region)
     if clock is None:
         clock = RegionClock(region=region, watermark=at, dirty=dirty)
-        s.add(clock)
+        uow.add(clock, region)
     else:
         if _utc(at) > _utc(clock.watermark):
             clock.watermark = at
         clock.dirty = clock.dirty or dirty
-    expire_offers(uow, region, _utc(clock.watermark))
+    if clock.next_expiry is not None and _utc(clock.watermark) >= _utc(clock.next_expiry):
+        expire_offers(uow, region, _utc(clock.watermark))
     return clock
 
 
@@ -56,18 +67,20 @@ def _utc(value: datetime) -> datetime:
 
 
 def mark_dirty(uow: MatcherUnitOfWork, region: str) -> None:
-    clock = uow.session.get(RegionClock, region)
-    clock.dirty = True
+    uow.get(RegionClock, region).dirty = True
 
 
 def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> None:
     s = uow.session
+    s.flush()  # the query below must see answers applied earlier in this batch
     for offer in s.exec(select(Offer).where(Offer.region == region, Offer.status == "made",
                                             Offer.expires_at <= watermark)).all():
-        if _utc(offer.expires_at) <= watermark:
-            close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
-            uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
-                                     region=region))
+        close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
+        uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
+                                 region=region))
+    s.flush()
+    uow.get(RegionClock, region).next_expiry = s.exec(
+        select(func.min(Offer.expires_at)).where(Offer.region == region, Offer.status == "made")).one()
 
 
 def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, *, at: datetime,
@@ -78,11 +91,11 @@ def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, 
     s.add(offer)
     if remember_pair and s.get(DeclinedPair, (offer.candidate_id, offer.unit_id)) is None:
         s.add(DeclinedPair(candidate_id=offer.candidate_id, unit_id=offer.unit_id))
-    cand = s.get(Candidate, offer.candidate_id)
+    cand = uow.get(Candidate, offer.candidate_id)
     if cand is not None and cand.status == "offered":
         cand.status = "waiting"
         s.add(cand)
-    clock = s.get(RegionClock, offer.region)
+    clock = uow.get(RegionClock, offer.region)
     if clock is not None:
         clock.dirty = True
     metrics.OFFERS.labels(outcome=status).inc()
@@ -92,6 +105,7 @@ def _withdraw_active_offers(uow: MatcherUnitOfWork, event: ev.Event, *, candidat
                             unit_id: str | None = None, reason: str) -> None:
     q = select(Offer).where(Offer.status == "made")
     q = q.where(Offer.candidate_id == candidate_id) if candidate_id else q.where(Offer.unit_id == unit_id)
+    uow.session.flush()
     for offer in uow.session.exec(q).all():
         close_offer(uow, offer, "withdrawn", reason, at=event.occurred_at, remember_pair=False)
         uow.emit(event.caused(ev.OfferWithdrawn, producer=PRODUCER, offer_id=offer.offer_id,
@@ -106,17 +120,16 @@ def _profile(event: ev.CandidateProfile) -> dict:
 
 
 def candidate_submitted(event: ev.CandidateSubmitted, uow: MatcherUnitOfWork) -> None:
-    s = uow.session
-    if s.get(Candidate, event.candidate_id) is not None:
+    if uow.get(Candidate, event.candidate_id) is not None:
         return  # a resubmission under the same id changes nothing; updates come as CandidateUpdated
-    s.add(Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
-                    person_ref=event.person_ref, profile=_profile(event)))
+    uow.add(Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
+                      person_ref=event.person_ref, profile=_profile(event)), event.candidate_id)
     mark_dirty(uow, event.region)
 
 
 def candidate_updated(event: ev.CandidateUpdated, uow: MatcherUnitOfWork) -> None:
     s = uow.session
-    cand = s.get(Candidate, event.candidate_id)
+    cand = uow.get(Candidate, event.candidate_id)
     if cand is None or cand.status in ("placed", "withdrawn"):
         return
     if cand.region != event.region:
@@ -130,7 +143,7 @@ def candidate_updated(event: ev.CandidateUpdated, uow: MatcherUnitOfWork) -> Non
 
 
 def candidate_withdrawn(event: ev.CandidateWithdrawn, uow: MatcherUnitOfWork) -> None:
-    cand = uow.session.get(Candidate, event.candidate_id)
+    cand = uow.get(Candidate, event.candidate_id)
     if cand is None or cand.status in ("placed", "withdrawn"):
         return
     _withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="candidate withdrawn")
@@ -142,13 +155,13 @@ def candidate_withdrawn(event: ev.CandidateWithdrawn, uow: MatcherUnitOfWork) ->
 
 def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> None:
     s = uow.session
-    unit = s.get(Unit, event.unit_id)
+    unit = uow.get(Unit, event.unit_id)
     fields = event.model_dump(include={"region", "corporation", "municipality", "neighbourhood", "kind", "rooms",
                                        "places", "wheelchair_accessible", "bag_id", "available_from"}, mode="json")
     fields["available_from"] = event.available_from
     fields["support"] = [str(x) for x in event.support]
     if unit is None:
-        s.add(Unit(unit_id=event.unit_id, status="open", **fields))
+        uow.add(Unit(unit_id=event.unit_id, status="open", **fields), event.unit_id)
     else:
         # Published again (e.g. a new vacancy in the same unit, or corrected data).
         for k, v in fields.items():
@@ -159,7 +172,7 @@ def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> Non
 
 
 def vacancy_withdrawn(event: ev.VacancyWithdrawn, uow: MatcherUnitOfWork) -> None:
-    unit = uow.session.get(Unit, event.unit_id)
+    unit = uow.get(Unit, event.unit_id)
     if unit is None or unit.status == "withdrawn":
         return
     _withdraw_active_offers(uow, event, unit_id=unit.unit_id, reason="vacancy withdrawn")
@@ -196,7 +209,7 @@ def limit_set(event: ev.NeighbourhoodLimitSet, uow: MatcherUnitOfWork) -> None:
 # --- offer answers ------------------------------------------------------------------
 
 def _open_offer(uow: MatcherUnitOfWork, offer_id: str) -> Offer | None:
-    offer = uow.session.get(Offer, offer_id)
+    offer = uow.get(Offer, offer_id)
     # An answer to an offer that already expired or was withdrawn changes nothing.
     return offer if offer is not None and offer.status == "made" else None
 
@@ -229,8 +242,8 @@ def _place_if_complete(event: ev.Event, uow: MatcherUnitOfWork, offer: Offer) ->
     if not (offer.corporation_confirmed and offer.person_accepted):
         return
     offer.status = "placed"
-    cand = s.get(Candidate, offer.candidate_id)
-    unit = s.get(Unit, offer.unit_id)
+    cand = uow.get(Candidate, offer.candidate_id)
+    unit = uow.get(Unit, offer.unit_id)
     cand.status = "placed"
     s.add(cand)
     p = cand.profile

@@ -102,5 +102,8 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             uow.emit(offer)
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
+        if made:
+            soonest = min(o.expires_at for o in made)
+            clock.next_expiry = soonest if clock.next_expiry is None else min(_utc(clock.next_expiry), soonest)
         uow.commit()
         return made

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 98601c932127
+Revision ID: 27bf64afb6c4
 Revises: 
-Create Date: 2026-11-23 11:28:56.759241
+Create Date: 2026-11-23 11:44:15.700743
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401 - autogenerate renders sqlmodel types
 
 
 # revision identifiers, used by Alembic.
-revision: str = '98601c932127'
+revision: str = '27bf64afb6c4'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -110,6 +110,7 @@ def upgrade() -> None:
     sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('watermark', sa.DateTime(timezone=True), nullable=False),
     sa.Column('dirty', sa.Boolean(), nullable=False),
+    sa.Column('next_expiry', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('region')
     )
     with op.batch_alter_table('matcher_region_clock', schema=None) as batch_op:
