@@ -82,7 +82,7 @@ class IdempotencyRecord(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("org_id", "key", name="uq_intake_idempotency_org_key"),)
     id: int | None = Field(default=None, primary_key=True)
     org_id: str = Field(max_length=80)
-    key: str = Field(max_length=200)
+    key: str = Field(max_length=240)  # "http:" or "kafka:" + the partner's key (at most 200 characters)
     request_hash: str = Field(max_length=64)
     status: int
     body: dict = Field(sa_column=json_column())

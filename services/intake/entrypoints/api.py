@@ -41,7 +41,7 @@ class OfferQuery(Query):
 
 
 class CursorQuery(Query):
-    cursor: int = Field(default=0, ge=0, le=2**53, description="Entries after this sequence number")
+    cursor: int = Field(default=0, ge=0, le=2**31 - 1, description="Entries after this sequence number")
     limit: int = Field(default=100, ge=1, le=500)
 
 

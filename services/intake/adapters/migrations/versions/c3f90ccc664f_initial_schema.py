@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f035cfd714cf
+Revision ID: c3f90ccc664f
 Revises: 
-Create Date: 2026-11-23 11:42:55.652983
+Create Date: 2026-11-23 11:46:48.857671
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401 - autogenerate renders sqlmodel types
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'f035cfd714cf'
+revision: str = 'c3f90ccc664f'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -88,7 +88,7 @@ def upgrade() -> None:
     op.create_table('intake_idempotency',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
     sa.Column('request_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status', sa.Integer(), nullable=False),
     sa.Column('body', sa.JSON(), nullable=False),
