@@ -94,8 +94,13 @@ def test_one_candidate_over_http_becomes_exactly_one_realised_place(stack):
                        == "placed")
     assert placed
     engine = create_engine(conf.database_url)
-    with engine.connect() as db:
-        rows = db.execute(text("select strategy, sources from ledger_place where region = 'R09'")).all()
+
+    def ledger_rows():
+        with engine.connect() as db:
+            return db.execute(text("select strategy, sources from ledger_place where region = 'R09'")).all()
+    rows = _wait_for(ledger_rows)  # the ledger consumes placements on its own
+    time.sleep(1.0)  # a second row would show up by now if the placement were counted twice
+    rows = ledger_rows()
     engine.dispose()
     assert len(rows) == 1 and rows[0][0] == "transformation"
 
