@@ -1,0 +1,149 @@
+"""Every endpoint x every role x another organisation's ids: nothing leaks, nothing changes."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from services.intake.entrypoints.api import OPERATIONS
+from tests.integration.intake.conftest import candidate_body, vacancy_body
+
+pytestmark = pytest.mark.integration
+
+ROLES = ("shelter", "corporation", "municipality", "monitor", "ministry", "admin")
+#: Tables a refused request may touch: the audit trail records the refusal itself.
+MAY_CHANGE = {"intake_audit"}
+
+
+def body_for(op_id: str, world) -> dict | None:
+    today = date.today().isoformat()
+    return {
+        "createPersonReference": {"bsn": "111222333"},
+        "submitCandidate": candidate_body(bsn="123456782"),
+        "updateCandidate": candidate_body(household_size=2),
+        "withdrawCandidate": {"reason": "moved away"},
+        "publishVacancy": vacancy_body("MX-9", municipality=world["muni_a"].municipality, region="R07",
+                                       neighbourhood="BU" + world["muni_a"].municipality[2:] + "0001"),
+        "withdrawVacancy": {"reason": "sold"},
+        "registerAgreement": {"corporation": world["corp_a"].org_id, "period": "2026", "max_places": 3},
+        "setNeighbourhoodLimit": {"neighbourhood": "BU" + world["muni_a"].municipality[2:] + "0002",
+                                  "period": "2026", "max_placements": 2},
+        "rejectOffer": {"reason": "unit not ready"},
+        "declineOffer": {"reason": "too far"},
+        "reportPlacement": {"report_id": "rep-x", "bsn": "111222333", "municipality": world["muni_a"].municipality,
+                            "region": "R07", "bag_id": "0363010000000001", "unit_kind": "regular",
+                            "move_in_date": today},
+        "retractPlacement": {"reason": "double entry"},
+        "endPlacement": {"person_ref": "a" * 64, "bag_id": "0363010000000001", "end_date": today,
+                         "reason": "moved on"},
+        "reportPlacementTotals": {"period": "2026", "places": 4},
+    }.get(op_id)
+
+
+@pytest.fixture(scope="module")
+def world(intake):
+    w = {f"{role}_{x}": intake.org(role, **({"source_kind": "flex_registry"} if role == "monitor" else {}))
+         for role in ("shelter", "corporation", "municipality", "monitor") for x in "ab"}
+    w["muni_a"], w["muni_b"] = w.pop("municipality_a"), w.pop("municipality_b")
+    w["corp_a"], w["corp_b"] = w.pop("corporation_a"), w.pop("corporation_b")
+    w["ministry"], w["admin"] = intake.org("ministry"), intake.org("admin")
+    sa, ca, ma = w["shelter_a"], w["corp_a"], w["muni_a"]
+    cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn="111222333"))
+    ca.api.call("POST", "/v1/vacancies", vacancy_body("V-A1", municipality=ma.municipality))
+    ma.api.call("POST", "/v1/agreements", {"corporation": ca.org_id, "period": "2026", "max_places": 5})
+    ma.api.call("POST", "/v1/placement-reports", {
+        "report_id": "rep-a1", "bsn": "123456782", "municipality": ma.municipality, "region": "R07",
+        "bag_id": "0363010000000002", "unit_kind": "flex", "move_in_date": date.today().isoformat()})
+    w["ids"] = {"candidate_id": cand["candidate_id"], "vacancy_id": "V-A1", "report_id": "rep-a1",
+                "offer_id": intake.offer(sa, cand["candidate_id"], ca, "V-A1")}
+    return w
+
+
+def owner_of(op, w):
+    """The one organisation that may use this operation on A's records."""
+    p = op.path_params
+    if not p:
+        return None
+    return {"candidate_id": w["shelter_a"], "vacancy_id": w["corp_a"], "report_id": w["muni_a"],
+            "offer_id": w["shelter_a"] if "shelter" in op.roles and len(op.roles) == 1
+            else w["corp_a"] if op.roles == ("corporation",) else None}[p[0]]
+
+
+def snapshot(intake) -> dict[str, str]:
+    tables = [r[0] for r in intake.query(
+        "select table_name from information_schema.tables where table_schema = current_schema() "
+        "and table_name like 'intake_%'")] if intake.db_url.startswith("postgresql") else \
+        [r[0] for r in intake.query("select name from sqlite_master where type='table' and name like 'intake_%'")]
+    out = {}
+    for t in sorted(set(tables) - MAY_CHANGE - {"intake_alembic_version"}):
+        rows = intake.query(f"select * from {t}")
+        out[t] = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+    return out
+
+
+def test_every_operation_with_every_role_and_anothers_ids(intake, world):
+    ids = world["ids"]
+    callers = [o for k, o in world.items() if k != "ids"]
+    a_ids = set(ids.values()) - {"V-A1"}
+    checked = 0
+    for op in OPERATIONS:
+        owner = owner_of(op, world)
+        path = op.full_path.format(**{p: ids[p] for p in op.path_params})
+        for caller in callers:
+            allowed_role = not op.roles or caller.role in op.roles
+            is_owner = owner is not None and caller.org_id == owner.org_id
+            if op.method == "GET":
+                status, body = caller.api.request("GET", path)
+                text = repr(body)
+                if op.path_params:
+                    expected = 200 if is_owner else (404 if allowed_role else 403)
+                    if op.operation_id == "getOffer" and caller.org_id in (world["shelter_a"].org_id,
+                                                                           world["corp_a"].org_id):
+                        expected = 200  # both sides of the offer see it
+                    assert status == expected, (op.operation_id, caller.role, status)
+                else:
+                    assert status == (200 if allowed_role else 403), (op.operation_id, caller.role, status)
+                    # The audit trail names record ids (never personal data) to administrators, by design.
+                    if caller.org_id not in (world["shelter_a"].org_id, world["corp_a"].org_id,
+                                             world["muni_a"].org_id) and op.operation_id != "listAuditEntries":
+                        assert not any(i in text for i in a_ids), (op.operation_id, caller.role, "leak")
+                checked += 1
+                continue
+            if not op.path_params and allowed_role:
+                continue  # creating one's own records: not about another organisation's data
+            if is_owner:
+                continue
+            before = snapshot(intake)
+            status, body = caller.api.request(op.method, path, body_for(op.operation_id, world))
+            expected = (404 if allowed_role else 403)
+            assert status == expected, (op.operation_id, caller.role, status, body)
+            assert body["status"] == expected and "detail" in body
+            assert not any(i in repr(body) for i in a_ids)
+            assert snapshot(intake) == before, (op.operation_id, caller.role, "changed something")
+            checked += 1
+    assert checked > 150
+
+
+def test_refusals_are_audited_and_admins_read_the_audit(intake, world):
+    world["shelter_b"].api.request("POST", f"/v1/candidates/{world['ids']['candidate_id']}/withdrawal",
+                                   {"reason": "not mine"})
+    admin = world["admin"]
+    page = admin.api.call("GET", "/v1/audit-entries?limit=500")
+    actions = {(e["org_id"], e["action"], e["outcome"]) for e in page["items"]}
+    assert (world["shelter_a"].org_id, "candidate.submit", "ok") in actions
+    assert (world["shelter_b"].org_id, "withdrawCandidate", "refused:404") in actions
+    assert all("111222333" not in repr(e) and "123456782" not in repr(e) for e in page["items"])
+    for other in ("shelter_a", "ministry", "muni_a"):
+        assert world[other].api.request("GET", "/v1/audit-entries")[0] == 403
+
+
+def test_ministry_gets_no_personal_data_at_all(intake, world):
+    m = world["ministry"]
+    for op in OPERATIONS:
+        if op.method != "GET" or not op.roles:
+            continue
+        path = op.full_path.format(**{p: world["ids"][p] for p in op.path_params})
+        assert m.api.request("GET", path)[0] == 403
+    assert m.api.call("GET", "/v1/changes")["items"] == []
+    assert m.api.request("POST", "/v1/person-references", {"bsn": "111222333"})[0] == 403
