@@ -6,7 +6,7 @@ region (43), strategy (5) and source kind (6); never municipality, month or anyt
 
 The ledger's figures leave the ledger here too, so they pass the same disclosure control as
 its reports: a region x strategy series below 5 places (or one that would reveal such a cell)
-is not exported at all, and ``housing_realised_places_national`` carries the exact total.
+is not exported at all, and ``housing_national_realised_places`` carries the exact total.
 """
 from __future__ import annotations
 
@@ -33,14 +33,14 @@ LAST_ROUND = Gauge("housing_matching_last_round_timestamp_seconds", "Unix time o
 # --- ledger: realised places (after disclosure control) -----------------------------------
 REALISED = Gauge("housing_realised_places", "De-duplicated realised extra places by region and strategy "
                  "(series under 5 places, or revealing one, are not exported)", ["region", "strategy"])
-REALISED_TOTAL = Gauge("housing_realised_places_national", "De-duplicated realised extra places, nationally")
+REALISED_TOTAL = Gauge("housing_national_realised_places", "De-duplicated realised extra places, nationally")
 OCCUPIED = Gauge("housing_occupied_places", "Realised places whose tenancy has not ended, nationally")
 UNIQUE_PERSONS = Gauge("housing_realised_unique_persons", "Distinct persons with a realised place, nationally")
-REVIEW = Gauge("housing_places_flagged_for_review", "Places of a person reported in another unit within the "
+REVIEW = Gauge("housing_review_flagged_places", "Places of a person reported in another unit within the "
                "review window: not counted until resolved")
 UNVERIFIED = Gauge("housing_unverified_reported_places", "Places reported as totals without persons (latest "
                    "figure per source, period and region): never added to the count", ["source_kind"])
-SOURCE_PLACES = Gauge("housing_realised_places_by_source_kind", "Realised places a kind of source reported "
+SOURCE_PLACES = Gauge("housing_source_kind_realised_places", "Realised places a kind of source reported "
                       "(sources overlap: these do not add up)", ["source_kind"])
 TARGET = Gauge("housing_national_target_places", "National target of extra places")
 LEDGER_ENTRIES = Counter("housing_ledger_entries_total", "Entries appended to the ledger's journal", ["kind"])

@@ -163,7 +163,7 @@ def test_prometheus_scrapes_the_realised_places(stack, ledger, tmp_path):
         national = strategies = None
         while time.monotonic() < deadline:
             try:
-                national = _prometheus_query(base, "max(housing_realised_places_national)")
+                national = _prometheus_query(base, "max(housing_national_realised_places)")
                 strategies = _prometheus_query(base, "sum by (strategy) (housing_realised_places)")
                 lag = _prometheus_query(base, 'housing_consumer_lag_messages{service="ledger"}')
                 if national and lag and float(national[0]["value"][1]) == sc.truth.places:
