@@ -73,7 +73,9 @@ async def letters(bootstrap: str) -> list[Letter]:
 
 
 async def replay(bootstrap: str, *, service: str | None = None, topic: str | None = None,
-                 dry_run: bool = False) -> dict[str, int]:
+                 dry_run: bool = False, again: bool = False) -> dict[str, int]:
+    """Replay each selected letter once. A letter that is itself a failed replay is skipped unless
+    ``again`` (the cause was not fixed yet: replaying it in a loop would change nothing)."""
     selected = [x for x in await letters(bootstrap)
                 if (service is None or x.letter.service == service) and (topic is None or x.letter.topic == topic)]
     done: set[str] = set()
@@ -82,7 +84,7 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
             for k, v in m.headers or ():
                 if k == REPLAYED_FROM:
                     done.add(v.decode())
-    counts = {"selected": len(selected), "already_replayed": 0, "replayed": 0}
+    counts = {"selected": len(selected), "already_replayed": 0, "failed_replays": 0, "replayed": 0}
     producer = None if dry_run else AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     if producer:
         await producer.start()
@@ -90,6 +92,9 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
         for x in selected:
             if x.coordinates in done:
                 counts["already_replayed"] += 1
+                continue
+            if REPLAYED_FROM in x.letter.headers and not again:
+                counts["failed_replays"] += 1
                 continue
             counts["replayed"] += 1
             if producer is None:
@@ -118,6 +123,7 @@ def main(args) -> int:
             print(json.dumps({"at": x.coordinates, "service": x.letter.service, "topic": x.letter.topic,
                               "offset": x.letter.offset, "reason": x.letter.reason}))
         return 0
-    counts = asyncio.run(replay(bootstrap, service=args.service, topic=args.topic, dry_run=args.dry_run))
+    counts = asyncio.run(replay(bootstrap, service=args.service, topic=args.topic, dry_run=args.dry_run,
+                                again=args.again))
     print(json.dumps(counts))
     return 0

@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--service", help="only letters this service rejected")
     rp.add_argument("--topic", help="only letters from this original topic")
     rp.add_argument("--dry-run", action="store_true")
+    rp.add_argument("--again", action="store_true", help="also replay letters that are failed replays")
     for sp in dlqsub.choices.values():
         sp.add_argument("--bootstrap", help="Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS)")
     dlq.set_defaults(fn=_cmd_dlq)

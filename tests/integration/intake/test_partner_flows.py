@@ -1,0 +1,172 @@
+"""Partner flows over HTTPS and the inbound topic: idempotency, one person one candidate, hearing back,
+monitoring sources, signed commands, the dead-letter topic and its replay."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import threading
+import uuid
+from datetime import date
+
+import pytest
+
+from contracts import topics
+from contracts.deadletter import DeadLetter
+from services.intake.dlq import read_all, replay
+from tests.integration.intake.conftest import candidate_body, inbound_message, vacancy_body, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def outbox_count(intake, org_id=None) -> int:
+    return intake.query("select count(*) from intake_outbox")[0][0]
+
+
+def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(intake):
+    shelter = intake.org("shelter")
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = candidate_body(bsn="100000009")
+    s1, first = shelter.api.request("POST", "/v1/candidates", body, headers=key)
+    events = outbox_count(intake)
+    s2, again = shelter.api.request("POST", "/v1/candidates", body, headers=key)
+    assert (s1, s2) == (201, 201) and again == first
+    assert outbox_count(intake) == events
+    s3, problem = shelter.api.request("POST", "/v1/candidates", {**body, "household_size": 2}, headers=key)
+    assert s3 == 422 and problem["title"] == "Idempotency-Key reused"
+    # Racing retries: exactly one event, every caller the same answer.
+    key2 = {"Idempotency-Key": str(uuid.uuid4())}
+    body2 = candidate_body(bsn="100000022")
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(
+        shelter.api.request("POST", "/v1/candidates", body2, headers=key2))) for _ in range(6)]
+    before = outbox_count(intake)
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert {a[1]["candidate_id"] for a in answers} and len({a[1]["candidate_id"] for a in answers}) == 1
+    assert outbox_count(intake) == before + 1
+
+
+def test_one_person_is_one_candidate_across_organisations(intake):
+    a, b = intake.org("shelter"), intake.org("shelter")
+    first = a.api.call("POST", "/v1/candidates", candidate_body(bsn="111222333"))
+    events = outbox_count(intake)
+    same = a.api.call("POST", "/v1/candidates", candidate_body(bsn="111222333"))
+    assert same["candidate_id"] == first["candidate_id"]
+    ref = b.api.call("POST", "/v1/person-references", {"bsn": "111222333"})["person_ref"]
+    linked = b.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
+    assert linked["linked_to_existing"] is True and linked["candidate_id"] != first["candidate_id"]
+    assert outbox_count(intake) == events  # no second CandidateSubmitted: never matched twice
+    assert "person_ref" not in linked and first["candidate_id"] not in json.dumps(linked)
+
+
+def test_partners_hear_back_through_the_change_feed_and_their_outbound_key(intake):
+    shelter, corp = intake.org("shelter"), intake.org("corporation")
+    cand = shelter.api.call("POST", "/v1/candidates", candidate_body(bsn="100000034"))
+    corp.api.call("POST", "/v1/vacancies", vacancy_body("HB-1", kind="flex", available_until="2036-01-01"))
+    offer_id = intake.offer(shelter, cand["candidate_id"], corp, "HB-1")
+    assert shelter.api.call("GET", f"/v1/candidates/{cand['candidate_id']}")["status"] == "offered"
+    feed = shelter.api.call("GET", "/v1/changes")
+    assert [(c["kind"], c["data"]["offer_id"]) for c in feed["items"]] == [("offer.made", offer_id)]
+    assert shelter.api.call("GET", f"/v1/changes?cursor={feed['next_cursor']}")["items"] == []
+    corp_offer = corp.api.call("GET", f"/v1/offers/{offer_id}")
+    assert corp_offer["candidate_id"] is None and corp_offer["explanation"] is None
+    corp.api.call("POST", f"/v1/offers/{offer_id}/confirmation")
+    shelter.api.call("POST", f"/v1/offers/{offer_id}/decline", {"reason": "too far from school"})
+    assert shelter.api.call("GET", f"/v1/offers/{offer_id}")["person_answer"] == "declined"
+    # The same entries on housing.outbound.v1, keyed by each organisation's id.
+
+    def outbound_for(org):
+        msgs = asyncio.run(read_all(intake.bootstrap, topics.OUTBOUND.name))
+        return [json.loads(m.value) for m in msgs if m.key == org.org_id.encode()]
+    wait_for(lambda: [c for c in shelter.api.call("GET", "/v1/changes")["items"] if c["kind"] == "offer.declined"])
+    feed = shelter.api.call("GET", "/v1/changes")["items"]
+    assert [c["kind"] for c in feed] == ["offer.made", "offer.declined"]
+    got = wait_for(lambda: (g := outbound_for(shelter)) and len(g) == len(feed) and g)
+    assert [(g["kind"], g["seq"], g["data"]) for g in got] == [(c["kind"], c["seq"], c["data"]) for c in feed]
+    assert wait_for(lambda: outbound_for(corp))[0]["data"] == {"offer_id": offer_id, "vacancy_id": "HB-1"}
+
+
+def test_monitoring_sources_report_retract_end_and_total(intake):
+    muni, corp = intake.org("municipality"), intake.org("corporation")
+    flex = intake.org("monitor", source_kind="flex_registry")
+    report = {"report_id": "r-1", "bsn": "111222333", "municipality": muni.municipality, "region": "R07",
+              "bag_id": "0363010000000009", "unit_kind": "flex", "move_in_date": date.today().isoformat()}
+    assert muni.api.call("POST", "/v1/placement-reports", report)["source_kind"] == "municipal_monitor"
+    assert muni.api.request("POST", "/v1/placement-reports", {**report, "municipality": "GM0001",
+                                                              "report_id": "r-2"})[0] == 403
+    assert flex.api.call("POST", "/v1/placement-reports", report)["source_kind"] == "flex_registry"
+    assert corp.api.request("POST", "/v1/placement-reports", {**report, "source_kind": "flex_registry"})[0] == 400
+    assert muni.api.call("POST", "/v1/placement-reports/r-1/retraction", {"reason": "typo"})["status"] == "retracted"
+    assert flex.api.call("POST", "/v1/placement-endings", {"bsn": "111222333", "bag_id": "0363010000000009",
+                                                           "end_date": date.today().isoformat(),
+                                                           "reason": "moved on"}, ok=(202,))["accepted"]
+    assert flex.api.call("POST", "/v1/placement-totals", {"period": "2026", "places": 5000}, ok=(202,))
+    msgs = asyncio.run(read_all(intake.bootstrap, topics.PLACEMENTS.name))
+    mine = [json.loads(m.value) for m in msgs if json.loads(m.value)["producer"] in (muni.org_id, flex.org_id)]
+    wait_for(lambda: len(mine) >= 4 or mine.extend(
+        json.loads(m.value) for m in asyncio.run(read_all(intake.bootstrap, topics.PLACEMENTS.name))
+        if json.loads(m.value)["producer"] in (muni.org_id, flex.org_id)))
+    types = {m["event_type"] for m in mine}
+    assert {"PlacementReported", "PlacementRetracted", "PlacementEnded"} <= types
+    retraction = next(m for m in mine if m["event_type"] == "PlacementRetracted")
+    assert retraction["person_ref"] and "111222333" not in json.dumps(mine)
+
+
+def _dead_letters(intake, since_value: bytes | None = None) -> list[DeadLetter]:
+    return [DeadLetter.model_validate_json(m.value) for m in asyncio.run(read_all(intake.bootstrap,
+                                                                                   topics.DEAD_LETTER))]
+
+
+def test_signed_inbound_commands_same_rules_as_http_and_idempotent(intake):
+    shelter, other = intake.org("shelter"), intake.org("shelter")
+    ref = shelter.api.call("POST", "/v1/person-references", {"bsn": "100000046"})["person_ref"]
+    cid = str(uuid.uuid4())
+    ok = inbound_message(shelter, "candidate.submit", candidate_body(person_ref=ref), command_id=cid)
+    intake.produce(topics.INBOUND, [ok, ok])  # a resend with the same command id
+    accepted = wait_for(lambda: [c for c in shelter.api.call("GET", "/v1/changes")["items"]
+                                 if c["kind"] == "command.accepted"])
+    cand_id = accepted[0]["data"]["candidate_id"]
+    assert accepted[0]["data"]["command_id"] == cid and accepted[0]["data"]["http_status"] == 201
+    assert [c["candidate_id"] for c in shelter.api.call("GET", "/v1/candidates")["items"]] == [cand_id]
+    bad = [
+        inbound_message(shelter, "candidate.submit", candidate_body(bsn="111222333")),  # a BSN on a topic
+        inbound_message(shelter, "candidate.submit", candidate_body(person_ref=ref), token=other.token),  # forged
+        inbound_message(other, "candidate.withdraw", {"reason": "x"}, target=cand_id),  # another's candidate
+        inbound_message(shelter, "vacancy.publish", vacancy_body("X-1")),  # wrong role
+        inbound_message(shelter, "candidate.submit", {**candidate_body(person_ref=ref), "extra": 1}),
+        (shelter.org_id.encode(), b'{"not": "signed"}', []),
+    ]
+    intake.produce(topics.INBOUND, bad)
+    letters = wait_for(lambda: [d for d in _dead_letters(intake) if d.topic == topics.INBOUND
+                                and d.service == "intake"] if len(_dead_letters(intake)) else None)
+    reasons = wait_for(lambda: (r := [d.reason for d in _dead_letters(intake) if d.topic == topics.INBOUND])
+                       and len(r) >= 6 and r)
+    joined = "\n".join(reasons)
+    for expected in ("body.bsn", "hm-signature", "404 Not found", "for the role(s) corporation",
+                     "Extra inputs are not permitted", "unsigned"):
+        assert expected in joined
+    assert "111222333" not in joined
+    assert all(b"111222333" not in base64.b64decode(d.value_b64) for d in _dead_letters(intake))
+    rejected = wait_for(lambda: [c for c in other.api.call("GET", "/v1/changes")["items"]
+                                 if c["kind"] == "command.rejected" and "404" in c["data"]["reason"]])
+    assert rejected[0]["data"]["command"] == "candidate.withdraw"
+    assert [c["status"] for c in shelter.api.call("GET", "/v1/candidates")["items"]] == ["waiting"]
+    del letters
+
+
+def test_dead_letter_replay_republishes_once(intake):
+    corp = intake.org("corporation")
+    # Signed by a token that is revoked later would never pass; instead: a command for a vacancy that
+    # does not exist yet is refused, then the vacancy is published and the letter replayed.
+    msg = inbound_message(corp, "vacancy.withdraw", {"reason": "sold"}, target="LATE-1")
+    intake.produce(topics.INBOUND, [msg])
+    wait_for(lambda: [c for c in corp.api.call("GET", "/v1/changes")["items"] if c["kind"] == "command.rejected"])
+    corp.api.call("POST", "/v1/vacancies", vacancy_body("LATE-1"))
+    counts = asyncio.run(replay(intake.bootstrap, topic=topics.INBOUND))
+    assert counts["replayed"] >= 1
+    wait_for(lambda: corp.api.call("GET", "/v1/vacancies/LATE-1")["status"] == "withdrawn")
+    again = asyncio.run(replay(intake.bootstrap, topic=topics.INBOUND))
+    assert again["replayed"] == 0  # idempotent: nothing is sent twice
+    assert again["already_replayed"] >= counts["replayed"]
+    assert again["failed_replays"] >= 1  # the letters that failed again (their cause is not fixed)
