@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from services.runtime.privacy import contains_bsn, mask_bsn_like_text
+from services.runtime.privacy import contains_bsn, safe_field_name
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] |
 
 
 def _safe_name(part: Any) -> str:
-    # A field path can hold a key the caller sent (an unknown field): mask BSN-like digits, cap its length.
-    return mask_bsn_like_text(str(part))[:64]
+    # A field path can hold a key the caller sent (an unknown field): only field-like names are shown.
+    return safe_field_name(part)
 
 
 def field_errors(exc: ValidationError, root: str = "(body)") -> list[dict[str, str]]:

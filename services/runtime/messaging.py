@@ -23,7 +23,7 @@ from contracts.deadletter import DeadLetter
 from contracts.events import Event, parse_event
 from contracts.topics import DEAD_LETTER, TopicSpec
 from services.runtime import metrics
-from services.runtime.privacy import mask_bsn_like, mask_bsn_like_text
+from services.runtime.privacy import mask_bsn_like, mask_bsn_like_text, safe_field_name
 from services.runtime.uow import DuplicateEvent
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_input=False, include_url=False, include_context=False)[:20]:
         # A path can hold a key the producer invented (an unknown field): mask and cap it.
-        path = ".".join(mask_bsn_like_text(str(p))[:64] for p in err["loc"]) or "(message)"
+        path = ".".join(safe_field_name(p) for p in err["loc"]) or "(message)"
         parts.append(f"{path}: {err['msg']}")
     return "; ".join(parts)
 

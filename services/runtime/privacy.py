@@ -35,6 +35,21 @@ def mask_bsn_like_text(text: str) -> str:
     return _NINE_DIGITS_STR.sub("*********", text)
 
 
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+
+
+def safe_field_name(part: object) -> str:
+    """A path element fit for an error message: an index, or a name that looks like a field name.
+
+    A key the caller invented could carry anything (a name, a number), so anything
+    else is replaced; BSN-like digits are masked in any case.
+    """
+    if isinstance(part, int):
+        return str(part)
+    text = str(part)
+    return mask_bsn_like_text(text) if _FIELD_NAME.match(text) else "(unnamed field)"
+
+
 def contains_bsn(text: str) -> bool:
     """True when the text holds a nine-digit run that passes the 11-proef (e.g. a BSN put in a URI)."""
     return any(is_valid_bsn(m.group()) for m in _DIGIT_RUNS.finditer(text))
