@@ -213,7 +213,13 @@ class Driver:
                                 report_id=f"echo-{e.placement_id}", source="corporatiemonitor",
                                 source_kind="corporation_monitor", **facts))
 
-    async def run(self, quiet_seconds: float = 8.0, timeout: float = 900.0, while_running=None) -> DriverState:
+    async def run(self, quiet_seconds: float = 8.0, timeout: float = 900.0, while_running=None,
+                  progress=None) -> DriverState:
+        """Send the plan, answer offers, and return once quiet.
+
+        Quiet: no offer or placement for ``quiet_seconds`` and, if given, ``progress()`` (e.g. the
+        number of events the services have processed, read from their databases) unchanged as long.
+        """
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=5,
                                     max_batch_size=256 * 1024)
         consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False,
@@ -229,11 +235,19 @@ class Driver:
             await self._produce_plan(producer)
             self.state.last_activity = time.monotonic()
             deadline = time.monotonic() + timeout
-            while time.monotonic() - self.state.last_activity < quiet_seconds:
+            last_progress, progress_at = None, time.monotonic()
+            while True:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the pipeline did not become quiet in time")
                 if answering.done():
                     answering.result()
+                if progress is not None:
+                    now_progress = await asyncio.to_thread(progress)
+                    if now_progress != last_progress:
+                        last_progress, progress_at = now_progress, time.monotonic()
+                quiet_since = max(self.state.last_activity, progress_at)
+                if time.monotonic() - quiet_since >= quiet_seconds:
+                    break
                 await asyncio.sleep(0.5)
             await producer.flush()
         finally:
@@ -271,3 +285,15 @@ async def dead_lettered_ids(bootstrap: str) -> set[str]:
     finally:
         await consumer.stop()
     return ids
+
+
+def processed_counter(database_url: str):
+    """A progress probe: events processed so far by the three services, from their inbox tables."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+
+    def count() -> int:
+        with engine.connect() as db:
+            return sum(db.execute(text(f"select count(*) from {s}_processed_event")).scalar_one()
+                       for s in ("intake", "matcher", "ledger"))
+    return count

@@ -104,7 +104,7 @@ class SqlUnitOfWork:
         self.emitted = []
 
 
-def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply, prefetch=None) -> None:
+def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply, prefetch=None, before_commit=None) -> None:
     """Apply many events in one transaction; each is skipped if already processed (also within the batch)."""
     with uow:
         done = uow.seen_ids(events)
@@ -118,4 +118,6 @@ def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply, prefetch=None
         for event in fresh:
             apply(event, uow)
             uow.mark_processed(event)
+        if before_commit:
+            before_commit(uow)
         uow.commit()

@@ -20,15 +20,25 @@ from services.ledger.adapters.orm import AgreementTarget, Entry, Erasure, Neighb
 from services.ledger.domain import journal as jr
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 from services.runtime.config import settings
+from services.runtime.uow import apply_in_batch
 
 
 def handle(event: ev.Event, uow: LedgerUnitOfWork) -> None:
-    with uow:
-        if uow.seen(event):
-            return
+    handle_batch([event], uow)
+
+
+def handle_batch(events: list[ev.Event], uow: LedgerUnitOfWork) -> None:
+    """Journal a batch in one transaction; each person's places are re-derived once, at the end."""
+    def apply(event: ev.Event, uow: LedgerUnitOfWork) -> None:
         HANDLERS[type(event)](event, uow)
-        uow.mark_processed(event)
-        uow.commit()
+
+    def refresh_pending(uow: LedgerUnitOfWork) -> None:
+        refresh_persons(uow, sorted(uow.cache.pop(_PENDING, set())))
+
+    apply_in_batch(uow, events, apply, before_commit=refresh_pending)
+
+
+_PENDING = ("ledger", "persons to refresh")
 
 
 # --- journal ---------------------------------------------------------------------------
@@ -50,7 +60,6 @@ def _journal(uow: LedgerUnitOfWork, event: ev.Event, kind: str, source: str, sou
                           report_id=report_id, person_ref=person_ref, occurred_at=event.occurred_at,
                           recorded_at=datetime.now(UTC),
                           data=event.model_dump(mode="json", exclude={"person_ref"})))
-    uow.session.flush()
 
 
 def to_domain(row: Entry) -> jr.Entry:
@@ -62,19 +71,44 @@ def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
-def refresh_person(uow: LedgerUnitOfWork, person_ref: str) -> None:
-    """Rewrite one person's cached places from the fold over that person's entries."""
+def refresh_person(uow: LedgerUnitOfWork, person_ref: str, now: bool = False) -> None:
+    """Rewrite one person's cached places from the fold over that person's entries (at the end of the batch)."""
+    if now:
+        refresh_persons(uow, [person_ref])
+    else:
+        uow.cache.setdefault(_PENDING, set()).add(person_ref)
+
+
+def refresh_persons(uow: LedgerUnitOfWork, refs: list[str]) -> None:
+    """Re-derive the cached places of several persons: a handful of queries, however many persons."""
+    if not refs:
+        return
     s = uow.session
-    own = s.exec(select(Entry).where(Entry.person_ref == person_ref)).all()
-    report_keys = {(e.source, e.report_id) for e in own if e.kind in (jr.CONFIRMED, jr.REPORTED)}
-    retractions = []
-    if report_keys:
-        retractions = s.exec(select(Entry).where(Entry.kind == jr.RETRACTED,
-                                                 tuple_(Entry.source, Entry.report_id).in_(list(report_keys)))).all()
-    view = jr.fold([to_domain(e) for e in [*own, *retractions]])
-    s.exec(delete(Place).where(Place.person_ref == person_ref))
-    for p in view.places:
-        s.add(place_row(p))
+    own_by_person: dict[str, list[Entry]] = {r: [] for r in refs}
+    for chunk in _chunks(refs, 500):
+        for e in s.exec(select(Entry).where(Entry.person_ref.in_(chunk))).all():
+            own_by_person[e.person_ref].append(e)
+    report_keys = {(e.source, e.report_id) for es in own_by_person.values() for e in es
+                   if e.kind in (jr.CONFIRMED, jr.REPORTED)}
+    retractions: dict[tuple[str, str], list[Entry]] = {}
+    for chunk in _chunks(sorted(report_keys), 500):
+        for r in s.exec(select(Entry).where(Entry.kind == jr.RETRACTED,
+                                            tuple_(Entry.source, Entry.report_id).in_(chunk))).all():
+            retractions.setdefault((r.source, r.report_id), []).append(r)
+    for chunk in _chunks(refs, 500):
+        s.exec(delete(Place).where(Place.person_ref.in_(chunk)))
+    for ref in refs:
+        own = own_by_person[ref]
+        keys = {(e.source, e.report_id) for e in own if e.kind in (jr.CONFIRMED, jr.REPORTED)}
+        extra = [r for k in keys for r in retractions.get(k, ()) if r.person_ref != ref]
+        view = jr.fold([to_domain(e) for e in [*own, *extra]])
+        for p in view.places:
+            s.add(place_row(p))
+
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
 
 
 def place_row(p: jr.PlaceView) -> Place:

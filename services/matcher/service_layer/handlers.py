@@ -37,6 +37,9 @@ def prefetch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
     uow.prefetch(Candidate, Candidate.candidate_id, ids("candidate_id"))
     uow.prefetch(Unit, Unit.unit_id, ids("unit_id"))
     uow.prefetch(Offer, Offer.offer_id, ids("offer_id"))
+    offers = [uow.cache.get((Offer, i)) for i in ids("offer_id")]
+    uow.prefetch(Candidate, Candidate.candidate_id, {o.candidate_id for o in offers if o})
+    uow.prefetch(Unit, Unit.unit_id, {o.unit_id for o in offers if o})
 
 
 def apply(event: ev.Event, uow: MatcherUnitOfWork) -> None:
