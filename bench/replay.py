@@ -132,7 +132,8 @@ def build_plan(seed: int = 2026, n_candidates: int = 20_000, n_units: int = 4_50
 
 @dataclass
 class DriverState:
-    sent: dict[str, float] = field(default_factory=dict)  # event id -> wall time sent
+    sent: dict[str, float] = field(default_factory=dict)  # event id -> wall time first sent
+    messages: int = 0  # deliveries, redeliveries of the same event included
     offers: int = 0
     declines: int = 0
     placements: dict[str, str] = field(default_factory=dict)  # placement id -> person ref
@@ -153,6 +154,7 @@ class Driver:
     async def send(self, producer: AIOKafkaProducer, event: ev.Event, raw: bytes | None = None) -> None:
         spec = topics.topic_for(event)
         self.state.sent.setdefault(str(event.event_id), time.time())
+        self.state.messages += 1
         await producer.send(spec.name, raw or encode_event(event), key=spec.key_of(event))
 
     async def _produce_plan(self, producer: AIOKafkaProducer) -> None:
@@ -274,7 +276,10 @@ async def dead_lettered_ids(bootstrap: str) -> set[str]:
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
-        while any((await consumer.position(tp)) < ends[tp] for tp in tps):
+        async def behind() -> bool:
+            return any([(await consumer.position(tp)) < ends[tp] for tp in tps])
+
+        while await behind():
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for rec in records:
                     letter = DeadLetter.model_validate_json(rec.value)

@@ -6,13 +6,15 @@ file each without touching each other's schema.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, Column, DateTime, Engine, LargeBinary, event
+from sqlalchemy import JSON, Column, DateTime, Engine, LargeBinary, event, text
 from sqlmodel import Field, SQLModel, create_engine
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,32 @@ def make_engine(url: str) -> Engine:
 
 def migrate(service: str, engine: Engine) -> None:
     """Apply the service's Alembic migrations (at start, before any handler runs)."""
-    command.upgrade(_alembic_config(service, engine), "head")
+    # Several workers of a service start at once: only one may migrate at a time.
+    with _migration_lock(service, engine):
+        command.upgrade(_alembic_config(service, engine), "head")
+
+
+@contextmanager
+def _migration_lock(service: str, engine: Engine):
+    if engine.dialect.name == "postgresql":
+        key = int(hashlib.sha256(f"housing-match:migrate:{service}".encode()).hexdigest()[:15], 16)
+        with engine.connect() as conn:
+            conn.execute(text("select pg_advisory_lock(:k)"), {"k": key})
+            try:
+                yield
+            finally:
+                conn.execute(text("select pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+        return
+    import fcntl
+    path = engine.url.database
+    lock_path = Path(path + ".migrate.lock") if path and path != ":memory:" else None
+    if lock_path is None:
+        yield
+        return
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def json_column() -> Column:

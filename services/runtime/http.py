@@ -185,14 +185,30 @@ async def conventions_middleware(request: web.Request, handler: Callable[[web.Re
 def tls_context(data_dir: Path, cert: str | None, key: str | None) -> tuple[ssl.SSLContext, Path]:
     """A server TLS context: the configured certificate, or a self-signed one for localhost."""
     if not (cert and key):
-        cert_path, key_path = data_dir / "tls" / "localhost.crt", data_dir / "tls" / "localhost.key"
-        if not cert_path.exists():
-            _self_signed(cert_path, key_path)
+        cert_path, key_path = ensure_dev_certificate(data_dir)
         cert, key = str(cert_path), str(key_path)
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(cert, key)
     return ctx, Path(cert)
+
+
+def ensure_dev_certificate(data_dir: Path) -> tuple[Path, Path]:
+    """The self-signed localhost certificate of a development stack, made once.
+
+    Several intake workers start at once: an exclusive lock file lets exactly one of them make it,
+    so every worker serves the certificate that clients find on disk.
+    """
+    import fcntl
+
+    tls_dir = data_dir / "tls"
+    tls_dir.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = tls_dir / "localhost.crt", tls_dir / "localhost.key"
+    with open(tls_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cert_path.exists() and key_path.exists()):
+            _self_signed(cert_path, key_path)
+    return cert_path, key_path
 
 
 def _self_signed(cert_path: Path, key_path: Path) -> None:

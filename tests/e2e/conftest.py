@@ -17,7 +17,8 @@ def stack(request, tmp_path_factory, kafka_bootstrap):
         conf = Settings(kafka_bootstrap_servers=kafka_bootstrap, database_url=url, data_dir=tmp,
                         intake_port=free_port(), matcher_port=free_port(), ledger_port=free_port(),
                         kafka_session_timeout_s=4.0)
-        s = Stack(conf, log_dir=tmp / "logs", env={"KAFKA_SESSION_TIMEOUT_S": "4", **extra})
+        s = Stack(conf, workers_per_service=getattr(request.module, "STACK_WORKERS", 1), log_dir=tmp / "logs",
+                  env={"KAFKA_SESSION_TIMEOUT_S": "4", **extra})
         s.start()
         try:
             yield s

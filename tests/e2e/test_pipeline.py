@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from contracts.types import STRATEGY_OF_KIND, UnitKind
+from tests import checks
 from services.runtime.demo import create_organisations, drive
 from services.runtime.partner_client import PartnerClient
 from services.runtime.scenario import Org, Scenario, build_scenario
@@ -35,28 +36,11 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
                            for o in out.placed_offers.values())
         assert by_strategy == dict(expected)
 
-        # No agreement or neighbourhood limit was exceeded by what the matcher placed or holds.
-        over = db.execute(text("""
-            select a.corporation, a.municipality, a.max_places, a.used, count(o.offer_id)
-            from matcher_agreement a join matcher_unit u
-              on u.corporation = a.corporation and u.municipality = a.municipality
-            join matcher_offer o on o.unit_id = u.unit_id and o.period = a.period
-             and o.status in ('made', 'placed')
-            group by a.corporation, a.municipality, a.max_places, a.used
-            having count(o.offer_id) + a.used > a.max_places""")).all()
-        assert over == []
-        over_limits = db.execute(text("""
-            select l.neighbourhood from matcher_neighbourhood_limit l join matcher_unit u
-              on u.neighbourhood = l.neighbourhood
-            join matcher_offer o on o.unit_id = u.unit_id and o.period = l.period and o.status in ('made', 'placed')
-            group by l.neighbourhood, l.max_placements, l.used
-            having count(o.offer_id) + l.used > l.max_placements""")).all()
-        assert over_limits == []
-        # A declined pair is never offered again.
-        repeated = db.execute(text("""
-            select candidate_id, unit_id from matcher_offer group by candidate_id, unit_id
-            having count(*) > 1""")).all()
-        assert repeated == []
+        # No agreement, neighbourhood limit or unit capacity was exceeded; no pair was offered twice.
+        assert checks.agreements_exceeded(db) == []
+        assert checks.limits_exceeded(db) == []
+        assert checks.units_overfilled(db) == []
+        assert checks.pairs_offered_twice(db) == []
     engine.dispose()
 
     # A declined offer leads to a new match for that person (where a fitting home is left).

@@ -63,7 +63,9 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
               solve_in_thread: Callable[[SolveFn, dict], dict] | None = None) -> list[ev.OfferMade]:
     """One matching round for one region; returns the offers it made."""
     with uow:
-        clock = uow.session.get(RegionClock, region)
+        # The row lock makes two workers that both believe they own the region (during a
+        # rebalance) take turns: the second then finds the region clean and does nothing.
+        clock = uow.session.get(RegionClock, region, with_for_update=True)
         if clock is None or not clock.dirty:
             return []
         state = load_region(uow, region)
