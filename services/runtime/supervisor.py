@@ -65,14 +65,18 @@ class Stack:
         for service in SERVICES:
             for i in range(self.workers_per_service):
                 self.workers.append(Worker(service, i, base[service] + 10 * i))
-        for w in self.workers:
-            self.spawn(w)
-        self.wait_ready(timeout)
+        try:
+            for w in self.workers:
+                self.spawn(w)
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def spawn(self, w: Worker) -> None:
         env = {**os.environ, **self.env, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-               "DATA_DIR": str(self.conf.data_dir)}
+               "DATA_DIR": str(self.conf.data_dir), "HOUSING_MATCH_PARENT_PID": str(os.getpid())}
         if self.conf.database_url:
             env["DATABASE_URL"] = self.conf.database_url
         out = None
@@ -102,7 +106,7 @@ class Stack:
         for w in self.workers:
             if w.process:
                 try:
-                    w.process.wait(15)
+                    w.process.wait(10)
                 except subprocess.TimeoutExpired:
                     w.process.kill()
                     w.process.wait()

@@ -11,7 +11,27 @@ from services.runtime.logs import setup_logging
 SERVICES = ("intake", "matcher", "ledger")
 
 
+def _exit_with_parent() -> None:
+    """A worker started by `housing-match up` (or a test's Stack) must not outlive it."""
+    import os
+    import threading
+    import time
+
+    parent = os.environ.get("HOUSING_MATCH_PARENT_PID")
+    if not parent:
+        return
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != int(parent):
+                os._exit(3)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def run_worker(service: str, web_port: int | None = None) -> None:
+    _exit_with_parent()
     if service not in SERVICES:
         raise SystemExit(f"unknown service {service!r}; choose one of {', '.join(SERVICES)}")
     conf = settings()

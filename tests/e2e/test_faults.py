@@ -44,8 +44,10 @@ def test_two_workers_each_killed_at_random_lose_and_double_nothing(stack):
             await asyncio.sleep(rng.uniform(4, 9))
 
     driver = Driver(stack.bootstrap, plan, seed=11)
-    state = asyncio.run(driver.run(quiet_seconds=10, timeout=1500, while_running=killer,
-                                   progress=processed_counter(stack.conf.database_url)))
+    url = stack.conf.database_url
+    state = asyncio.run(driver.run(
+        quiet_seconds=10, timeout=1500, while_running=killer, progress=processed_counter(url),
+        reference_applied=processed_counter(url, ("matcher",), ("AgreementRegistered", "NeighbourhoodLimitSet"))))
     assert state.messages >= 50_000 and len(state.sent) >= 45_000
     assert len(kills) >= 3, kills
     dead = asyncio.run(dead_lettered_ids(stack.bootstrap))
