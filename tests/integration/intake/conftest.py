@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from contracts import topics
 from contracts.inbound import signed_headers
 from services.intake.service_layer.organisations import create_organisation
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.broker import free_port
+from services.runtime.broker import ensure_topics, free_port, start_embedded_broker
 from services.runtime.config import Settings
 from services.runtime.db import make_engine, migrate
 from services.runtime.partner_client import PartnerClient
@@ -127,7 +128,24 @@ def inbound_message(org: Org, command: str, body: dict | None = None, target: st
 
 
 @pytest.fixture(scope="package")
-def intake(tmp_path_factory, kafka_bootstrap):
+def intake_bootstrap(request):
+    """A broker of this package's own: the intake tests put thousands of messages (fuzz, placement reports,
+    candidates) on the product's topics, which must not reach the e2e stacks' fresh consumer groups."""
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        yield request.getfixturevalue("kafka_bootstrap")
+        return
+    broker = start_embedded_broker()
+    try:
+        asyncio.run(ensure_topics(broker.bootstrap))
+        yield broker.bootstrap
+    finally:
+        broker.stop()
+
+
+@pytest.fixture(scope="package")
+def intake(tmp_path_factory, intake_bootstrap):
+    kafka_bootstrap = intake_bootstrap
     tmp = tmp_path_factory.mktemp("intake")
     with fresh_database(tmp, "intake") as url:
         conf = Settings(kafka_bootstrap_servers=kafka_bootstrap, database_url=url, data_dir=tmp,

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from datetime import date
 
 import pytest
 
 from services.intake.entrypoints.api import OPERATIONS
+from services.runtime.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body, vacancy_body
 
 pytestmark = pytest.mark.integration
@@ -49,7 +51,8 @@ def world(intake):
     w["corp_a"], w["corp_b"] = w.pop("corporation_a"), w.pop("corporation_b")
     w["ministry"], w["admin"] = intake.org("ministry"), intake.org("admin")
     sa, ca, ma = w["shelter_a"], w["corp_a"], w["muni_a"]
-    cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn="111222333"))
+    cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn=make_bsn(random.Random())))
+    assert cand["linked_to_existing"] is False
     ca.api.call("POST", "/v1/vacancies", vacancy_body("V-A1", municipality=ma.municipality))
     ma.api.call("POST", "/v1/agreements", {"corporation": ca.org_id, "period": "2026", "max_places": 5})
     ma.api.call("POST", "/v1/placement-reports", {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import random
 import threading
 import uuid
 from datetime import date
@@ -14,9 +15,16 @@ import pytest
 from contracts import topics
 from contracts.deadletter import DeadLetter
 from services.intake.dlq import read_all, replay
+from services.runtime.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body, inbound_message, vacancy_body, wait_for
 
 pytestmark = pytest.mark.integration
+_rng = random.Random()
+
+
+def new_bsn() -> str:
+    """A fresh valid BSN per use: the package shares one intake database."""
+    return make_bsn(_rng)
 
 
 def outbox_count(intake, org_id=None) -> int:
@@ -26,7 +34,7 @@ def outbox_count(intake, org_id=None) -> int:
 def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(intake):
     shelter = intake.org("shelter")
     key = {"Idempotency-Key": str(uuid.uuid4())}
-    body = candidate_body(bsn="100000009")
+    body = candidate_body(bsn=new_bsn())
     s1, first = shelter.api.request("POST", "/v1/candidates", body, headers=key)
     events = outbox_count(intake)
     s2, again = shelter.api.request("POST", "/v1/candidates", body, headers=key)
@@ -36,7 +44,7 @@ def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(inta
     assert s3 == 422 and problem["title"] == "Idempotency-Key reused"
     # Racing retries: exactly one event, every caller the same answer.
     key2 = {"Idempotency-Key": str(uuid.uuid4())}
-    body2 = candidate_body(bsn="100000022")
+    body2 = candidate_body(bsn=new_bsn())
     answers = []
     threads = [threading.Thread(target=lambda: answers.append(
         shelter.api.request("POST", "/v1/candidates", body2, headers=key2))) for _ in range(6)]
@@ -49,11 +57,12 @@ def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(inta
 
 def test_one_person_is_one_candidate_across_organisations(intake):
     a, b = intake.org("shelter"), intake.org("shelter")
-    first = a.api.call("POST", "/v1/candidates", candidate_body(bsn="111222333"))
+    bsn = new_bsn()
+    first = a.api.call("POST", "/v1/candidates", candidate_body(bsn=bsn))
     events = outbox_count(intake)
-    same = a.api.call("POST", "/v1/candidates", candidate_body(bsn="111222333"))
+    same = a.api.call("POST", "/v1/candidates", candidate_body(bsn=bsn))
     assert same["candidate_id"] == first["candidate_id"]
-    ref = b.api.call("POST", "/v1/person-references", {"bsn": "111222333"})["person_ref"]
+    ref = b.api.call("POST", "/v1/person-references", {"bsn": bsn})["person_ref"]
     linked = b.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
     assert linked["linked_to_existing"] is True and linked["candidate_id"] != first["candidate_id"]
     assert outbox_count(intake) == events  # no second CandidateSubmitted: never matched twice
@@ -62,7 +71,7 @@ def test_one_person_is_one_candidate_across_organisations(intake):
 
 def test_partners_hear_back_through_the_change_feed_and_their_outbound_key(intake):
     shelter, corp = intake.org("shelter"), intake.org("corporation")
-    cand = shelter.api.call("POST", "/v1/candidates", candidate_body(bsn="100000034"))
+    cand = shelter.api.call("POST", "/v1/candidates", candidate_body(bsn=new_bsn()))
     corp.api.call("POST", "/v1/vacancies", vacancy_body("HB-1", kind="flex", available_until="2036-01-01"))
     offer_id = intake.offer(shelter, cand["candidate_id"], corp, "HB-1")
     assert shelter.api.call("GET", f"/v1/candidates/{cand['candidate_id']}")["status"] == "offered"
@@ -120,7 +129,7 @@ def _dead_letters(intake, since_value: bytes | None = None) -> list[DeadLetter]:
 
 def test_signed_inbound_commands_same_rules_as_http_and_idempotent(intake):
     shelter, other = intake.org("shelter"), intake.org("shelter")
-    ref = shelter.api.call("POST", "/v1/person-references", {"bsn": "100000046"})["person_ref"]
+    ref = shelter.api.call("POST", "/v1/person-references", {"bsn": new_bsn()})["person_ref"]
     cid = str(uuid.uuid4())
     ok = inbound_message(shelter, "candidate.submit", candidate_body(person_ref=ref), command_id=cid)
     intake.produce(topics.INBOUND, [ok, ok])  # a resend with the same command id
