@@ -163,7 +163,10 @@ class OfferMade(Event):
     corporation: Identifier
     region: RegionCode
     priority: int
-    explanation: dict[str, int] = Field(description="Priority components")
+    explanation: dict[str, int] = Field(description="Priority components (for the candidate's shelter only)")
+    passed_over: dict[str, int] = Field(
+        default_factory=dict,
+        description="More urgent candidates of the region who did not get this unit, counted per reason")
     expires_at: AwareDatetime
 
 

@@ -19,3 +19,11 @@ def _policy():
 def solve_instance(instance: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
     from services.matcher.domain.solver import solve
     return solve(parse_instance(instance), _policy(), time_limit_s=time_limit_s).model_dump(mode="json")
+
+
+def explain_round(instance: dict[str, Any], result: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Who was passed over for each offered unit, and why (services.matcher.domain.explain)."""
+    from contracts.solver import Result
+    from services.matcher.domain.explain import passed_over
+    why = passed_over(parse_instance(instance), Result.model_validate(result), _policy())
+    return {k: [(p.candidate, p.reason) for p in rows] for k, rows in why.items()}

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from contracts import topics
 from contracts.events import Event
-from services.matcher.adapters.solver import solve_instance
+from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.entrypoints.app import app, ctx
 from services.matcher.service_layer import handlers, matching
 from services.runtime import metrics
@@ -52,7 +52,8 @@ async def run_due_rounds() -> int:
     for region in sorted(regions):
         if not _owns(region):
             continue
-        offers = await ctx.run_handler(matching.run_round, ctx.uow(), region, _solve_timed, ttl)
+        offers = await ctx.run_handler(matching.run_round, ctx.uow(), region, _solve_timed, ttl, None,
+                                       explain_round)
         made += len(offers)
         if offers:
             log.info("round %s: %d offers", region, len(offers))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from sqlmodel import select
 
 from contracts import events as ev
 from services.matcher.adapters.orm import (
-    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
+    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, SkipReason, Unit,
 )
 from services.matcher.domain.rounds import (
     CandidateState, OfferState, RegionState, UnitState, build_instance,
@@ -59,8 +60,15 @@ def round_id_for(region: str, instance: dict[str, Any]) -> str:
     return f"rnd-{region}-{digest}"
 
 
+ExplainFn = Callable[[dict[str, Any], dict[str, Any]], dict[tuple[str, str], list[tuple[str, str]]]]
+#: Reasons kept per offer for the shelters of the passed-over candidates (the most urgent first);
+#: the offer itself carries the counts of all of them.
+REASONS_KEPT_PER_OFFER = 50
+
+
 def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: timedelta,
-              solve_in_thread: Callable[[SolveFn, dict], dict] | None = None) -> list[ev.OfferMade]:
+              solve_in_thread: Callable[[SolveFn, dict], dict] | None = None,
+              explain: ExplainFn | None = None) -> list[ev.OfferMade]:
     """One matching round for one region; returns the offers it made."""
     with uow:
         # The row lock makes two workers that both believe they own the region (during a
@@ -83,6 +91,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         rid = round_id_for(region, instance)
         at = state.at
         units = {u.unit_id: u for u in state.units}
+        why = explain(instance, result) if explain else {}
         made = []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
@@ -97,10 +106,14 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                   made_at=at, expires_at=expires))
             cand.status = "offered"
             uow.session.add(cand)
+            passed = why.get((c_id, u_id), [])
+            for other, reason in passed[:REASONS_KEPT_PER_OFFER]:
+                uow.session.add(SkipReason(offer_id=offer_id, candidate_id=other, reason=reason))
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
-                                 explanation=components, expires_at=expires)
+                                 explanation=components, expires_at=expires,
+                                 passed_over=dict(sorted(Counter(r for _, r in passed).items())))
             uow.emit(offer)
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()

@@ -139,3 +139,18 @@ def test_withdrawn_candidate_loses_its_open_offer(uow):
                                     region="R01", reason="found a home themselves"))
     withdrawn = [e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]
     assert [w.offer_id for w in withdrawn] == [offer.offer_id]
+
+
+def test_round_records_who_was_passed_over_and_why(uow):
+    from services.matcher.adapters.orm import SkipReason
+    from services.matcher.adapters.solver import explain_round
+    feed(uow, agreement(), vacancy(rooms=1), candidate("c1", days=20),
+         ev.CandidateSubmitted(occurred_at=T0, producer="sh", candidate_id="c2", person_ref="b" * 64, shelter="sh",
+                               region="R01", household_size=4, children=3,
+                               shelter_entry_date=(T0 - timedelta(days=300)).date()))
+    [offer] = matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
+    assert offer.candidate_id == "c1"
+    assert offer.passed_over == {"rooms_do_not_fit": 1}  # the corporation sees counts only
+    with uow() as u:
+        rows = u.session.exec(select(SkipReason)).all()
+        assert [(r.offer_id, r.candidate_id, r.reason) for r in rows] == [(offer.offer_id, "c2", "rooms_do_not_fit")]

@@ -1,0 +1,77 @@
+"""Why a unit went to this person and not to someone more urgent (pure).
+
+For every offer, each candidate of the region with a higher urgency score (the priority without the
+unit-dependent neighbourhood bonus) who did not get that unit is given one reason: the first
+eligibility rule that fails, a pair declined before, "placed_elsewhere" (the optimum housed that
+person in another unit), or "higher_total_elsewhere" (taking this unit would have lowered the sum
+of priorities, e.g. because the unit fits fewer people). Agreement, limit and unit capacity cannot be
+the reason for a unit that was just offered: the offer itself shows there was room.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from contracts.solver import Candidate, Instance, Result, SupportLevel, Unit
+from services.matcher.domain.policy import DEFAULT_POLICY, Policy, candidate_score
+
+REASONS = (
+    "declined_before", "household_too_large_for_shared_unit", "rooms_do_not_fit", "needs_wheelchair_access",
+    "support_not_offered", "neighbourhood_excluded", "placed_elsewhere", "higher_total_elsewhere",
+)
+
+
+@dataclass(frozen=True)
+class PassedOver:
+    candidate: str
+    reason: str
+
+
+def ineligibility(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) -> str | None:
+    """The first rule of the policy that keeps ``c`` out of ``u`` (same order as the policy text)."""
+    if u.shared:
+        if c.household_size > policy.shared_max_household_size:
+            return "household_too_large_for_shared_unit"
+    else:
+        lo, hi = policy.rooms_range(c.household_size)
+        if not lo <= u.rooms <= hi:
+            return "rooms_do_not_fit"
+    if policy.require_wheelchair_access and c.wheelchair and not u.wheelchair_accessible:
+        return "needs_wheelchair_access"
+    if c.support != SupportLevel.NONE and c.support not in u.support:
+        return "support_not_offered"
+    if u.neighbourhood in c.excluded_neighbourhoods:
+        return "neighbourhood_excluded"
+    return None
+
+
+def passed_over(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY
+                ) -> dict[tuple[str, str], list[PassedOver]]:
+    """For each assignment (candidate, unit): the more urgent candidates who did not get the unit, and why."""
+    units = {u.id: u for u in instance.units}
+    placed = {a.candidate: a.unit for a in result.assignments}
+    declined = {tuple(p) for p in instance.declined_pairs}
+    scored = sorted(((candidate_score(c, policy), c.id, c) for c in instance.candidates), reverse=True)
+    score_of = {cid: s for s, cid, _ in scored}
+    out: dict[tuple[str, str], list[PassedOver]] = {}
+    for a in result.assignments:
+        u, own = units[a.unit], score_of[a.candidate]
+        rows = []
+        for s, cid, c in scored:
+            if s <= own:
+                break
+            if placed.get(cid) == a.unit or c.region != u.region:
+                continue
+            if (cid, u.id) in declined:
+                reason = "declined_before"
+            else:
+                reason = ineligibility(c, u, policy) or (
+                    "placed_elsewhere" if cid in placed else "higher_total_elsewhere")
+            rows.append(PassedOver(cid, reason))
+        out[(a.candidate, a.unit)] = rows
+    return out
+
+
+def reason_counts(rows: list[PassedOver]) -> dict[str, int]:
+    """What a corporation may see about its unit: counts per reason, never who or what they need."""
+    return dict(sorted(Counter(r.reason for r in rows).items()))
