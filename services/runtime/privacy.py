@@ -9,7 +9,10 @@ import re
 # borders on a-f and is left alone, so masked dead letters stay replayable.
 _NINE_DIGITS = re.compile(rb"(?<![0-9a-f])\d{9}(?![0-9a-f])")
 _NINE_DIGITS_STR = re.compile(r"(?<![0-9a-f])\d{9}(?![0-9a-f])")
-_DIGIT_RUNS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# A BSN in a URI stands on its own (a path segment or a query value). A run inside an identifier
+# such as a hex digest ("off-3a123456782f") is part of that identifier: refusing it would break
+# requests for records whose generated id happens to hold nine digits that pass the 11-proef.
+_DIGIT_RUNS = re.compile(r"(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])")
 
 
 def is_valid_bsn(value: str) -> bool:
