@@ -123,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
     q = statistics.quantiles(d, n=100)
     print(f"region {region}: {n_c} candidates, {n_u} units already offered; {len(d)} new vacancies, one per round")
-    print(f"round start -> offer acknowledged by the broker: p50 {q[49] * 1000:.1f} ms, "
+    print(f"round start -> offer acknowledged by the broker: p50 {q[49] * 1000:.1f} ms, p90 {q[89] * 1000:.1f} ms, "
           f"p99 {q[98] * 1000:.1f} ms, max {max(d) * 1000:.1f} ms ({engine.dialect.name})")
+    slow = [i for i, x in enumerate(d) if x > 2 * q[49]]
+    print(f"samples over twice the median: {len(slow)} (at rounds {slow[:12]}{' ...' if len(slow) > 12 else ''})")
     return 0
 
 

@@ -31,11 +31,15 @@ def dirty_regions(uow: MatcherUnitOfWork) -> list[str]:
 def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
     s = uow.session
     clock = s.get(RegionClock, region)
-    cands = s.exec(select(Candidate).where(Candidate.region == region,
-                                           Candidate.status.in_(("waiting", "offered")))).all()
-    units = s.exec(select(Unit).where(Unit.region == region, Unit.status == "open")).all()
+    # Plain rows rather than ORM objects: a round reads the whole region, often thousands of people.
+    cands = s.exec(select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.profile)
+                   .where(Candidate.region == region, Candidate.status.in_(("waiting", "offered")))).all()
+    units = s.exec(select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood,
+                          Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status)
+                   .where(Unit.region == region, Unit.status == "open")).all()
     unit_ids = [u.unit_id for u in units]
-    offers = s.exec(select(Offer).where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
+    offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
+                    .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
     cand_ids = [c.candidate_id for c in cands if c.status == "waiting"]
     declined = set()
     if cand_ids and unit_ids:
@@ -92,10 +96,11 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         at = state.at
         units = {u.unit_id: u for u in state.units}
         why = explain(instance, result) if explain else {}
+        uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
         made = []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
-            unit, cand = units[u_id], uow.session.get(Candidate, c_id)
+            unit, cand = units[u_id], uow.get(Candidate, c_id)
             offer_id = f"off-{hashlib.sha256(f'{rid}/{c_id}/{u_id}'.encode()).hexdigest()[:20]}"
             explanation = a.get("explanation", {})
             priority = int(explanation.get("priority", 0))
