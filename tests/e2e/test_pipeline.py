@@ -1,6 +1,7 @@
 """The whole pipeline through all three services, on the real broker and the real database."""
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -41,6 +42,13 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
         assert checks.limits_exceeded(db) == []
         assert checks.units_overfilled(db) == []
         assert checks.pairs_offered_twice(db) == []
+        # Every offer says who more urgent was passed over and why (counts per reason, as partners see them).
+        from services.matcher.domain.explain import REASONS
+        counts = [json.loads(r[0]) if isinstance(r[0], str) else r[0]
+                  for r in db.execute(text("select passed_over from intake_offer"))]
+        assert any(counts) and all(set(c) <= set(REASONS) for c in counts)
+        kept = db.execute(text("select count(*) from matcher_skip_reason")).scalar_one()
+        assert kept > 0
     engine.dispose()
 
     # A declined offer leads to a new match for that person (where a fitting home is left).

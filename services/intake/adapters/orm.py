@@ -68,6 +68,7 @@ class OfferRecord(SQLModel, table=True):
     region: str = Field(max_length=3)
     priority: int
     explanation: dict = Field(sa_column=json_column())
+    passed_over: dict = Field(default_factory=dict, sa_column=json_column())
     status: str = Field(default="open", max_length=16)
     corporation_answer: str | None = Field(default=None, max_length=16)
     person_answer: str | None = Field(default=None, max_length=16)

@@ -59,6 +59,10 @@ class Offer(Answer):
     status: OfferStatus
     priority: int
     explanation: dict[str, int] | None = Field(description="Priority components; only for the shelter")
+    passed_over: dict[str, int] = Field(
+        description="More urgent candidates of the region who did not get this unit, counted per reason "
+                    "(the first failing eligibility rule, declined_before, placed_elsewhere or "
+                    "higher_total_elsewhere); counts only, never who")
     corporation_answer: Literal["confirmed", "rejected"] | None
     person_answer: Literal["accepted", "declined"] | None
     made_at: Timestamp

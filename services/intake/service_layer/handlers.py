@@ -338,6 +338,7 @@ def offer_view(o: OfferRecord, caller: Caller) -> dict[str, Any]:
     return {"offer_id": o.offer_id, "candidate_id": o.candidate_id if shelter else None,
             "vacancy_id": o.unit_id.split(":", 1)[-1], "corporation": o.corporation, "status": o.status,
             "priority": o.priority, "explanation": o.explanation if shelter else None,
+            "passed_over": o.passed_over or {},
             "corporation_answer": o.corporation_answer, "person_answer": o.person_answer,
             "made_at": o.made_at, "expires_at": o.expires_at}
 

@@ -26,7 +26,8 @@ def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
         return
     s.add(OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
                       unit_id=event.unit_id, corporation=event.corporation, region=event.region,
-                      priority=event.priority, explanation=event.explanation, made_at=event.occurred_at,
+                      priority=event.priority, explanation=event.explanation, passed_over=event.passed_over,
+                      made_at=event.occurred_at,
                       expires_at=event.expires_at))
     _set_candidate(uow, event.candidate_id, "offered")
     _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 from contracts.solver import parse_instance
 from services.matcher.domain.checker import check
 from services.matcher.domain.explain import passed_over, reason_counts
 from services.matcher.domain.solver import solve
 
-EXAMPLES = Path(__file__).parents[3].parent / "shared" / "examples"
+from tests.unit.matcher.test_solver import EXAMPLES
 
 
 def load(name: str):

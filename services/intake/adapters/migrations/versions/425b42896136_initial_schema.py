@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c3f90ccc664f
+Revision ID: 425b42896136
 Revises: 
-Create Date: 2026-11-23 11:46:48.857671
+Create Date: 2026-11-23 12:49:32.522750
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401 - autogenerate renders sqlmodel types
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'c3f90ccc664f'
+revision: str = '425b42896136'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -104,6 +104,7 @@ def upgrade() -> None:
     sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('explanation', sa.JSON(), nullable=False),
+    sa.Column('passed_over', sa.JSON(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('corporation_answer', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('person_answer', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
