@@ -102,10 +102,9 @@ class CandidateWithdrawn(Event):
 
 # --- vacancies (housing corporations) ---------------------------------------------
 
-class VacancyPublished(Event):
-    event_type: Literal["VacancyPublished"] = "VacancyPublished"
-    unit_id: Identifier = Field(description="Product-wide unit id (corporation id + own unit id)")
-    corporation: Identifier
+class VacancyDetails(Frozen):
+    """What a corporation tells about a unit on offer (shared by the intake's request and the event)."""
+
     municipality: MunicipalityCode
     region: RegionCode
     neighbourhood: NeighbourhoodCode
@@ -117,6 +116,12 @@ class VacancyPublished(Event):
     bag_id: BagId | None = None
     available_from: SaneDate
     available_until: SaneDate | None = Field(default=None, description="End date of a flex location")
+
+
+class VacancyPublished(VacancyDetails, Event):
+    event_type: Literal["VacancyPublished"] = "VacancyPublished"
+    unit_id: Identifier = Field(description="Product-wide unit id (corporation id + own unit id)")
+    corporation: Identifier
 
 
 class VacancyWithdrawn(Event):

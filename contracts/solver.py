@@ -11,7 +11,6 @@ The JSON Schemas under ``contracts/schemas/`` are generated from these models by
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from contracts.types import Support, UnitKind
 
 __all__ = [
     "Agreement",
@@ -58,20 +59,8 @@ Positive = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
 Days = Annotated[StrictInt, Field(ge=0, le=36_500)]
 
 
-class SupportLevel(StrEnum):
-    NONE = "none"
-    LIGHT = "light"
-    INTENSIVE = "intensive"
-    HOUSING_FIRST = "housing_first"
-
-
-class UnitKind(StrEnum):
-    REGULAR = "regular"
-    FLEX = "flex"
-    SHARED = "shared"
-    HOUSING_FIRST = "housing_first"
-    TRANSFORMATION = "transformation"
-    NEW_BUILD = "new_build"
+# The same levels and kinds as the events carry (one definition for the whole product).
+SupportLevel = Support
 
 
 class _Frozen(BaseModel):

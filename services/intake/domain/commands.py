@@ -5,10 +5,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contracts.events import CandidateProfile
+from contracts.events import CandidateProfile, VacancyDetails
 from contracts.types import (
     BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NonNegative, Period, PersonRef, Reason,
-    RegionCode, SaneDate, SourceKind, Support, UnitKind,
+    RegionCode, SaneDate, SourceKind, UnitKind,
 )
 
 
@@ -37,19 +37,8 @@ class WithReason(Command):
     reason: Reason
 
 
-class PublishVacancy(Command):
+class PublishVacancy(VacancyDetails):
     unit_id: Identifier = Field(description="The corporation's own id of the unit")
-    municipality: MunicipalityCode
-    region: RegionCode
-    neighbourhood: NeighbourhoodCode
-    kind: UnitKind
-    rooms: Annotated[int, Field(ge=1, le=20)]
-    places: Annotated[int, Field(ge=1, le=50)] = 1
-    wheelchair_accessible: bool = False
-    support: tuple[Support, ...] = (Support.NONE,)
-    bag_id: BagId | None = None
-    available_from: SaneDate
-    available_until: SaneDate | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
