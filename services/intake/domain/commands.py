@@ -12,6 +12,15 @@ from contracts.types import (
 )
 
 
+def _one_person_one_unit(model):
+    """A placement report or ending names the person once and the unit by BAG id or corporation + unit id."""
+    if (model.bsn is None) == (model.person_ref is None):
+        raise ValueError("give exactly one of bsn and person_ref")
+    if model.bag_id is None and (model.unit_id is None or model.corporation is None):
+        raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
+    return model
+
+
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -82,13 +91,7 @@ class ReportPlacement(Command):
     move_in_date: SaneDate
     housing_first: bool = False
 
-    @model_validator(mode="after")
-    def _identity(self):
-        if (self.bsn is None) == (self.person_ref is None):
-            raise ValueError("give exactly one of bsn and person_ref")
-        if self.bag_id is None and (self.unit_id is None or self.corporation is None):
-            raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
-        return self
+    _identity = model_validator(mode="after")(lambda self: _one_person_one_unit(self))
 
 
 class RetractPlacement(Command):
@@ -106,13 +109,7 @@ class EndPlacement(Command):
     end_date: SaneDate
     reason: Reason
 
-    @model_validator(mode="after")
-    def _identity(self):
-        if (self.bsn is None) == (self.person_ref is None):
-            raise ValueError("give exactly one of bsn and person_ref")
-        if self.bag_id is None and (self.unit_id is None or self.corporation is None):
-            raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
-        return self
+    _identity = model_validator(mode="after")(lambda self: _one_person_one_unit(self))
 
 
 class ReportPlacementTotals(Command):

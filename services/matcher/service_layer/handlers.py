@@ -5,7 +5,7 @@ offers whose deadline it passed, so expiry follows the events' own time.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -65,7 +65,6 @@ def advance_clock(uow: MatcherUnitOfWork, region: str, at: datetime, *, dirty: b
 
 def _utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stored time is UTC.
-    from datetime import UTC
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -265,7 +264,6 @@ def _place_if_complete(event: ev.Event, uow: MatcherUnitOfWork, offer: Offer) ->
 
 
 def _date(value):
-    from datetime import date
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -282,4 +280,3 @@ HANDLERS = {
     ev.OfferRejected: offer_rejected,
     ev.OfferDeclined: offer_declined,
 }
-OFFER_TTL = timedelta(hours=72)
