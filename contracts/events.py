@@ -8,8 +8,8 @@ replay of the same events gives the same result.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Literal, Union
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -58,8 +58,6 @@ class Event(Frozen):
             **fields,
         )
 
-
-from typing import TypeVar  # noqa: E402
 
 E = TypeVar("E", bound=Event)
 
@@ -341,12 +339,3 @@ def parse_event(raw: bytes | str) -> Event:
 
 def encode_event(event: Event) -> bytes:
     return event.model_dump_json().encode()
-
-
-def now() -> datetime:
-    """Wall-clock time: only for stamping new events at the boundary, never for rules."""
-    return datetime.now(UTC)
-
-
-def days_between(start: date, at: datetime) -> int:
-    return max(0, (at.date() - start).days)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import faust
-from aiohttp import web
 
 from services.runtime.config import Settings, settings
 from services.runtime.kafka_security import faust_broker_url, faust_credentials
@@ -38,9 +37,3 @@ def make_faust_app(service: str, port: int, conf: Settings | None = None,
         web_cors_options={},
         web_ssl_context=ssl_context,
     )
-
-
-def json_response(data, status: int = 200, headers: dict | None = None) -> web.Response:
-    import json
-    return web.Response(body=json.dumps(data, default=str).encode(), status=status,
-                        content_type="application/json", headers=headers)

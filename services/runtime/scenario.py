@@ -65,7 +65,7 @@ def build_scenario(seed: int = 2026, scale: float = 1.0, today: date | None = No
             m = Org(f"Gemeente {code}", "municipality", municipality=code, region=region)
             sc.orgs.append(m)
             munis.append((m, [f"BU{muni_no:04d}{n:04d}" for n in rng.sample(range(1, 99), 4)]))
-        corps = [Org(f"Woonstichting {region}-{c}", "corporation") for c in "AB"[: rng.choice([1, 2]) + 0]] + \
+        corps = [Org(f"Woonstichting {region}-{c}", "corporation") for c in "AB"[: rng.choice([1, 2])]] + \
             [Org(f"Woonbron {region}", "corporation")]
         sc.orgs.extend(corps)
         shelters = [Org(f"Opvang {region}-{i}", "shelter", institution_type=rng.choice(INSTITUTIONS))
