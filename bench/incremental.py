@@ -26,11 +26,12 @@ from sqlmodel import Session, select, update
 from bench.generator import generate
 from contracts import events as ev
 from services.matcher.adapters.orm import Outbox
-from services.matcher.adapters.solver import solve_instance
+from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.service_layer import handlers, matching
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.runtime.broker import ensure_topics, start_embedded_broker
 from services.runtime.db import make_engine, migrate
+from services.runtime.heap import settle_startup_heap
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -89,7 +90,8 @@ async def measure(engine, bootstrap: str, region: str, samples: int) -> list[flo
             handlers.handle_batch([agreement, vacancy], uow())
             start = time.perf_counter()
             offers = await asyncio.to_thread(matching.run_round, uow(), region,
-                                             lambda x: solve_instance(x, 10.0), timedelta(days=365))
+                                             lambda x: solve_instance(x, 10.0), timedelta(days=365), None,
+                                             explain_round)
             with Session(engine) as s:
                 rows = s.exec(select(Outbox).where(Outbox.sent == False)).all()  # noqa: E712
                 futures = [await producer.send(r.topic, r.value, key=r.key) for r in rows]
@@ -108,11 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=200)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    ap.add_argument("--no-settle", action="store_true",
+                    help="leave the start-up heap to the garbage collector (to see what freezing it saves)")
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'matcher.db'}"
         engine = make_engine(url)
         migrate("matcher", engine)
+        if not args.no_settle:
+            settle_startup_heap()  # as services.runtime.worker does after migrating
         broker = start_embedded_broker()
         try:
             asyncio.run(ensure_topics(broker.bootstrap))

@@ -6,6 +6,7 @@ import logging
 import sys
 
 from services.runtime.config import settings
+from services.runtime.heap import settle_startup_heap
 from services.runtime.logs import setup_logging
 
 SERVICES = ("intake", "matcher", "ledger")
@@ -45,6 +46,7 @@ def run_worker(service: str, web_port: int | None = None) -> None:
     if web_port:
         app.conf.web_port = web_port
     ctx.migrate()
+    settle_startup_heap()
     logging.getLogger(__name__).info("%s worker starting (web port %s)", service, app.conf.web_port)
     import faust
 

@@ -1,29 +1,31 @@
-"""The solver port as the service uses it: a JSON-shaped instance in, a JSON-shaped result out."""
+"""The solver port as the service uses it: a JSON-shaped instance in, a JSON-shaped result out.
+
+OR-Tools and the solver are imported here, at the worker's start, so that they are part of the
+start-up heap that services.runtime.heap freezes rather than of the first round.
+"""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Any
 
-from contracts.solver import parse_instance
+from contracts.solver import Result, parse_instance
+from services.matcher.domain.explain import passed_over
+from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+from services.matcher.domain.solver import solve
 
 
 @lru_cache
-def _policy():
-    import os
-
-    from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+def _policy() -> Policy:
     path = os.environ.get("MATCH_POLICY_FILE")
     return Policy.load(path) if path else DEFAULT_POLICY
 
 
 def solve_instance(instance: dict[str, Any], time_limit_s: float) -> dict[str, Any]:
-    from services.matcher.domain.solver import solve
     return solve(parse_instance(instance), _policy(), time_limit_s=time_limit_s).model_dump(mode="json")
 
 
 def explain_round(instance: dict[str, Any], result: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """Who was passed over for each offered unit, and why (services.matcher.domain.explain)."""
-    from contracts.solver import Result
-    from services.matcher.domain.explain import passed_over
     why = passed_over(parse_instance(instance), Result.model_validate(result), _policy())
     return {k: [(p.candidate, p.reason) for p in rows] for k, rows in why.items()}

@@ -21,6 +21,7 @@ class CandidateState:
     region: str
     status: str
     profile: dict[str, Any]
+    shelter: str = ""
 
 
 @dataclass(frozen=True)

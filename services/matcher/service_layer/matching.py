@@ -32,22 +32,25 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
     s = uow.session
     clock = s.get(RegionClock, region)
     # Plain rows rather than ORM objects: a round reads the whole region, often thousands of people.
-    cands = s.exec(select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.profile)
-                   .where(Candidate.region == region, Candidate.status.in_(("waiting", "offered")))).all()
+    # Only waiting people can get an offer; people with an open offer hold it through the offer rows.
+    waiting = (Candidate.region == region, Candidate.status == "waiting")
+    cands = s.exec(select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.shelter,
+                          Candidate.profile).where(*waiting)).all()
     units = s.exec(select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood,
                           Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status)
                    .where(Unit.region == region, Unit.status == "open")).all()
-    unit_ids = [u.unit_id for u in units]
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
-    cand_ids = [c.candidate_id for c in cands if c.status == "waiting"]
     declined = set()
-    if cand_ids and unit_ids:
-        declined = {(d.candidate_id, d.unit_id) for d in s.exec(
-            select(DeclinedPair).where(DeclinedPair.candidate_id.in_(cand_ids))).all()}
+    if cands and units:
+        # A subquery, not an IN list of every waiting id: a list of a thousand parameters cost
+        # ~10 ms a round to render and convert (bench/incremental.py, PostgreSQL).
+        waiting_ids = select(Candidate.candidate_id).where(*waiting)
+        declined = set(s.exec(select(DeclinedPair.candidate_id, DeclinedPair.unit_id)
+                              .where(DeclinedPair.candidate_id.in_(waiting_ids))).all())
     return RegionState(
         region=region, at=_utc(clock.watermark),
-        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile) for c in cands],
+        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
         units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
                          u.places, u.wheelchair_accessible, list(u.support), u.status) for u in units],
         agreements=[a.model_dump() for a in s.exec(select(Agreement).where(Agreement.region == region)).all()],
