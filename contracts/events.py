@@ -20,6 +20,7 @@ from contracts.types import (
     MunicipalityCode,
     NeighbourhoodCode,
     NonNegative,
+    PassOverReason,
     Period,
     PersonRef,
     Reason,
@@ -173,6 +174,28 @@ class OfferMade(Event):
     expires_at: AwareDatetime
 
 
+class PassedOverCandidate(Frozen):
+    candidate_id: Identifier
+    shelter: Identifier = Field(description="The candidate's shelter: the only organisation shown this entry")
+    reason: PassOverReason
+
+
+class CandidatesPassedOver(Event):
+    """Which more urgent candidates of the region did not get an offered unit, and why.
+
+    Published with each OfferMade that passed anyone over, for the candidates' own shelters (the
+    corporation sees only the counts on the offer). At most the 50 most urgent are listed; the
+    counts on the OfferMade cover all of them.
+    """
+
+    event_type: Literal["CandidatesPassedOver"] = "CandidatesPassedOver"
+    offer_id: Identifier
+    unit_id: Identifier
+    corporation: Identifier
+    region: RegionCode
+    candidates: tuple[PassedOverCandidate, ...] = Field(max_length=50, description="Most urgent first")
+
+
 class _OfferStep(Event):
     offer_id: Identifier
     region: RegionCode
@@ -320,7 +343,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     CandidateSubmitted, CandidateUpdated, CandidateWithdrawn,
     VacancyPublished, VacancyWithdrawn,
     AgreementRegistered, NeighbourhoodLimitSet,
-    OfferMade, OfferConfirmed, OfferRejected, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn,
+    OfferMade, CandidatesPassedOver,
+    OfferConfirmed, OfferRejected, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn,
     PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
     PlacementTotalsReported, PersonErased,
     OrganisationRegistered, ApiTokenIssued, ApiTokenRevoked,

@@ -47,8 +47,8 @@ OFFER_RESPONSES = TopicSpec(
 )
 OFFERS = TopicSpec(
     "housing.offers.v1", "region", PARTITIONS,
-    (ev.OfferMade, ev.OfferExpired, ev.OfferWithdrawn),
-    "Offers the matcher makes, and their expiry or withdrawal.",
+    (ev.OfferMade, ev.CandidatesPassedOver, ev.OfferExpired, ev.OfferWithdrawn),
+    "Offers the matcher makes, who was passed over for them and why, and their expiry or withdrawal.",
 )
 PLACEMENTS = TopicSpec(
     "housing.placements.v1", "person_ref", PARTITIONS,

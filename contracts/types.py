@@ -89,3 +89,18 @@ class SourceKind(StrEnum):
     FLEX_REGISTRY = "flex_registry"
     SUBSIDY_SCHEME = "subsidy_scheme"
     OTHER = "other"
+
+
+class PassOverReason(StrEnum):
+    """Why a more urgent candidate of the region did not get an offered unit (the matcher's explanations)."""
+
+    DECLINED_BEFORE = "declined_before"
+    HOUSEHOLD_TOO_LARGE_FOR_SHARED_UNIT = "household_too_large_for_shared_unit"
+    ROOMS_DO_NOT_FIT = "rooms_do_not_fit"
+    NEEDS_WHEELCHAIR_ACCESS = "needs_wheelchair_access"
+    SUPPORT_NOT_OFFERED = "support_not_offered"
+    NEIGHBOURHOOD_EXCLUDED = "neighbourhood_excluded"
+    #: the optimum housed this person in another unit
+    PLACED_ELSEWHERE = "placed_elsewhere"
+    #: giving this person the unit would have lowered the region's total priority
+    HIGHER_TOTAL_ELSEWHERE = "higher_total_elsewhere"

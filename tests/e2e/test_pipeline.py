@@ -47,9 +47,31 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
         counts = [json.loads(r[0]) if isinstance(r[0], str) else r[0]
                   for r in db.execute(text("select passed_over from intake_offer"))]
         assert any(counts) and all(set(c) <= set(REASONS) for c in counts)
-        kept = db.execute(text("select count(*) from matcher_skip_reason")).scalar_one()
-        assert kept > 0
+        kept = set(db.execute(text("select offer_id, candidate_id, reason from matcher_skip_reason")).all())
+        assert kept
+        # ... and the reasons reached the intake, through the broker, for the candidates' shelters.
+        shown = set(db.execute(text("select offer_id, candidate_id, reason from intake_passed_over")).all())
+        assert shown == kept
+        cid, shelter_id, n_rows = db.execute(text(
+            "select p.candidate_id, c.shelter, count(*) from intake_passed_over p "
+            "join intake_candidate c on c.candidate_id = p.candidate_id "
+            "group by p.candidate_id, c.shelter order by count(*) desc, p.candidate_id limit 1")).one()
     engine.dispose()
+
+    # Only the candidate's own shelter reads the reasons; another shelter and a corporation cannot.
+    ssl = client_ssl_context(conf)
+    own = next(o for o in sc.orgs if o.org_id == shelter_id)
+    other = next(o for o in sc.orgs if o.role == "shelter" and o.org_id != shelter_id)
+    corporation = next(o for o in sc.orgs if o.role == "corporation")
+    items = PartnerClient(stack.url("intake"), own.token, ssl).call("GET", f"/v1/candidates/{cid}/passed-over")["items"]
+    assert len(items) == n_rows and all(i["reason"] in REASONS and i["vacancy_id"] for i in items)
+    assert [i["decided_at"] for i in items] == sorted(i["decided_at"] for i in items)
+    status, problem = PartnerClient(stack.url("intake"), other.token, ssl).request(
+        "GET", f"/v1/candidates/{cid}/passed-over")
+    assert status == 404 and cid not in json.dumps(problem)
+    status, _ = PartnerClient(stack.url("intake"), corporation.token, ssl).request(
+        "GET", f"/v1/candidates/{cid}/passed-over")
+    assert status == 403
 
     # A declined offer leads to a new match for that person (where a fitting home is left).
     rematched = [cid for cid in out.declined_offers.values() if out.offers_per_candidate[cid] >= 2]

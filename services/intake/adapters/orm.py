@@ -76,6 +76,24 @@ class OfferRecord(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=utc_column())
 
 
+class PassedOverRecord(SQLModel, table=True):
+    """A candidate more urgent than the person a unit was offered to, and why they did not get it.
+
+    Shown only to the candidate's own shelter (the corporation sees counts on the offer).
+    """
+
+    __tablename__ = "intake_passed_over"
+    __table_args__ = (UniqueConstraint("offer_id", "candidate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: str = Field(max_length=80)
+    candidate_id: str = Field(index=True, max_length=80)
+    shelter: str = Field(max_length=80)
+    unit_id: str = Field(max_length=80)
+    corporation: str = Field(max_length=80)
+    reason: str = Field(max_length=60)
+    decided_at: datetime = Field(sa_column=utc_column())
+
+
 class IdempotencyRecord(SQLModel, table=True):
     """The first answer to an Idempotency-Key (HTTP) or command id (Kafka), stored with the event it caused."""
 

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from contracts.types import (
-    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, Period, PersonRef, RegionCode, SourceKind, Support,
-    UnitKind,
+    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, PassOverReason, Period, PersonRef, RegionCode, SourceKind,
+    Support, UnitKind,
 )
 
 
@@ -93,6 +93,28 @@ class Candidate(Answer):
 
 class CandidateDetail(Candidate):
     offers: list[Offer]
+
+
+class PassedOver(Answer):
+    """A unit offered to a less urgent person of the region, and why this candidate did not get it."""
+
+    vacancy_id: Identifier
+    corporation: Identifier
+    neighbourhood: NeighbourhoodCode | None = Field(description="Null when the vacancy came from another channel "
+                                                                "than this intake")
+    kind: UnitKind | None
+    rooms: int | None
+    reason: PassOverReason = Field(
+        description="The first eligibility rule this candidate fails for the unit (household_too_large_for_"
+                    "shared_unit, rooms_do_not_fit, needs_wheelchair_access, support_not_offered, "
+                    "neighbourhood_excluded), declined_before (this person declined the unit), placed_elsewhere "
+                    "(the round offered this person another unit) or higher_total_elsewhere (giving this person "
+                    "the unit would have housed fewer urgent people in the region as a whole)")
+    decided_at: Timestamp = Field(description="Event time of the matching round that made the offer")
+
+
+class PassedOverList(Answer):
+    items: list[PassedOver] = Field(description="Oldest first")
 
 
 class CandidateList(Answer):

@@ -140,6 +140,12 @@ OPERATIONS: tuple[Operation, ...] = (
                           "the same candidate; of another: linked to that one, never matched twice)."),
     Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
               SHELTER, lambda c, uow: h.get_candidate(uow, c.caller, c.params["candidate_id"]), r.CandidateDetail),
+    Operation("GET", "/candidates/{candidate_id}/passed-over", "listPassedOver",
+              "Units offered to someone less urgent, and why this candidate did not get them", "candidates",
+              SHELTER, lambda c, uow: h.list_passed_over(uow, c.caller, c.params["candidate_id"]), r.PassedOverList,
+              description="The matcher records, for every offer, the more urgent candidates of the region who did "
+                          "not get the unit and why (at most the 50 most urgent per offer). Only the candidate's "
+                          "own shelter sees these entries; the corporation sees counts per reason on the offer."),
     Operation("PUT", "/candidates/{candidate_id}", "updateCandidate", "Replace a candidate's profile", "candidates",
               SHELTER, lambda c, uow: h.update_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
               r.Candidate, request=cmd.UpdateCandidate, write=True, idempotent=True, conflicts=True,

@@ -21,7 +21,7 @@ from contracts import events as ev
 from contracts.types import SourceKind
 from services.intake.adapters.orm import (
     AgreementRecord, AuditEntry, CandidateRecord, Change, IdempotencyRecord, OfferRecord, Organisation,
-    PlacementReportRecord, UnitRecord,
+    PassedOverRecord, PlacementReportRecord, UnitRecord,
 )
 from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, Forbidden, IntakeError, Invalid, NotFound
@@ -160,6 +160,26 @@ def get_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> d
                                                             OfferRecord.shelter == caller.org_id)
                                   .order_by(OfferRecord.made_at)).all()
         return {**candidate_view(rec), "offers": [offer_view(o, caller) for o in offers]}
+
+
+def list_passed_over(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> dict[str, Any]:
+    """Units offered to someone less urgent, and why the caller's candidate did not get them."""
+    require(caller, "shelter")
+    with uow:
+        _own_candidate(uow, caller, candidate_id)
+        rows = uow.session.exec(
+            select(PassedOverRecord, UnitRecord)
+            .join(UnitRecord, UnitRecord.unit_id == PassedOverRecord.unit_id, isouter=True)
+            .where(PassedOverRecord.candidate_id == candidate_id, PassedOverRecord.shelter == caller.org_id)
+            .order_by(PassedOverRecord.decided_at, PassedOverRecord.id)).all()
+        return {"items": [passed_over_view(p, u) for p, u in rows]}
+
+
+def passed_over_view(p: PassedOverRecord, unit: UnitRecord | None) -> dict[str, Any]:
+    details = unit.details if unit is not None else {}
+    return {"vacancy_id": p.unit_id.split(":", 1)[-1], "corporation": p.corporation,
+            "neighbourhood": details.get("neighbourhood"), "kind": details.get("kind"), "rooms": details.get("rooms"),
+            "reason": p.reason, "decided_at": p.decided_at}
 
 
 def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> dict[str, Any]:

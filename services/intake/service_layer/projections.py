@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from contracts import events as ev
-from services.intake.adapters.orm import CandidateRecord, OfferRecord
+from sqlmodel import select
+
+from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -33,6 +35,16 @@ def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
     _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)
     _notify(uow, event.corporation, "offer.made", event, offer_id=event.offer_id,
             vacancy_id=event.unit_id.split(":", 1)[-1])
+
+
+def candidates_passed_over(event: ev.CandidatesPassedOver, uow: IntakeUnitOfWork) -> None:
+    s = uow.session
+    if s.exec(select(PassedOverRecord.id).where(PassedOverRecord.offer_id == event.offer_id)).first() is not None:
+        return  # the same offer's reasons, published again
+    for entry in event.candidates:
+        s.add(PassedOverRecord(offer_id=event.offer_id, candidate_id=entry.candidate_id, shelter=entry.shelter,
+                               unit_id=event.unit_id, corporation=event.corporation, reason=entry.reason,
+                               decided_at=event.occurred_at))
 
 
 def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
@@ -79,6 +91,7 @@ def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str, only_i
 
 HANDLERS = {
     ev.OfferMade: offer_made,
+    ev.CandidatesPassedOver: candidates_passed_over,
     ev.OfferExpired: offer_expired,
     ev.OfferWithdrawn: offer_withdrawn,
     ev.OfferRejected: lambda e, u: _answered(e, u, "rejected"),

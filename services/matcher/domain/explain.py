@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from contracts.types import PassOverReason
 from contracts.solver import Candidate, Instance, Result, SupportLevel, Unit
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy, candidate_score
 
-REASONS = (
-    "declined_before", "household_too_large_for_shared_unit", "rooms_do_not_fit", "needs_wheelchair_access",
-    "support_not_offered", "neighbourhood_excluded", "placed_elsewhere", "higher_total_elsewhere",
-)
+REASONS = tuple(r.value for r in PassOverReason)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         rid = round_id_for(region, instance)
         at = state.at
         units = {u.unit_id: u for u in state.units}
+        shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
         why = explain(instance, result) if explain else {}
         uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
         made = []
@@ -115,7 +116,8 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             cand.status = "offered"
             uow.session.add(cand)
             passed = why.get((c_id, u_id), [])
-            for other, reason in passed[:REASONS_KEPT_PER_OFFER]:
+            kept = passed[:REASONS_KEPT_PER_OFFER]
+            for other, reason in kept:
                 uow.session.add(SkipReason(offer_id=offer_id, candidate_id=other, reason=reason))
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
@@ -123,6 +125,12 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                  explanation=components, expires_at=expires,
                                  passed_over=dict(sorted(Counter(r for _, r in passed).items())))
             uow.emit(offer)
+            if kept:
+                uow.emit(offer.caused(
+                    ev.CandidatesPassedOver, producer=PRODUCER, offer_id=offer_id, unit_id=u_id,
+                    corporation=unit.corporation, region=region,
+                    candidates=tuple(ev.PassedOverCandidate(candidate_id=o, shelter=shelter_of[o], reason=r)
+                                     for o, r in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
         if made:

@@ -154,3 +154,16 @@ def test_round_records_who_was_passed_over_and_why(uow):
     with uow() as u:
         rows = u.session.exec(select(SkipReason)).all()
         assert [(r.offer_id, r.candidate_id, r.reason) for r in rows] == [(offer.offer_id, "c2", "rooms_do_not_fit")]
+    # The reasons travel to the intake for the passed-over candidate's own shelter, caused by the offer.
+    [passed] = [e for e in outbox_events(uow) if isinstance(e, ev.CandidatesPassedOver)]
+    assert (passed.offer_id, passed.unit_id, passed.corporation) == (offer.offer_id, "corp-a:u1", "corp-a")
+    assert [(c.candidate_id, c.shelter, c.reason) for c in passed.candidates] == [("c2", "sh", "rooms_do_not_fit")]
+    assert passed.causation_id == offer.event_id
+
+
+def test_no_passed_over_event_when_nobody_more_urgent_was_passed_over(uow):
+    from services.matcher.adapters.solver import explain_round
+    feed(uow, agreement(), vacancy(rooms=1), candidate("c1", days=200), candidate("c2", days=20))
+    [offer] = matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
+    assert offer.candidate_id == "c1" and offer.passed_over == {}
+    assert [e for e in outbox_events(uow) if isinstance(e, ev.CandidatesPassedOver)] == []
