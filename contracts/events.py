@@ -20,6 +20,7 @@ from contracts.types import (
     MunicipalityCode,
     NeighbourhoodCode,
     NonNegative,
+    NotOfferedReason,
     PassOverReason,
     Period,
     PersonRef,
@@ -196,6 +197,21 @@ class CandidatesPassedOver(Event):
     candidates: tuple[PassedOverCandidate, ...] = Field(max_length=50, description="Most urgent first")
 
 
+class VacancyNotOffered(Event):
+    """A matching round left a unit's free place without an offer, and why (for the unit's corporation).
+
+    Published when the reason first appears or changes, not on every round; an OfferMade for the unit
+    ends it.
+    """
+
+    event_type: Literal["VacancyNotOffered"] = "VacancyNotOffered"
+    unit_id: Identifier
+    corporation: Identifier
+    region: RegionCode
+    reason: NotOfferedReason
+    places_left: Annotated[int, Field(ge=1)]
+
+
 class _OfferStep(Event):
     offer_id: Identifier
     region: RegionCode
@@ -343,7 +359,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     CandidateSubmitted, CandidateUpdated, CandidateWithdrawn,
     VacancyPublished, VacancyWithdrawn,
     AgreementRegistered, NeighbourhoodLimitSet,
-    OfferMade, CandidatesPassedOver,
+    OfferMade, CandidatesPassedOver, VacancyNotOffered,
     OfferConfirmed, OfferRejected, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn,
     PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
     PlacementTotalsReported, PersonErased,

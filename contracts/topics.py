@@ -47,8 +47,9 @@ OFFER_RESPONSES = TopicSpec(
 )
 OFFERS = TopicSpec(
     "housing.offers.v1", "region", PARTITIONS,
-    (ev.OfferMade, ev.CandidatesPassedOver, ev.OfferExpired, ev.OfferWithdrawn),
-    "Offers the matcher makes, who was passed over for them and why, and their expiry or withdrawal.",
+    (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired, ev.OfferWithdrawn),
+    "Offers the matcher makes, who was passed over for them and why, units left without an offer and why, "
+    "and the offers' expiry or withdrawal.",
 )
 PLACEMENTS = TopicSpec(
     "housing.placements.v1", "person_ref", PARTITIONS,

@@ -104,3 +104,15 @@ class PassOverReason(StrEnum):
     PLACED_ELSEWHERE = "placed_elsewhere"
     #: giving this person the unit would have lowered the region's total priority
     HIGHER_TOTAL_ELSEWHERE = "higher_total_elsewhere"
+
+
+class NotOfferedReason(StrEnum):
+    """Why a matching round left a unit's free place without an offer (for the unit's corporation)."""
+
+    NO_AGREEMENT = "no_agreement"
+    AGREEMENT_FULL = "agreement_full"
+    NEIGHBOURHOOD_LIMIT_REACHED = "neighbourhood_limit_reached"
+    NO_ELIGIBLE_CANDIDATE = "no_eligible_candidate"
+    ELIGIBLE_CANDIDATES_PLACED_ELSEWHERE = "eligible_candidates_placed_elsewhere"
+    #: only when a solve stopped at its time limit short of the optimum
+    HIGHER_TOTAL_ELSEWHERE = "higher_total_elsewhere"

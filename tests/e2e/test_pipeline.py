@@ -56,7 +56,20 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
             "select p.candidate_id, c.shelter, count(*) from intake_passed_over p "
             "join intake_candidate c on c.candidate_id = p.candidate_id "
             "group by p.candidate_id, c.shelter order by count(*) desc, p.candidate_id limit 1")).one()
+        # Units left free: the corporation's view (intake) says what the matcher's last round found.
+        free = db.execute(text(
+            "select m.unit_id, m.not_offered_reason, i.not_offered_reason, i.corporation, i.own_unit_id "
+            "from matcher_unit m join intake_unit i on i.unit_id = m.unit_id "
+            "where m.status = 'open' and i.status = 'open'")).all()
+        assert free and all(r[1] == r[2] for r in free), [r for r in free if r[1] != r[2]]
+        idle = [r for r in free if r[1] is not None]
     engine.dispose()
+    assert idle, "the scenario leaves some vacancies without an offer"
+    unit_id, reason, _, corp_id, own_id = idle[0]
+    corp = next(o for o in sc.orgs if o.org_id == corp_id)
+    vacancy = PartnerClient(stack.url("intake"), corp.token, client_ssl_context(conf)).call(
+        "GET", f"/v1/vacancies/{own_id}")
+    assert vacancy["not_offered_reason"] == reason and vacancy["not_offered_since"]
 
     # Only the candidate's own shelter reads the reasons; another shelter and a corporation cannot.
     ssl = client_ssl_context(conf)

@@ -56,6 +56,9 @@ class UnitRecord(SQLModel, table=True):
     kind: str = Field(max_length=20)
     status: str = Field(default="open", max_length=16)
     details: dict = Field(sa_column=json_column())
+    # Why the matcher's last round left a place of this unit free; cleared by an offer on it.
+    not_offered_reason: str | None = Field(default=None, max_length=40)
+    not_offered_since: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class OfferRecord(SQLModel, table=True):

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from contracts.types import (
-    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, PassOverReason, Period, PersonRef, RegionCode, SourceKind,
-    Support, UnitKind,
+    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NotOfferedReason, PassOverReason, Period, PersonRef,
+    RegionCode, SourceKind, Support, UnitKind,
 )
 
 
@@ -135,6 +135,13 @@ class Vacancy(Answer):
     bag_id: BagId | None
     available_from: date
     available_until: date | None
+    not_offered_reason: NotOfferedReason | None = Field(
+        description="Why the last matching round left a place of this vacancy without an offer: no_agreement "
+                    "(none for its corporation, municipality and this year), agreement_full, "
+                    "neighbourhood_limit_reached, no_eligible_candidate (every waiting person of the region "
+                    "fails an eligibility rule for it), eligible_candidates_placed_elsewhere, or "
+                    "higher_total_elsewhere (a solve stopped short of the optimum). Null once it is offered")
+    not_offered_since: Timestamp | None = Field(description="Event time of the round that first gave the reason")
 
 
 class VacancyList(Answer):

@@ -249,7 +249,9 @@ def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVaca
 
 def unit_view(u: UnitRecord) -> dict[str, Any]:
     return {"vacancy_id": u.own_unit_id, "status": u.status,
-            **{k: v for k, v in u.details.items() if k != "unit_id"}}
+            **{k: v for k, v in u.details.items() if k != "unit_id"},
+            "not_offered_reason": u.not_offered_reason if u.status == "open" else None,
+            "not_offered_since": u.not_offered_since if u.status == "open" else None}
 
 
 def _own_unit(uow: IntakeUnitOfWork, caller: Caller, own_id: str) -> UnitRecord:

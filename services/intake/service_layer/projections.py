@@ -4,7 +4,7 @@ from __future__ import annotations
 from contracts import events as ev
 from sqlmodel import select
 
-from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord
+from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -32,9 +32,28 @@ def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
                       made_at=event.occurred_at,
                       expires_at=event.expires_at))
     _set_candidate(uow, event.candidate_id, "offered")
+    _set_not_offered(uow, event.unit_id, None, event)
     _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)
     _notify(uow, event.corporation, "offer.made", event, offer_id=event.offer_id,
             vacancy_id=event.unit_id.split(":", 1)[-1])
+
+
+def vacancy_not_offered(event: ev.VacancyNotOffered, uow: IntakeUnitOfWork) -> None:
+    unit = _set_not_offered(uow, event.unit_id, event.reason, event)
+    if unit is not None:
+        _notify(uow, event.corporation, "vacancy.not_offered", event, vacancy_id=unit.own_unit_id,
+                reason=event.reason, places_left=event.places_left)
+
+
+def _set_not_offered(uow: IntakeUnitOfWork, unit_id: str, reason: str | None, event: ev.Event
+                     ) -> UnitRecord | None:
+    unit = uow.session.get(UnitRecord, unit_id)
+    if unit is None:  # a vacancy that did not come through this intake
+        return None
+    # No ordering check needed: offers and these reasons share the region key, so one partition, in order.
+    unit.not_offered_reason, unit.not_offered_since = reason, (event.occurred_at if reason else None)
+    uow.session.add(unit)
+    return unit
 
 
 def candidates_passed_over(event: ev.CandidatesPassedOver, uow: IntakeUnitOfWork) -> None:
@@ -92,6 +111,7 @@ def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str, only_i
 HANDLERS = {
     ev.OfferMade: offer_made,
     ev.CandidatesPassedOver: candidates_passed_over,
+    ev.VacancyNotOffered: vacancy_not_offered,
     ev.OfferExpired: offer_expired,
     ev.OfferWithdrawn: offer_withdrawn,
     ev.OfferRejected: lambda e, u: _answered(e, u, "rejected"),

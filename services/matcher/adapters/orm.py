@@ -36,6 +36,8 @@ class Unit(SQLModel, table=True):
     bag_id: str | None = Field(default=None, max_length=16)
     available_from: date
     status: str = Field(default="open", index=True, max_length=16)  # open|withdrawn
+    # Why the last round left a place of this unit free (contracts.types.NotOfferedReason), told once.
+    not_offered_reason: str | None = Field(default=None, max_length=40)
 
 
 class Agreement(SQLModel, table=True):

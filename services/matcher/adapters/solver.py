@@ -10,7 +10,8 @@ from functools import lru_cache
 from typing import Any
 
 from contracts.solver import Result, parse_instance
-from services.matcher.domain.explain import passed_over
+from services.matcher.domain.explain import RoundExplanation
+from services.matcher.domain.explain import explain_round as explain
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy
 from services.matcher.domain.solver import solve
 
@@ -25,7 +26,6 @@ def solve_instance(instance: dict[str, Any], time_limit_s: float) -> dict[str, A
     return solve(parse_instance(instance), _policy(), time_limit_s=time_limit_s).model_dump(mode="json")
 
 
-def explain_round(instance: dict[str, Any], result: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """Who was passed over for each offered unit, and why (services.matcher.domain.explain)."""
-    why = passed_over(parse_instance(instance), Result.model_validate(result), _policy())
-    return {k: [(p.candidate, p.reason) for p in rows] for k, rows in why.items()}
+def explain_round(instance: dict[str, Any], result: dict[str, Any]) -> RoundExplanation:
+    """Who was passed over for each offer and why units were left free (services.matcher.domain.explain)."""
+    return explain(parse_instance(instance), Result.model_validate(result), _policy())

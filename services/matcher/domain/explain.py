@@ -20,6 +20,16 @@ REASONS = tuple(r.value for r in PassOverReason)
 
 
 @dataclass(frozen=True)
+class RoundExplanation:
+    """What a round tells the shelters and the corporations about itself."""
+
+    #: (candidate, unit) of each offer -> the more urgent candidates passed over, most urgent first
+    passed_over: dict[tuple[str, str], list[PassedOver]]
+    #: unit with a place the round left free -> why
+    unoffered: dict[str, str]
+
+
+@dataclass(frozen=True)
 class PassedOver:
     candidate: str
     reason: str
@@ -70,6 +80,52 @@ def passed_over(instance: Instance, result: Result, policy: Policy = DEFAULT_POL
     return out
 
 
+def explain_round(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -> RoundExplanation:
+    return RoundExplanation(passed_over(instance, result, policy), unoffered(instance, result, policy))
+
+
 def reason_counts(rows: list[PassedOver]) -> dict[str, int]:
     """What a corporation may see about its unit: counts per reason, never who or what they need."""
     return dict(sorted(Counter(r.reason for r in rows).items()))
+
+
+def unoffered(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -> dict[str, str]:
+    """For every unit the round left with a free place: why nobody was offered it.
+
+    For the unit's corporation, as one reason per unit (no candidate is named): the first that holds of
+    ``no_agreement`` (none for the unit's corporation, municipality and period), ``agreement_full`` and
+    ``neighbourhood_limit_reached`` (counting this round's offers), ``no_eligible_candidate`` (every
+    waiting person of the region fails an eligibility rule or declined the unit before),
+    ``eligible_candidates_placed_elsewhere`` (the round offered each eligible person another unit) and
+    ``higher_total_elsewhere`` (only when the solve stopped short of the optimum).
+    """
+    units = {u.id: u for u in instance.units}
+    taken = Counter(a.unit for a in result.assignments)
+    placed = {a.candidate for a in result.assignments}
+    agreements = {(a.corporation, a.municipality): a for a in instance.agreements if a.period == instance.period}
+    limits = {lim.neighbourhood: lim for lim in instance.neighbourhood_limits if lim.period == instance.period}
+    per_agreement = Counter((units[u].corporation, units[u].municipality) for u in taken.elements())
+    per_neighbourhood = Counter(units[u].neighbourhood for u in taken.elements())
+    declined = {tuple(p) for p in instance.declined_pairs}
+    out: dict[str, str] = {}
+    for u in instance.units:
+        if taken[u.id] >= u.places:
+            continue
+        key = (u.corporation, u.municipality)
+        agreement, limit = agreements.get(key), limits.get(u.neighbourhood)
+        if agreement is None:
+            out[u.id] = "no_agreement"
+        elif agreement.used + per_agreement[key] >= agreement.max_places:
+            out[u.id] = "agreement_full"
+        elif limit is not None and limit.used + per_neighbourhood[u.neighbourhood] >= limit.max_placements:
+            out[u.id] = "neighbourhood_limit_reached"
+        else:
+            eligible = [c.id for c in instance.candidates
+                        if c.region == u.region and (c.id, u.id) not in declined and ineligibility(c, u, policy) is None]
+            if not eligible:
+                out[u.id] = "no_eligible_candidate"
+            elif all(cid in placed for cid in eligible):
+                out[u.id] = "eligible_candidates_placed_elsewhere"
+            else:
+                out[u.id] = "higher_total_elsewhere"
+    return out

@@ -37,6 +37,7 @@ class UnitState:
     wheelchair_accessible: bool
     support: list[str]
     status: str
+    not_offered_reason: str | None = None
 
 
 @dataclass(frozen=True)

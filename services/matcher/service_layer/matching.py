@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -13,6 +13,7 @@ from contracts import events as ev
 from services.matcher.adapters.orm import (
     Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, SkipReason, Unit,
 )
+from services.matcher.domain.explain import RoundExplanation, reason_counts
 from services.matcher.domain.rounds import (
     CandidateState, OfferState, RegionState, UnitState, build_instance,
 )
@@ -37,7 +38,8 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
     cands = s.exec(select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.shelter,
                           Candidate.profile).where(*waiting)).all()
     units = s.exec(select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood,
-                          Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status)
+                          Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status,
+                          Unit.not_offered_reason)
                    .where(Unit.region == region, Unit.status == "open")).all()
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
@@ -52,7 +54,8 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
         region=region, at=_utc(clock.watermark),
         candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
         units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
-                         u.places, u.wheelchair_accessible, list(u.support), u.status) for u in units],
+                         u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason)
+               for u in units],
         agreements=[a.model_dump() for a in s.exec(select(Agreement).where(Agreement.region == region)).all()],
         limits=[lim.model_dump() for lim in
                 s.exec(select(NeighbourhoodLimit).where(NeighbourhoodLimit.region == region)).all()],
@@ -67,7 +70,8 @@ def round_id_for(region: str, instance: dict[str, Any]) -> str:
     return f"rnd-{region}-{digest}"
 
 
-ExplainFn = Callable[[dict[str, Any], dict[str, Any]], dict[tuple[str, str], list[tuple[str, str]]]]
+ExplainFn = Callable[[dict[str, Any], dict[str, Any]], RoundExplanation]
+NO_CANDIDATES = {"assignments": [], "objective": 0, "bound": 0, "status": "OPTIMAL"}
 #: Reasons kept per offer for the shelters of the passed-over candidates (the most urgent first);
 #: the offer itself carries the counts of all of them.
 REASONS_KEPT_PER_OFFER = 50
@@ -87,19 +91,22 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         instance = build_instance(state)
         clock.dirty = False
         uow.session.add(clock)
-        if not instance["candidates"] or not instance["units"]:
+        if not instance["units"] or (not instance["candidates"] and explain is None):
             uow.commit()
             return []
-        result = solve_in_thread(solve, instance) if solve_in_thread else solve(instance)
-        metrics.ROUNDS.labels(region=region).inc()
-        if result.get("bound"):
-            metrics.OPTIMALITY_GAP.labels(region=region).set(
-                max(0.0, (result["bound"] - result["objective"]) / result["bound"]))
+        if instance["candidates"]:
+            result = solve_in_thread(solve, instance) if solve_in_thread else solve(instance)
+            metrics.ROUNDS.labels(region=region).inc()
+            if result.get("bound"):
+                metrics.OPTIMALITY_GAP.labels(region=region).set(
+                    max(0.0, (result["bound"] - result["objective"]) / result["bound"]))
+        else:  # nobody waiting: no solve, but the corporations still learn why their units stay free
+            result = NO_CANDIDATES
         rid = round_id_for(region, instance)
         at = state.at
         units = {u.unit_id: u for u in state.units}
         shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
-        why = explain(instance, result) if explain else {}
+        why = explain(instance, result) if explain else None
         uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
         made = []
         for a in result["assignments"]:
@@ -115,26 +122,47 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                   made_at=at, expires_at=expires))
             cand.status = "offered"
             uow.session.add(cand)
-            passed = why.get((c_id, u_id), [])
+            passed = why.passed_over.get((c_id, u_id), []) if why else []
             kept = passed[:REASONS_KEPT_PER_OFFER]
-            for other, reason in kept:
-                uow.session.add(SkipReason(offer_id=offer_id, candidate_id=other, reason=reason))
+            for p in kept:
+                uow.session.add(SkipReason(offer_id=offer_id, candidate_id=p.candidate, reason=p.reason))
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
                                  explanation=components, expires_at=expires,
-                                 passed_over=dict(sorted(Counter(r for _, r in passed).items())))
+                                 passed_over=reason_counts(passed))
             uow.emit(offer)
             if kept:
                 uow.emit(offer.caused(
                     ev.CandidatesPassedOver, producer=PRODUCER, offer_id=offer_id, unit_id=u_id,
                     corporation=unit.corporation, region=region,
-                    candidates=tuple(ev.PassedOverCandidate(candidate_id=o, shelter=shelter_of[o], reason=r)
-                                     for o, r in kept)))
+                    candidates=tuple(ev.PassedOverCandidate(candidate_id=p.candidate, shelter=shelter_of[p.candidate],
+                                                            reason=p.reason) for p in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
+        if why is not None:
+            _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if made:
             soonest = min(o.expires_at for o in made)
             clock.next_expiry = soonest if clock.next_expiry is None else min(_utc(clock.next_expiry), soonest)
         uow.commit()
         return made
+
+
+def _record_unoffered(uow: MatcherUnitOfWork, state: RegionState, instance: dict[str, Any],
+                      unoffered: dict[str, str], offered: Counter[str], at: datetime) -> None:
+    """Tell a corporation why its unit stays free, once per new reason; an offer ends the reason."""
+    places_left = {u["id"]: u["places"] for u in instance["units"]}
+    for u in state.units:
+        reason = unoffered.get(u.unit_id)
+        # A unit offered in this round starts afresh: a place it still has left gets its reason again.
+        before = None if u.unit_id in offered else u.not_offered_reason
+        if reason == before and u.not_offered_reason == reason:
+            continue
+        row = uow.session.get(Unit, u.unit_id)
+        row.not_offered_reason = reason
+        uow.session.add(row)
+        if reason is not None and reason != before:
+            uow.emit(ev.VacancyNotOffered(producer=PRODUCER, occurred_at=at, unit_id=u.unit_id,
+                                          corporation=u.corporation, region=u.region, reason=reason,
+                                          places_left=places_left[u.unit_id] - offered[u.unit_id]))

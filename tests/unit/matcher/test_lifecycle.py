@@ -132,6 +132,30 @@ def test_no_agreement_means_no_offer(uow):
     assert round_(uow) == []
 
 
+def test_a_unit_left_free_tells_its_corporation_why_once_and_an_offer_ends_it(uow):
+    from services.matcher.adapters.orm import Unit
+    from services.matcher.adapters.solver import explain_round
+
+    def explained_round():
+        return matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
+
+    def told():
+        return [(e.unit_id, e.reason, e.places_left) for e in outbox_events(uow) if isinstance(e, ev.VacancyNotOffered)]
+
+    feed(uow, vacancy(), candidate("c1"))
+    assert explained_round() == []
+    assert told() == [("corp-a:u1", "no_agreement", 1)]
+    feed(uow, candidate("c2", at=T0 + timedelta(minutes=1)))  # a new round, the same reason: not told again
+    assert explained_round() == [] and len(told()) == 1
+    feed(uow, agreement(max_places=0, at=T0 + timedelta(minutes=2)))
+    assert explained_round() == [] and told()[-1] == ("corp-a:u1", "agreement_full", 1)
+    feed(uow, agreement(max_places=1, at=T0 + timedelta(minutes=3)))
+    [offer] = explained_round()
+    assert offer.unit_id == "corp-a:u1" and len(told()) == 2
+    with uow() as u:
+        assert u.session.get(Unit, "corp-a:u1").not_offered_reason is None
+
+
 def test_withdrawn_candidate_loses_its_open_offer(uow):
     feed(uow, agreement(), vacancy(), candidate("c1"))
     [offer] = round_(uow)
