@@ -47,7 +47,9 @@ class PersonReference(Answer):
     person_ref: PersonRef
 
 
-CandidateStatus = Literal["waiting", "offered", "placed", "withdrawn"]
+#: housed_elsewhere: a linked submission whose person was placed through another organisation's submission
+#: (which organisation, home or offer is never shown).
+CandidateStatus = Literal["waiting", "offered", "placed", "withdrawn", "housed_elsewhere"]
 OfferStatus = Literal["open", "expired", "withdrawn", "rejected", "declined", "placed"]
 
 
@@ -75,9 +77,14 @@ class OfferList(Answer):
 
 class Candidate(Answer):
     candidate_id: Identifier
-    status: CandidateStatus
+    status: CandidateStatus = Field(
+        description="waiting, offered, placed, withdrawn, or housed_elsewhere: this submission was linked and the "
+                    "person was placed through another organisation's submission (which organisation, home or "
+                    "offer is not shown)")
     linked_to_existing: bool = Field(description="The same person was already a candidate of another organisation: "
-                                                 "this submission is linked to that one and never matched twice")
+                                                 "this submission is linked to that one and never matched twice. "
+                                                 "When that one is withdrawn, the oldest still-active linked "
+                                                 "submission takes over (false from then on) and is matched")
     submitted_at: Timestamp
     region: RegionCode
     household_size: int
@@ -206,7 +213,8 @@ class PlacementTotals(Answer):
 
 class ChangeEntry(Answer):
     seq: int = Field(description="Cursor: ask for entries after this one")
-    kind: str = Field(description="e.g. offer.made, offer.expired, placement.confirmed, command.accepted")
+    kind: str = Field(description="e.g. offer.made, offer.expired, placement.confirmed, candidate.took_over, "
+                                  "candidate.housed_elsewhere, command.accepted")
     occurred_at: Timestamp
     data: dict[str, str | int | bool | None]
 

@@ -8,12 +8,14 @@ call the same functions.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -31,6 +33,8 @@ from services.runtime.privacy import is_valid_bsn, mask_bsn_like_text, pseudonym
 
 PRODUCER = "intake"
 ACTIVE = ("waiting", "offered")
+#: A linked submission whose person was placed through another submission (of another organisation).
+HOUSED_ELSEWHERE = "housed_elsewhere"
 Result = tuple[int, dict[str, Any]]
 
 
@@ -115,6 +119,24 @@ def candidate_view(c: CandidateRecord) -> dict[str, Any]:
             "submitted_at": c.created_at, **c.profile}
 
 
+def lock_person(uow: IntakeUnitOfWork, person_ref: str) -> None:
+    """Serialise every change to one person's submissions until this transaction ends.
+
+    Submitting, withdrawing, updating and placing read the person's other submissions and
+    act on them (link to the one matched, hand over to the oldest linked one, tell the linked
+    ones the person was housed). Two of these at once could otherwise leave a submission
+    linked to a withdrawn one, dormant forever, or send the person to the matcher twice.
+    PostgreSQL: a transaction-level advisory lock per person. SQLite: the database's write
+    lock, taken now (pysqlite starts the transaction at the first write, so what is read
+    after this is current).
+    """
+    if uow.engine.dialect.name == "postgresql":
+        key = int(hashlib.sha256(f"housing-match:intake:person:{person_ref}".encode()).hexdigest()[:15], 16)
+        uow.session.execute(text("select pg_advisory_xact_lock(:k)"), {"k": key})
+    else:
+        uow.session.execute(text("update intake_candidate set status = status where 0 = 1"))
+
+
 def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCandidate, secret: str,
                      channel: str = "http") -> Result:
     require(caller, "shelter")
@@ -122,17 +144,21 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
     profile = ev.CandidateProfile.model_validate(body.model_dump(include=set(ev.CandidateProfile.model_fields)))
     with uow:
         s = uow.session
-        existing = s.exec(select(CandidateRecord).where(CandidateRecord.person_ref == person_ref,
-                                                        CandidateRecord.status.in_(ACTIVE),
-                                                        CandidateRecord.linked_to == None)).first()  # noqa: E711
-        if existing is not None and existing.shelter == caller.org_id:
-            audit(uow, caller, "candidate.submit.same", existing.candidate_id, channel=channel)
-            return uow.finish(200, candidate_view(existing))  # the same person again: the same candidate
+        lock_person(uow, person_ref)
+        active = s.exec(select(CandidateRecord).where(CandidateRecord.person_ref == person_ref,
+                                                      CandidateRecord.status.in_(ACTIVE))
+                        .order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
+        own = next((c for c in active if c.shelter == caller.org_id), None)
+        if own is not None:
+            # The same person again from the same shelter: the same candidate (matched or linked).
+            audit(uow, caller, "candidate.submit.same", own.candidate_id, channel=channel)
+            return uow.finish(200, candidate_view(own))
+        existing = next((c for c in active if c.linked_to is None), None)
         cid = new_id("cand")
         rec = CandidateRecord(candidate_id=cid, shelter=caller.org_id, person_ref=person_ref, region=profile.region,
                               profile=profile.model_dump(mode="json"), created_at=_now())
         if existing is not None:
-            # One person is one candidate: linked to the first submission, never matched twice.
+            # One person is one candidate: linked to the submission being matched, never matched twice.
             rec.linked_to = existing.candidate_id
             s.add(rec)
             audit(uow, caller, "candidate.submit.linked", cid, channel=channel)
@@ -145,10 +171,14 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
         return uow.finish(201, candidate_view(rec))
 
 
-def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> CandidateRecord:
+def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, lock: bool = False
+                   ) -> CandidateRecord:
     rec = uow.session.get(CandidateRecord, candidate_id)
     if rec is None or rec.shelter != caller.org_id:
         raise NotFound("no such candidate")
+    if lock:
+        lock_person(uow, rec.person_ref)
+        uow.session.refresh(rec)  # another submission's takeover or placement may have changed it meanwhile
     return rec
 
 
@@ -196,13 +226,13 @@ def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, b
                      channel: str = "http") -> Result:
     require(caller, "shelter")
     with uow:
-        rec = _own_candidate(uow, caller, candidate_id)
+        rec = _own_candidate(uow, caller, candidate_id, lock=True)
         if rec.status not in ACTIVE:
             raise Conflict(f"a {rec.status} candidate can no longer be changed")
         profile = ev.CandidateProfile.model_validate(body.model_dump())
         rec.profile, rec.region = profile.model_dump(mode="json"), profile.region
         uow.session.add(rec)
-        if rec.linked_to is None:
+        if rec.linked_to is None:  # a linked submission is not matched: nothing for the matcher
             uow.emit(ev.CandidateUpdated(producer=caller.org_id, occurred_at=_now(), candidate_id=candidate_id,
                                          **profile.model_dump()))
         audit(uow, caller, "candidate.update", candidate_id, channel=channel)
@@ -213,16 +243,47 @@ def withdraw_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str,
                        channel: str = "http") -> Result:
     require(caller, "shelter")
     with uow:
-        rec = _own_candidate(uow, caller, candidate_id)
+        rec = _own_candidate(uow, caller, candidate_id, lock=True)
         if rec.status not in ACTIVE:
             raise Conflict(f"a {rec.status} candidate cannot be withdrawn")
         rec.status = "withdrawn"
         uow.session.add(rec)
-        if rec.linked_to is None:
-            uow.emit(ev.CandidateWithdrawn(producer=caller.org_id, occurred_at=_now(), candidate_id=candidate_id,
-                                           region=rec.region, reason=body.reason))
         audit(uow, caller, "candidate.withdraw", candidate_id, channel=channel)
+        if rec.linked_to is None:  # a linked submission was never matched: nothing for the matcher
+            withdrawn = ev.CandidateWithdrawn(producer=caller.org_id, occurred_at=_now(), candidate_id=candidate_id,
+                                              region=rec.region, reason=body.reason)
+            uow.emit(withdrawn)
+            heir = _hand_over(uow, rec, withdrawn)
+            if heir is not None:
+                audit(uow, caller, "candidate.hand_over", heir.candidate_id, channel=channel)
         return uow.finish(200, candidate_view(rec))
+
+
+def _hand_over(uow: IntakeUnitOfWork, withdrawn: CandidateRecord, cause: ev.CandidateWithdrawn
+               ) -> CandidateRecord | None:
+    """The oldest still-active submission linked to a withdrawn one takes over, in the same transaction.
+
+    It is matched from now on (its own profile, its own shelter, the same person), the other
+    linked submissions are linked to it, and its shelter hears ``candidate.took_over`` — with
+    its own candidate's id only, never who withdrew or why.
+    """
+    s = uow.session
+    linked = s.exec(select(CandidateRecord).where(CandidateRecord.linked_to == withdrawn.candidate_id,
+                                                  CandidateRecord.status.in_(ACTIVE))
+                    .order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
+    if not linked:
+        return None
+    heir, rest = linked[0], linked[1:]
+    heir.linked_to = None
+    s.add(heir)
+    for other in rest:
+        other.linked_to = heir.candidate_id
+        s.add(other)
+    profile = ev.CandidateProfile.model_validate(heir.profile)
+    uow.emit(cause.caused(ev.CandidateSubmitted, producer=PRODUCER, candidate_id=heir.candidate_id,
+                          person_ref=heir.person_ref, shelter=heir.shelter, **profile.model_dump()))
+    uow.notify(heir.shelter, "candidate.took_over", cause.occurred_at, candidate_id=heir.candidate_id)
+    return heir
 
 
 # --- vacancies --------------------------------------------------------------------

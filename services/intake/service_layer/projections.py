@@ -5,6 +5,7 @@ from contracts import events as ev
 from sqlmodel import select
 
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
+from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -91,6 +92,7 @@ def _answered(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
 
 
 def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
+    lock_person(uow, event.person_ref)
     rec = uow.session.get(OfferRecord, event.offer_id)
     if rec is not None and rec.status == "open":
         rec.status = "placed"
@@ -98,6 +100,28 @@ def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> 
         for org in (rec.shelter, rec.corporation):
             _notify(uow, org, "placement.confirmed", event, offer_id=rec.offer_id)
     _set_candidate(uow, event.candidate_id, "placed")
+    _housed_elsewhere(event, uow)
+
+
+def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
+    """The person's other submissions stop waiting: they were housed through another one.
+
+    Each one's shelter hears ``candidate.housed_elsewhere`` with its own candidate's id only:
+    never which organisation, which home or which offer (an organisation never sees
+    another's candidates).
+    """
+    others = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref == event.person_ref,
+                                                            CandidateRecord.candidate_id != event.candidate_id,
+                                                            CandidateRecord.status.in_(ACTIVE))).all()
+    for other in others:
+        other.status = HOUSED_ELSEWHERE
+        uow.session.add(other)
+        if other.linked_to is None:
+            # It took over (its primary was withdrawn) while this placement was under way: the
+            # matcher has it as a candidate and must stop matching the person.
+            uow.emit(event.caused(ev.CandidateWithdrawn, producer=PRODUCER, candidate_id=other.candidate_id,
+                                  region=other.region, reason="housed through another submission"))
+        _notify(uow, other.shelter, "candidate.housed_elsewhere", event, candidate_id=other.candidate_id)
 
 
 def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str, only_if: str | None = None) -> None:
