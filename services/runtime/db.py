@@ -70,6 +70,83 @@ def _migration_lock(service: str, engine: Engine):
         yield
 
 
+class Lease:
+    """A process-wide, non-blocking exclusive lease on a name, released when the holder dies.
+
+    PostgreSQL: a session advisory lock on a connection kept for the purpose (the server drops it
+    when the connection ends, also when the process is killed). SQLite: an flock on a file beside
+    the database. Used so that one outbox relay per service sends: two would send every row twice
+    and could interleave one key's events out of order.
+    """
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self.engine, self.name = engine, name
+        self.key = int(hashlib.sha256(f"housing-match:{name}".encode()).hexdigest()[:15], 16)
+        self._conn = None
+        self._file = None
+
+    @property
+    def held(self) -> bool:
+        return self._conn is not None or self._file is not None
+
+    def try_acquire(self) -> bool:
+        if self.held:
+            return True
+        if self.engine.dialect.name == "postgresql":
+            conn = self.engine.connect()
+            try:
+                got = conn.execute(text("select pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one()
+                conn.commit()
+            except Exception:
+                conn.close()
+                raise
+            if got:
+                self._conn = conn
+            else:
+                conn.close()
+            return bool(got)
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            self._file = True  # one process owns an in-memory database
+            return True
+        import fcntl
+        f = open(Path(path + f".{self.name}.lock"), "w")  # noqa: SIM115 - held open while leased
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.close()
+            return False
+        self._file = f
+        return True
+
+    def still_held(self) -> bool:
+        """False when the lease was lost (its PostgreSQL connection broke): stop acting on it."""
+        if self._conn is None:
+            return self.held
+        try:
+            self._conn.execute(text("select 1")).scalar_one()
+            self._conn.commit()
+            return True
+        except Exception:  # noqa: BLE001 - a broken connection has lost its advisory lock
+            self.release()
+            return False
+
+    def release(self) -> None:
+        if self._conn is not None:
+            # Invalidate rather than close: a closed connection goes back to the pool with its
+            # session, and so with the advisory lock, still alive.
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except Exception:  # noqa: BLE001
+                pass
+            self._conn = None
+        if self._file is not None:
+            if self._file is not True:
+                self._file.close()
+            self._file = None
+
+
 def json_column() -> Column:
     return Column(JSON, nullable=False)
 

@@ -23,6 +23,7 @@ from contracts.deadletter import DeadLetter
 from contracts.events import Event, parse_event
 from contracts.topics import DEAD_LETTER, TopicSpec
 from services.runtime import metrics
+from services.runtime.db import Lease
 from services.runtime.privacy import mask_bsn_like, mask_bsn_like_text, safe_field_name
 from services.runtime.uow import DuplicateEvent
 
@@ -136,12 +137,21 @@ class OutboxRelay:
 
     A worker killed after commit but before send leaves the rows unsent; the
     next start sends them. A kill after send but before marking re-sends them,
-    which the consumers' inbox absorbs.
+    which the consumers' inbox absorbs. With several workers of a service one
+    relay holds the service's lease and sends for all of them (the others stand
+    by and take over within a second when it dies), so rows are not sent twice
+    and one key's events keep their order.
     """
+
+    #: how often the leader looks for rows other workers committed (its own commits wake it at once)
+    POLL_S = 0.2
+    #: how often a standby tries to take the lease, and the leader checks it still holds it
+    LEASE_CHECK_S = 1.0
 
     def __init__(self, app: faust.App, engine: Engine, outbox: type[SQLModel], batch: int = 500) -> None:
         self.app, self.engine, self.outbox, self.batch = app, engine, outbox, batch
         self.wake = asyncio.Event()
+        self.lease = Lease(engine, f"{outbox.__tablename__}-relay")
 
     def _fetch(self) -> list[tuple[int, str, bytes, bytes]]:
         with Session(self.engine) as s:
@@ -164,16 +174,32 @@ class OutboxRelay:
         await asyncio.to_thread(self._mark, [r[0] for r in rows])
         return len(rows)
 
+    async def _lead(self) -> bool:
+        """True while this relay holds the lease; checks it at most every LEASE_CHECK_S."""
+        now = asyncio.get_running_loop().time()
+        if now < self._checked_at + self.LEASE_CHECK_S:
+            return self.lease.held
+        self._checked_at = now
+        if self.lease.held:
+            return await asyncio.to_thread(self.lease.still_held)
+        return await asyncio.to_thread(self.lease.try_acquire)
+
+    _checked_at = float("-inf")
+
     async def run(self) -> None:
-        while True:
-            try:
-                while await self.flush() == self.batch:
+        try:
+            while True:
+                try:
+                    if await self._lead():
+                        while await self.flush() == self.batch:
+                            pass
+                except Exception:  # noqa: BLE001 - keep relaying after a broker or DB hiccup
+                    log.exception("outbox relay failed; retrying")
+                    await asyncio.sleep(1)
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=self.POLL_S)
+                except TimeoutError:
                     pass
-            except Exception:  # noqa: BLE001 - keep relaying after a broker or DB hiccup
-                log.exception("outbox relay failed; retrying")
-                await asyncio.sleep(1)
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=0.5)
-            except TimeoutError:
-                pass
-            self.wake.clear()
+                self.wake.clear()
+        finally:
+            self.lease.release()
