@@ -12,7 +12,8 @@ from typing import Any
 
 from contracts.deadletter import DeadLetter
 from contracts.events import ALL_EVENTS, Event
-from contracts.topics import ALL_TOPICS, DEAD_LETTER, DEAD_LETTER_PARTITIONS
+from contracts.inbound import COMMANDS, KEY_ID_HEADER, SIGNATURE_HEADER, InboundCommand
+from contracts.topics import ALL_TOPICS, DEAD_LETTER, DEAD_LETTER_PARTITIONS, INBOUND, INBOUND_PARTITIONS
 
 HERE = Path(__file__).parent
 SCHEMA_DIR = HERE / "schemas" / "events"
@@ -51,16 +52,58 @@ def asyncapi() -> dict[str, Any]:
             "bindings": {"kafka": {"topic": t.name, "partitions": t.partitions, "bindingVersion": "0.5.0"}},
             "x-key": f"event field '{t.key}'",
         }
-        operations[f"publish-{cid}"] = {"action": "send", "channel": {"$ref": f"#/channels/{cid}"}}
+        operations[f"publish-{cid}"] = {"action": "send", "channel": {"$ref": f"#/channels/{cid}"},
+                                         "description": t.description}
     channels["dead-letter"] = {
         "address": DEAD_LETTER, "description": "Poison messages with their reason and masked original bytes.",
         "messages": {"DeadLetter": {"$ref": "#/components/messages/DeadLetter"}},
         "bindings": {"kafka": {"topic": DEAD_LETTER, "partitions": DEAD_LETTER_PARTITIONS, "bindingVersion": "0.5.0"}},
     }
+    messages["InboundCommand"] = {
+        "name": "InboundCommand", "contentType": "application/json",
+        "summary": "One signed command of a streaming partner: the same body as the matching HTTP request.",
+        "description": (
+            "`command` is one of " + ", ".join(f"`{c}`" for c in COMMANDS) + "; `body` is validated with the "
+            "request model of the HTTP operation it mirrors (services/intake/API.md, the intake's OpenAPI), "
+            "`target` is the id that operation's path would carry. Results come back on housing.outbound.v1 "
+            "(`command.accepted` / `command.rejected`); refused messages also go to the dead-letter topic."),
+        "payload": InboundCommand.model_json_schema(),
+        "headers": {
+            "type": "object", "required": [KEY_ID_HEADER, SIGNATURE_HEADER],
+            "properties": {
+                KEY_ID_HEADER: {"type": "string", "pattern": "^[0-9a-f]{16}$",
+                                "description": "First 16 hex characters of the SHA-256 of the signing API token"},
+                SIGNATURE_HEADER: {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                                   "description": "Hex HMAC-SHA256 over the raw message value, keyed with the "
+                                                  "token's signing key (contracts/inbound.py signing_key)"},
+            },
+        },
+        "bindings": {"kafka": {"key": {"type": "string", "description": "The sending organisation's id (org_id)"},
+                               "bindingVersion": "0.5.0"}},
+    }
+    channels["inbound"] = {
+        "address": INBOUND,
+        "description": "Commands from streaming partners (shelters, corporations, municipalities, monitoring "
+                       "sources) to the intake, signed per organisation. No BSN: only person references.",
+        "messages": {"InboundCommand": {"$ref": "#/components/messages/InboundCommand"}},
+        "bindings": {"kafka": {"topic": INBOUND, "partitions": INBOUND_PARTITIONS, "bindingVersion": "0.5.0"}},
+        "x-key": "the sending organisation's id",
+    }
+    operations["receive-inbound"] = {"action": "receive", "channel": {"$ref": "#/channels/inbound"},
+                                     "summary": "The intake takes partners' signed commands",
+                                     "description": "Each command is checked (signature, organisation, body) "
+                                                    "and handled like its HTTP request."}
     return {
         "asyncapi": "3.0.0",
         "info": {"title": "housing-match events", "version": "1.0.0",
-                 "description": "Topics and events of the housing-allocation matching service."},
+                 "description": "Topics and events of the housing-allocation matching service.",
+                 "license": {"name": "EUPL-1.2", "url": "https://interoperable-europe.ec.europa.eu/collection/eupl"},
+                 "contact": {"name": "housing-match maintainers"},
+                 "tags": [{"name": "matching"}, {"name": "ledger"}, {"name": "partners"}]},
+        "servers": {"cluster": {
+            "host": "{bootstrap}", "protocol": "kafka",
+            "description": "The deployment's Apache Kafka cluster (TLS and SASL/SCRAM in production: deploy/README.md)",
+            "variables": {"bootstrap": {"description": "KAFKA_BOOTSTRAP_SERVERS of the deployment"}}}},
         "defaultContentType": "application/json",
         "channels": channels, "operations": operations, "components": {"messages": messages},
     }
