@@ -76,6 +76,7 @@ class Offer(SQLModel, table=True):
     made_at: datetime = Field(sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column())
     closed_reason: str | None = Field(default=None, max_length=500)
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))  # event time
 
 
 class DeclinedPair(SQLModel, table=True):

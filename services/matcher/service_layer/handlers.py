@@ -89,7 +89,7 @@ def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, 
                 remember_pair: bool = True) -> None:
     """Release the offer's capacity and put the candidate back in the queue."""
     s = uow.session
-    offer.status, offer.closed_reason = status, reason
+    offer.status, offer.closed_reason, offer.closed_at = status, reason, at
     s.add(offer)
     if remember_pair and s.get(DeclinedPair, (offer.candidate_id, offer.unit_id)) is None:
         s.add(DeclinedPair(candidate_id=offer.candidate_id, unit_id=offer.unit_id))
@@ -243,7 +243,7 @@ def _place_if_complete(event: ev.Event, uow: MatcherUnitOfWork, offer: Offer) ->
     s.add(offer)
     if not (offer.corporation_confirmed and offer.person_accepted):
         return
-    offer.status = "placed"
+    offer.status, offer.closed_at = "placed", event.occurred_at
     cand = uow.get(Candidate, offer.candidate_id)
     unit = uow.get(Unit, offer.unit_id)
     cand.status = "placed"
