@@ -57,26 +57,31 @@ def drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None = 
     client = {o.org_id: PartnerClient(intake, o.token, tls) for o in sc.orgs}
     out = DemoOutcome()
     steps = len(sc.agreements) + len(sc.limits) + len(sc.vacancies) + len(sc.candidates)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    with Progress(TextColumn("{task.description}"), BarColumn(bar_width=20), TextColumn("{task.fields[count]}"),
                   TimeElapsedColumn(), console=console, transient=False) as progress:
-        load = progress.add_task("submitting partners' data", total=steps)
+        load = progress.add_task("submitting partners' data", total=steps, count=f"0/{steps}")
+
+        def submitted() -> None:
+            progress.advance(load)
+            progress.update(load, count=f"{progress.tasks[load].completed:.0f}/{steps}")
+
         for muni, body in sc.agreements:
             client[muni.org_id].call("POST", "/v1/agreements", {**body, "corporation": body["corporation"].org_id})
-            progress.advance(load)
+            submitted()
         for muni, body in sc.limits:
             client[muni.org_id].call("POST", "/v1/neighbourhood-limits", body)
-            progress.advance(load)
+            submitted()
         for corp, body in sc.vacancies:
             client[corp.org_id].call("POST", "/v1/vacancies", body, idempotent=True)
             out.unit_kinds[f"{corp.org_id}:{body['unit_id']}"] = body["kind"]
-            progress.advance(load)
+            submitted()
         bsn_of: dict[str, str] = {}
         for shelter, body in sc.candidates:
             res = client[shelter.org_id].call("POST", "/v1/candidates", body, idempotent=True)
             out.candidate_ids[body["bsn"]] = res["candidate_id"]
             bsn_of[res["candidate_id"]] = body["bsn"]
-            progress.advance(load)
-        match = progress.add_task("matching, offering, placing", total=None)
+            submitted()
+        match = progress.add_task("matching", total=None, count="")
         last_change = time.monotonic()
         ministry = next(o for o in sc.orgs if o.role == "ministry")
         ledger = PartnerClient(stack.url("ledger"), ministry.token)
@@ -110,12 +115,13 @@ def drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None = 
                             "candidate_id": cid, "unit": f"{offer['corporation']}:{offer['vacancy_id']}"}
                     changed = True
             realised = ledger.call("GET", "/v1/reports/realised-places")["realised_places"]
-            progress.update(match, description=f"matching, offering, placing: {len(out.placed_offers)} accepted, "
-                                               f"{len(out.declined_offers)} declined, {realised} realised")
+            progress.update(match, count=f"{len(out.placed_offers)} accepted, {len(out.declined_offers)} declined, "
+                                         f"{realised} realised")
             if changed:
                 last_change = time.monotonic()
             elif open_count == 0 and realised == len(out.placed_offers) \
                     and time.monotonic() - last_change > quiet_seconds:
+                progress.update(match, total=1, completed=1)
                 break
             if time.monotonic() - started > timeout:
                 raise TimeoutError("the pipeline did not become quiet in time")
