@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from contracts import events as ev
@@ -45,11 +46,15 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
     declined = set()
     if cands and units:
-        # A subquery, not an IN list of every waiting id: a list of a thousand parameters cost
-        # ~10 ms a round to render and convert (bench/incremental.py, PostgreSQL).
-        waiting_ids = select(Candidate.candidate_id).where(*waiting)
-        declined = set(s.exec(select(DeclinedPair.candidate_id, DeclinedPair.unit_id)
-                              .where(DeclinedPair.candidate_id.in_(waiting_ids))).all())
+        # Declines belong to the person, not to one submission: when another shelter's submission of
+        # the same person takes over, the units they declined stay declined. A join, not an IN list
+        # of every waiting id (a thousand parameters cost ~10 ms a round to render; bench/incremental).
+        decliner, waiter = aliased(Candidate), aliased(Candidate)
+        declined = set(s.exec(
+            select(waiter.candidate_id, DeclinedPair.unit_id)
+            .join(decliner, decliner.candidate_id == DeclinedPair.candidate_id)
+            .join(waiter, waiter.person_ref == decliner.person_ref)
+            .where(waiter.region == region, waiter.status == "waiting")).all())
     return RegionState(
         region=region, at=_utc(clock.watermark),
         candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],

@@ -104,6 +104,23 @@ def test_decline_releases_capacity_and_is_never_proposed_again(uow):
         assert handlers._utc(declined.closed_at) == T0 + timedelta(hours=3)  # the answer's event time (SQLite: naive UTC)
 
 
+def test_a_decline_stays_with_the_person_when_another_submission_takes_over(uow):
+    # The person declined the unit through shelter A; A withdraws, shelter B's submission of the same
+    # person (same person_ref) takes over: the unit is not offered to them again.
+    first = candidate("c1", days=200)
+    feed(uow, agreement(), vacancy(), first)
+    [offer] = round_(uow)
+    feed(uow, answer(ev.OfferDeclined, offer.offer_id, T0 + timedelta(hours=1), reason="too far"),
+         ev.CandidateWithdrawn(occurred_at=T0 + timedelta(hours=2), producer="sh", candidate_id="c1",
+                               region="R01", reason="moved to another shelter"),
+         ev.CandidateSubmitted(occurred_at=T0 + timedelta(hours=2), producer="intake", candidate_id="c9",
+                               person_ref=first.person_ref, shelter="sh-b", region="R01", household_size=1,
+                               shelter_entry_date=first.shelter_entry_date))
+    assert round_(uow) == []
+    feed(uow, candidate("c2", days=20, at=T0 + timedelta(hours=3)))
+    assert [o.candidate_id for o in round_(uow)] == ["c2"]
+
+
 def test_offer_expires_on_event_time_and_the_unit_is_offered_again(uow):
     feed(uow, agreement(), vacancy(), candidate("c1", days=200), candidate("c2", days=20))
     [first] = round_(uow)
