@@ -1,8 +1,9 @@
 """HTTP conventions shared by every API of the product (NL GOV API Design Rules).
 
 Problem details (RFC 9457) for every error, an API-Version header on every
-response, the security headers the rules name, and request bodies parsed into
-strict models whose errors name the field but never echo a submitted value.
+response, the security headers the rules name, the rate-limit headers and 429 of
+an API that limits its callers, and request bodies parsed into strict models
+whose errors name the field but never echo a submitted value.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from services.runtime.privacy import contains_bsn, safe_field_name
+from services.runtime.ratelimit import Decision
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,8 @@ PROBLEM = "application/problem+json"
 MAX_JSON_BODY = 64 * 1024
 CORS_ALLOW_METHODS = "GET, POST, PUT"
 CORS_ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key"
-CORS_EXPOSE_HEADERS = "API-Version, Idempotent-Replayed, Location"
+CORS_EXPOSE_HEADERS = ("API-Version, Idempotent-Replayed, Location, Retry-After, X-Rate-Limit-Limit, "
+                       "X-Rate-Limit-Remaining, X-Rate-Limit-Reset")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "frame-ancestors 'none'",
@@ -38,6 +41,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 M = TypeVar("M", bound=BaseModel)
+#: An API that limits request rates sets this on its aiohttp application: an async function of the request
+#: that returns the caller's Decision (its headers go on the answer, whatever the answer is), raises
+#: HttpProblem 429 (too_many_requests) when the caller is over its limit, or returns None (not limited).
+RATE_LIMIT = web.AppKey("rate_limit", object)
 
 
 class HttpProblem(Exception):
@@ -57,6 +64,21 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] |
     if errors:
         body["invalid_params"] = errors
     return web.Response(body=json.dumps(body).encode(), status=status, content_type=PROBLEM, headers=headers)
+
+
+def rate_limit_headers(decision: Decision) -> dict[str, str]:
+    """The NL GOV rate-limit headers (API Design Rules extension, API-45): for a token bucket, Limit is its size
+    (the most requests at once), Remaining what may be sent now, Reset the seconds until it is full again."""
+    return {"X-Rate-Limit-Limit": str(decision.limit), "X-Rate-Limit-Remaining": str(decision.remaining),
+            "X-Rate-Limit-Reset": str(decision.reset_s)}
+
+
+def too_many_requests(decision: Decision) -> HttpProblem:
+    """429 as a problem, with Retry-After (RFC 9110: delay in seconds) and the rate-limit headers."""
+    return HttpProblem(429, "Too many requests",
+                       f"this caller has sent more requests than its rate limit allows; retry after "
+                       f"{decision.retry_after_s} s",
+                       headers={"Retry-After": str(decision.retry_after_s), **rate_limit_headers(decision)})
 
 
 def _safe_name(part: Any) -> str:
@@ -158,7 +180,11 @@ async def _handle(request: web.Request, handler: Callable[[web.Request], Awaitab
 @web.middleware
 async def conventions_middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                                  ) -> web.StreamResponse:
+    limited = None
     try:
+        limit = request.config_dict.get(RATE_LIMIT)
+        if limit is not None:
+            limited = await limit(request)
         response = await _handle(request, handler)
     except HttpProblem as exc:
         response = problem(exc.status, exc.title, exc.detail, exc.errors, headers=exc.headers)
@@ -175,6 +201,9 @@ async def conventions_middleware(request: web.Request, handler: Callable[[web.Re
         log.exception("unhandled error on %s", request.method)
         response = problem(500, "Internal error", "the server could not handle the request")
     response.headers["API-Version"] = API_VERSION
+    if limited is not None:
+        for k, v in rate_limit_headers(limited).items():
+            response.headers.setdefault(k, v)
     for k, v in SECURITY_HEADERS.items():
         response.headers.setdefault(k, v)
     for k, v in _cors_headers(request).items():
