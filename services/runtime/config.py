@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")
     trust_forwarded_proto: bool = Field(
         default=False, description="Trust X-Forwarded-Proto from a TLS-terminating proxy in front of the intake")
+    intake_rate_limit_per_s: float = Field(
+        default=50.0, gt=0, description="Requests per second each organisation (or, without a valid token, each "
+                                        "client address) may make to one intake worker, sustained")
+    intake_rate_limit_burst: int = Field(
+        default=1000, ge=1, description="Requests each organisation may make at once to one intake worker before "
+                                       "the sustained rate applies (the token bucket's size)")
 
     def sqlite_url(self, service: str) -> str:
         return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"

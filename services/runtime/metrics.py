@@ -2,7 +2,8 @@
 
 Names carry their unit (``_seconds``, ``_ratio``, ``_messages``, ``_places``, ``_persons``);
 counters end in ``_total``. Label sets are bounded: service, event type, topic, outcome,
-region (43), strategy (5) and source kind (6); never municipality, month or anything per person.
+region (43), strategy (5), source kind (6) and caller role (7); never municipality, month,
+organisation or anything per person.
 
 The ledger's figures leave the ledger here too, so they pass the same disclosure control as
 its reports: a region x strategy series below 5 places (or one that would reveal such a cell)
@@ -20,6 +21,10 @@ DEAD_LETTERED = Counter("housing_events_dead_lettered_total", "Messages sent to 
 CONSUMER_LAG = Gauge("housing_consumer_lag_messages",
                      "Messages between the consumer's position and the end offset, summed over its partitions",
                      ["service", "topic"])
+#: role is one of the intake's roles or "anonymous" (no valid token: limited per client address).
+RATE_LIMITED = Counter("housing_http_requests_rate_limited",
+                       "HTTP requests refused with 429 because the caller exceeded its rate limit (per worker)",
+                       ["service", "role"])
 
 # --- matcher ---------------------------------------------------------------------------
 SOLVE_SECONDS = Histogram("housing_matching_solve_seconds", "Wall time of one matching round's solve",

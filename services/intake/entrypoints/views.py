@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections import defaultdict
 
 from aiohttp import web
@@ -24,8 +25,13 @@ from services.intake.service_layer.organisations import Caller, authenticate
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.runtime.config import settings
 from services.runtime.health import register_health_and_metrics
-from services.runtime.http import HttpProblem, bearer_token, field_errors, json_ok, read_json_body, validate_json
+from services.runtime.http import (
+    RATE_LIMIT, HttpProblem, bearer_token, field_errors, json_ok, read_json_body, too_many_requests, validate_json,
+)
+from services.runtime.metrics import RATE_LIMITED
+from services.runtime.ratelimit import Decision, TokenBucketLimiter
 
+log = logging.getLogger(__name__)
 register_health_and_metrics(app, ctx)
 
 
@@ -39,10 +45,51 @@ def as_problem(exc: IntakeError) -> HttpProblem:
 
 
 async def caller_of(request: web.Request) -> Caller:
-    try:
-        return await asyncio.to_thread(authenticate, make_uow(), bearer_token(request))
-    except IntakeError as exc:
-        raise as_problem(exc) from None
+    """The authenticated caller, looked up once per request (the rate limit needs it before the view)."""
+    if CALLER not in request:
+        try:
+            request[CALLER] = await asyncio.to_thread(authenticate, make_uow(), bearer_token(request))
+        except IntakeError as exc:
+            request[CALLER] = exc
+    known = request[CALLER]
+    if isinstance(known, IntakeError):
+        raise as_problem(known) from None
+    return known
+
+
+# --- rate limits: a token bucket per organisation (or client address) in this worker -----------
+
+CALLER = "housing_match.caller"
+#: The platform's endpoints: probes and scrapes must never be refused.
+NOT_LIMITED = frozenset({"/health/live", "/health/ready", "/metrics"})
+_conf = settings()
+limiter = TokenBucketLimiter(_conf.intake_rate_limit_per_s, _conf.intake_rate_limit_burst)
+
+
+async def rate_limit(request: web.Request) -> Decision | None:
+    """Count the request against its caller's bucket: the organisation of a valid token, else the client address."""
+    if request.path in NOT_LIMITED:
+        return None
+    key, role = f"address:{request.remote}", "anonymous"
+    if bearer_token(request):
+        try:
+            caller = await caller_of(request)
+            key, role = f"org:{caller.org_id}", caller.role
+        except HttpProblem:
+            pass  # an unknown or revoked token: limited by address; the view answers 401
+        except Exception:  # noqa: BLE001 - e.g. the database is down: limited by address; the view answers 500
+            pass
+    decision = limiter.take(key)
+    if not decision.allowed:
+        RATE_LIMITED.labels(service="intake", role=role).inc()
+        if decision.report:  # at most once a minute per caller; the counter has every refusal
+            log.warning("rate limit: refusing requests of %s (role %s); retry after %d s",
+                        key if role != "anonymous" else "an unauthenticated client", role, decision.retry_after_s)
+        raise too_many_requests(decision)
+    return decision
+
+
+app.web.web_app[RATE_LIMIT] = rate_limit
 
 
 def _forwarded_https(request: web.Request) -> bool:

@@ -6,7 +6,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from services.runtime import metrics
 
 UNITS = ("_seconds", "_ratio", "_messages", "_places", "_persons")
-BOUNDED_LABELS = {"service", "event_type", "topic", "outcome", "region", "strategy", "source_kind", "kind"}
+BOUNDED_LABELS = {"service", "event_type", "topic", "outcome", "region", "strategy", "source_kind", "kind", "role"}
 
 
 def test_names_units_and_labels():
