@@ -110,8 +110,12 @@ class Operation:
             out[415] = "Body is not application/json"
         if self.idempotent:
             out[422] = "The Idempotency-Key was used for a different request"
+        out[429] = TOO_MANY_REQUESTS
         out[500] = "Internal error (never with details)"
         return out
+
+
+TOO_MANY_REQUESTS = "Too many requests from this caller: wait the Retry-After seconds (nothing was done)"
 
 
 def _answer(answer: str):
@@ -277,6 +281,18 @@ def _params_of(model: type[BaseModel]) -> list[dict[str, Any]]:
 
 
 API_VERSION_HEADER = {"description": "Full version of this API", "schema": {"type": "string", "example": API_VERSION}}
+#: On every answer (NL GOV API Design Rules extension API-45); the limit is per organisation and intake worker.
+RATE_LIMIT_HEADERS = {
+    "X-Rate-Limit-Limit": {"description": "The caller's burst: the most requests it can make at once (the "
+                                          "bucket refills at the sustained rate)", "required": True,
+                           "schema": {"type": "integer", "minimum": 1}},
+    "X-Rate-Limit-Remaining": {"description": "Requests the caller can make right now", "required": True,
+                               "schema": {"type": "integer", "minimum": 0}},
+    "X-Rate-Limit-Reset": {"description": "Seconds until the caller's full burst is available again",
+                           "required": True, "schema": {"type": "integer", "minimum": 0}},
+}
+RETRY_AFTER_HEADER = {"description": "Seconds to wait before the next request is allowed", "required": True,
+                      "schema": {"type": "integer", "minimum": 1}}
 
 
 def build_openapi(server_url: str = "https://localhost:8081/v1") -> dict[str, Any]:
@@ -290,8 +306,11 @@ def build_openapi(server_url: str = "https://localhost:8081/v1") -> dict[str, An
     ref = {(m, mode): keyed[(m, mode)]["$ref"] for m, mode in dict.fromkeys(models)}
     problem_ref = ref[(r.Problem, "serialization")]
 
-    def error(desc: str) -> dict[str, Any]:
-        return {"description": desc, "headers": {"API-Version": API_VERSION_HEADER},
+    def error(desc: str, code: int = 400) -> dict[str, Any]:
+        headers = {"API-Version": API_VERSION_HEADER, **RATE_LIMIT_HEADERS}
+        if code == 429:
+            headers["Retry-After"] = RETRY_AFTER_HEADER
+        return {"description": desc, "headers": headers,
                 "content": {"application/problem+json": {"schema": {"$ref": problem_ref}}}}
 
     paths: dict[str, dict[str, Any]] = {}
@@ -308,7 +327,7 @@ def build_openapi(server_url: str = "https://localhost:8081/v1") -> dict[str, An
                                           "second event",
                            "schema": {"type": "string", "minLength": 1, "maxLength": 200,
                                       "pattern": "^[\\x21-\\x7e]+$"}})
-        success_headers = {"API-Version": API_VERSION_HEADER}
+        success_headers = {"API-Version": API_VERSION_HEADER, **RATE_LIMIT_HEADERS}
         if op.idempotent:
             success_headers["Idempotent-Replayed"] = {"description": "Present when this is a stored first answer",
                                                       "schema": {"type": "string", "enum": ["true"]}}
@@ -316,7 +335,7 @@ def build_openapi(server_url: str = "https://localhost:8081/v1") -> dict[str, An
             str(code): {"description": "OK" if code < 300 else "Redirect", "headers": success_headers,
                         "content": {"application/json": {"schema": {"$ref": ref[(op.response, "serialization")]}}}}
             for code in op.success}
-        responses.update({str(code): error(desc) for code, desc in op.errors().items()})
+        responses.update({str(code): error(desc, code) for code, desc in op.errors().items()})
         entry: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
                                  "responses": responses}
         roles = ", ".join(op.roles) or "any organisation"
@@ -330,9 +349,11 @@ def build_openapi(server_url: str = "https://localhost:8081/v1") -> dict[str, An
         paths.setdefault(op.path, {})[op.method.lower()] = entry
     paths["/openapi.json"] = {"get": {
         "operationId": "getOpenApi", "summary": "This document", "tags": ["meta"], "security": [],
-        "responses": {"200": {"description": "OK", "headers": {"API-Version": API_VERSION_HEADER},
+        "responses": {"200": {"description": "OK", "headers": {"API-Version": API_VERSION_HEADER,
+                                                               **RATE_LIMIT_HEADERS},
                               "content": {"application/json": {"schema": {"type": "object"}}}},
-                      "500": error("Internal error")}}}
+                      "429": error(TOO_MANY_REQUESTS, 429),
+                      "500": error("Internal error", 500)}}}
     return {
         "openapi": "3.1.0",
         "info": {
