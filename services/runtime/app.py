@@ -1,8 +1,11 @@
 """One faust app per service, configured the same way for each."""
 from __future__ import annotations
 
+import logging
+
 import faust
 
+from services.runtime import metrics
 from services.runtime.config import Settings, settings
 from services.runtime.kafka_security import faust_broker_url, faust_credentials
 
@@ -11,7 +14,7 @@ def make_faust_app(service: str, port: int, conf: Settings | None = None,
                    middlewares: list | None = None, ssl_context=None) -> faust.App:
     conf = conf or settings()
     bootstrap = conf.kafka_bootstrap_servers or "127.0.0.1:9092"
-    return faust.App(
+    app = faust.App(
         f"housing-{service}",
         broker=faust_broker_url(bootstrap),
         broker_credentials=faust_credentials(conf),
@@ -37,3 +40,17 @@ def make_faust_app(service: str, port: int, conf: Settings | None = None,
         web_cors_options={},
         web_ssl_context=ssl_context,
     )
+
+    @app.timer(interval=CONSUMER_LAG_INTERVAL_S)
+    async def consumer_lag() -> None:
+        # housing_consumer_lag_messages drives the lag alerts (deploy/prometheus/alerts.yml).
+        try:
+            await metrics.update_consumer_lag(app, service)
+        except Exception:  # noqa: BLE001 - metrics must never stop the worker
+            log.debug("consumer lag not available yet", exc_info=True)
+
+    return app
+
+
+CONSUMER_LAG_INTERVAL_S = 5.0
+log = logging.getLogger(__name__)

@@ -56,18 +56,27 @@ def exposition() -> tuple[bytes, str]:
 
 
 async def update_consumer_lag(app, service: str) -> None:
-    """Lag of one faust app's consumer: end offsets minus the consumer's positions, per topic."""
+    """Lag of one faust app's consumer: end offsets minus the consumer's positions, per topic.
+
+    Topics this worker no longer holds (after a rebalance) are set to 0, so summing the gauge over
+    a service's workers counts every partition once.
+    """
     consumer = app.consumer
     tps = list(consumer.assignment())
-    if not tps:
-        return
-    ends = await consumer.highwaters(*tps)
     lag: dict[str, int] = {}
-    for tp in tps:
-        position = await consumer.position(tp)
-        end = ends.get(tp)
-        if end is None or position is None:
-            continue
-        lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - position)
+    if tps:
+        ends = await consumer.highwaters(*tps)
+        for tp in tps:
+            position = await consumer.position(tp)
+            end = ends.get(tp)
+            if end is None or position is None:
+                continue
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - position)
+    for topic in _lag_topics.get(service, set()) - set(lag):
+        CONSUMER_LAG.labels(service=service, topic=topic).set(0)
     for topic, n in lag.items():
         CONSUMER_LAG.labels(service=service, topic=topic).set(n)
+    _lag_topics.setdefault(service, set()).update(lag)
+
+
+_lag_topics: dict[str, set[str]] = {}

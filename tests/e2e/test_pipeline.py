@@ -86,6 +86,25 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
         "GET", f"/v1/candidates/{cid}/passed-over")
     assert status == 403
 
+    # Every service reports its consumer lag (the lag alerts need it); once quiet it reaches 0
+    # (the gauges are set every 5 s, so a reading may still show the last burst for a moment).
+    import urllib.request
+
+    def lag_lines(service: str) -> list[str]:
+        with urllib.request.urlopen(stack.url(service) + "/metrics", context=ssl if service == "intake" else None,
+                                    timeout=10) as r:
+            return [ln for ln in r.read().decode().splitlines()
+                    if ln.startswith(f'housing_consumer_lag_messages{{service="{service}"')]
+
+    for service in ("intake", "matcher", "ledger"):
+        deadline = time.monotonic() + 20
+        while True:
+            lines = lag_lines(service)
+            if lines and all(float(ln.rsplit(" ", 1)[1]) == 0 for ln in lines):
+                break
+            assert time.monotonic() < deadline, (service, lines)
+            time.sleep(1)
+
     # A declined offer leads to a new match for that person (where a fitting home is left).
     rematched = [cid for cid in out.declined_offers.values() if out.offers_per_candidate[cid] >= 2]
     assert out.declined_offers and rematched

@@ -74,7 +74,6 @@ async def refresh() -> None:
     start = time.monotonic()
     try:
         await asyncio.to_thread(refresh_gauges)
-        await metrics.update_consumer_lag(app, "ledger")
     except Exception:  # noqa: BLE001 - metrics must never stop the worker
         log.exception("refreshing the ledger's gauges failed")
     _next_refresh = time.monotonic() + 10 * (time.monotonic() - start)
