@@ -19,8 +19,12 @@ async def on_event(event: Event) -> None:
     await ctx.run_handler(projections.handle, event, ctx.uow())
 
 
+async def on_batch(events: list[Event]) -> None:
+    await ctx.run_handler(projections.handle_batch, events, ctx.uow())
+
+
 events_agent = consume(app, "intake", [topics.OFFERS, topics.OFFER_RESPONSES, topics.PLACEMENTS],
-                       set(projections.HANDLERS), on_event)
+                       set(projections.HANDLERS), on_event, handle_batch=on_batch)
 
 inbound_topic = app.topic(topics.INBOUND, key_type=bytes, value_type=bytes, key_serializer="raw",
                           value_serializer="raw")

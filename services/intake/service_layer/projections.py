@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 from contracts import events as ev
+from sqlalchemy import insert
 from sqlmodel import select
 
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.runtime.uow import apply_in_batch
+
+
+def handle_batch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
+    """Many events in one transaction (each still applied once): the matcher sends offers in bursts."""
+    apply_in_batch(uow, events, lambda event, u: HANDLERS[type(event)](event, u))
 
 
 def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
@@ -61,10 +68,11 @@ def candidates_passed_over(event: ev.CandidatesPassedOver, uow: IntakeUnitOfWork
     s = uow.session
     if s.exec(select(PassedOverRecord.id).where(PassedOverRecord.offer_id == event.offer_id)).first() is not None:
         return  # the same offer's reasons, published again
-    for entry in event.candidates:
-        s.add(PassedOverRecord(offer_id=event.offer_id, candidate_id=entry.candidate_id, shelter=entry.shelter,
-                               unit_id=event.unit_id, corporation=event.corporation, reason=entry.reason,
-                               decided_at=event.occurred_at))
+    # One multi-row insert: an offer can carry 50 entries.
+    s.execute(insert(PassedOverRecord), [
+        {"offer_id": event.offer_id, "candidate_id": entry.candidate_id, "shelter": entry.shelter,
+         "unit_id": event.unit_id, "corporation": event.corporation, "reason": entry.reason,
+         "decided_at": event.occurred_at} for entry in event.candidates])
 
 
 def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -129,8 +130,9 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             uow.session.add(cand)
             passed = why.passed_over.get((c_id, u_id), []) if why else []
             kept = passed[:REASONS_KEPT_PER_OFFER]
-            for p in kept:
-                uow.session.add(SkipReason(offer_id=offer_id, candidate_id=p.candidate, reason=p.reason))
+            if kept:  # one multi-row insert: up to 50 rows per offer
+                uow.session.execute(insert(SkipReason), [
+                    {"offer_id": offer_id, "candidate_id": p.candidate, "reason": p.reason} for p in kept])
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
