@@ -13,7 +13,18 @@ from services.runtime.uow import apply_in_batch
 
 def handle_batch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
     """Many events in one transaction (each still applied once): the matcher sends offers in bursts."""
-    apply_in_batch(uow, events, lambda event, u: HANDLERS[type(event)](event, u))
+    apply_in_batch(uow, events, lambda event, u: HANDLERS[type(event)](event, u), prefetch)
+
+
+def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
+    """The offers, candidates and units the batch touches, one query per kind."""
+    def ids(attr: str) -> set:
+        return {getattr(e, attr) for e in events if hasattr(e, attr)}
+    uow.prefetch(OfferRecord, OfferRecord.offer_id, ids("offer_id"))
+    offers = [uow.cache.get((OfferRecord, i)) for i in ids("offer_id")]
+    uow.prefetch(CandidateRecord, CandidateRecord.candidate_id,
+                 ids("candidate_id") | {o.candidate_id for o in offers if o})
+    uow.prefetch(UnitRecord, UnitRecord.unit_id, ids("unit_id"))
 
 
 def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
@@ -31,14 +42,12 @@ def _notify(uow: IntakeUnitOfWork, org_id: str, kind: str, event: ev.Event, **da
 
 
 def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
-    s = uow.session
-    if s.get(OfferRecord, event.offer_id) is not None:
+    if uow.get(OfferRecord, event.offer_id) is not None:
         return
-    s.add(OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
+    uow.add(OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
                       unit_id=event.unit_id, corporation=event.corporation, region=event.region,
                       priority=event.priority, explanation=event.explanation, passed_over=event.passed_over,
-                      made_at=event.occurred_at,
-                      expires_at=event.expires_at))
+                        made_at=event.occurred_at, expires_at=event.expires_at), event.offer_id)
     _set_candidate(uow, event.candidate_id, "offered")
     _set_not_offered(uow, event.unit_id, None, event)
     _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)
@@ -55,7 +64,7 @@ def vacancy_not_offered(event: ev.VacancyNotOffered, uow: IntakeUnitOfWork) -> N
 
 def _set_not_offered(uow: IntakeUnitOfWork, unit_id: str, reason: str | None, event: ev.Event
                      ) -> UnitRecord | None:
-    unit = uow.session.get(UnitRecord, unit_id)
+    unit = uow.get(UnitRecord, unit_id)
     if unit is None:  # a vacancy that did not come through this intake
         return None
     # No ordering check needed: offers and these reasons share the region key, so one partition, in order.
@@ -66,17 +75,18 @@ def _set_not_offered(uow: IntakeUnitOfWork, unit_id: str, reason: str | None, ev
 
 def candidates_passed_over(event: ev.CandidatesPassedOver, uow: IntakeUnitOfWork) -> None:
     s = uow.session
-    if s.exec(select(PassedOverRecord.id).where(PassedOverRecord.offer_id == event.offer_id)).first() is not None:
-        return  # the same offer's reasons, published again
-    # One multi-row insert: an offer can carry 50 entries.
-    s.execute(insert(PassedOverRecord), [
-        {"offer_id": event.offer_id, "candidate_id": entry.candidate_id, "shelter": entry.shelter,
-         "unit_id": event.unit_id, "corporation": event.corporation, "reason": entry.reason,
-         "decided_at": event.occurred_at} for entry in event.candidates])
+    with s.no_autoflush:  # these rows depend on nothing else pending in the batch
+        if s.exec(select(PassedOverRecord.id).where(PassedOverRecord.offer_id == event.offer_id)).first():
+            return  # the same offer's reasons, published again
+        # One multi-row insert: an offer can carry 50 entries.
+        s.execute(insert(PassedOverRecord), [
+            {"offer_id": event.offer_id, "candidate_id": entry.candidate_id, "shelter": entry.shelter,
+             "unit_id": event.unit_id, "corporation": event.corporation, "reason": entry.reason,
+             "decided_at": event.occurred_at} for entry in event.candidates])
 
 
 def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
-    rec = uow.session.get(OfferRecord, event.offer_id)
+    rec = uow.get(OfferRecord, event.offer_id)
     if rec is None or rec.status != "open":
         return
     rec.status = status
@@ -101,7 +111,7 @@ def _answered(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
 
 def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
     lock_person(uow, event.person_ref)
-    rec = uow.session.get(OfferRecord, event.offer_id)
+    rec = uow.get(OfferRecord, event.offer_id)
     if rec is not None and rec.status == "open":
         rec.status = "placed"
         uow.session.add(rec)
@@ -133,7 +143,7 @@ def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> No
 
 
 def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str, only_if: str | None = None) -> None:
-    rec = uow.session.get(CandidateRecord, candidate_id)
+    rec = uow.get(CandidateRecord, candidate_id)
     if rec is None or rec.status == "withdrawn" or (only_if and rec.status != only_if):
         return
     rec.status = status

@@ -34,9 +34,22 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         """One entry in the organisation's change feed and the same on its outbound topic, in this transaction."""
         row = Change(org_id=org_id, kind=kind, occurred_at=occurred_at, data=data)
         self.session.add(row)
-        self.session.flush()  # assigns seq, the partner's cursor
-        self.emit(ev.PartnerNotified(producer="intake", occurred_at=occurred_at, org_id=org_id, seq=row.seq,
-                                     kind=kind, data=data))
+        self._changes.append(row)
+
+    def commit(self) -> list[ev.Event]:
+        if self._changes:
+            # One flush assigns every entry's seq (the partner's cursor), then the outbound events follow.
+            self.session.flush()
+            for row in self._changes:
+                self.emit(ev.PartnerNotified(producer="intake", occurred_at=row.occurred_at, org_id=row.org_id,
+                                             seq=row.seq, kind=row.kind, data=row.data))
+            self._changes = []
+        return super().commit()
+
+    def __enter__(self) -> IntakeUnitOfWork:
+        super().__enter__()
+        self._changes: list[Change] = []
+        return self
 
     def finish(self, status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Commit the change, its events and (when given) the idempotency record: all or nothing."""

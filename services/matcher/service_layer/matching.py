@@ -114,7 +114,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
         why = explain(instance, result) if explain else None
         uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
-        made = []
+        made, skipped = [], []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
             unit, cand = units[u_id], uow.get(Candidate, c_id)
@@ -130,9 +130,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             uow.session.add(cand)
             passed = why.passed_over.get((c_id, u_id), []) if why else []
             kept = passed[:REASONS_KEPT_PER_OFFER]
-            if kept:  # one multi-row insert: up to 50 rows per offer
-                uow.session.execute(insert(SkipReason), [
-                    {"offer_id": offer_id, "candidate_id": p.candidate, "reason": p.reason} for p in kept])
+            skipped += [{"offer_id": offer_id, "candidate_id": p.candidate, "reason": p.reason} for p in kept]
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
@@ -147,6 +145,8 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                                             reason=p.reason) for p in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
+        if skipped:  # one multi-row insert for the round (up to 50 rows per offer)
+            uow.session.execute(insert(SkipReason), skipped)
         if why is not None:
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if made:
