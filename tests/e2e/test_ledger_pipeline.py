@@ -84,6 +84,11 @@ def ledger(stack):
                 and report["currently_occupied"] == sc.truth.occupied:
             break
         time.sleep(0.5)
+    # Tokens reach the ledger through the intake's outbox and the organisations topic, on their own
+    # partitions: wait until the shelter's is known too (403, not 401), as the tests below rely on it.
+    shelter = PartnerClient(stack.url("ledger"), tokens["shelter"])
+    while time.monotonic() < deadline and shelter.request("GET", "/v1/reports/realised-places")[0] == 401:
+        time.sleep(0.2)
     return sc, tokens, report
 
 

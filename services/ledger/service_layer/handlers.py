@@ -35,7 +35,12 @@ def handle_batch(events: list[ev.Event], uow: LedgerUnitOfWork) -> None:
     def refresh_pending(uow: LedgerUnitOfWork) -> None:
         refresh_persons(uow, sorted(uow.cache.pop(_PENDING, set())))
 
-    apply_in_batch(uow, events, apply, before_commit=refresh_pending)
+    def prefetch(events: list[ev.Event], uow: LedgerUnitOfWork) -> None:
+        # Whether anyone in the batch was erased before: one query, not one per report.
+        refs = {e.person_ref for e in events if isinstance(getattr(e, "person_ref", None), str)}
+        uow.prefetch(Erasure, Erasure.ref_digest, {_digest(r) for r in refs})
+
+    apply_in_batch(uow, events, apply, prefetch, before_commit=refresh_pending)
 
 
 _PENDING = ("ledger", "persons to refresh")
@@ -50,7 +55,7 @@ def _digest(person_ref: str) -> str:
 
 def _live_ref(uow: LedgerUnitOfWork, person_ref: str) -> str:
     """The reference to journal under: the tombstone when the person was erased already."""
-    erased = uow.session.get(Erasure, _digest(person_ref))
+    erased = uow.get(Erasure, _digest(person_ref))
     return erased.tombstone if erased else person_ref
 
 
@@ -169,10 +174,10 @@ def person_erased(event: ev.PersonErased, uow: LedgerUnitOfWork) -> None:
     """Replace the reference by a tombstone everywhere; every count stays as it was."""
     s = uow.session
     digest = _digest(event.person_ref)
-    erased = s.get(Erasure, digest)
+    erased = uow.get(Erasure, digest)
     tombstone = erased.tombstone if erased else f"tombstone:{event.event_id.hex}"
     if not erased:
-        s.add(Erasure(ref_digest=digest, tombstone=tombstone))
+        uow.add(Erasure(ref_digest=digest, tombstone=tombstone), digest)  # later events of the batch see it
     s.exec(update(Entry).where(Entry.person_ref == event.person_ref).values(person_ref=tombstone))
     s.exec(update(Place).where(Place.person_ref == event.person_ref).values(person_ref=tombstone))
     _journal(uow, event, jr.ERASED, event.producer, person_ref=tombstone)
