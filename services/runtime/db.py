@@ -147,6 +147,17 @@ class Lease:
             self._file = None
 
 
+def insert_ignoring_duplicates(session, model, rows: list[dict]) -> None:
+    """One multi-row INSERT that skips rows whose unique key is already there (PostgreSQL and SQLite)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).on_conflict_do_nothing(), rows)
+
+
 def json_column() -> Column:
     return Column(JSON, nullable=False)
 

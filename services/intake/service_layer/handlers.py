@@ -130,11 +130,27 @@ def lock_person(uow: IntakeUnitOfWork, person_ref: str) -> None:
     lock, taken now (pysqlite starts the transaction at the first write, so what is read
     after this is current).
     """
+    lock_persons(uow, [person_ref])
+
+
+def lock_persons(uow: IntakeUnitOfWork, person_refs) -> None:
+    """lock_person for many persons in one statement (a batch of placements), in a fixed order."""
+    held = uow.cache.setdefault(_LOCKED, set())
+    refs = sorted(set(person_refs) - held)
+    if not refs:
+        return
     if uow.engine.dialect.name == "postgresql":
-        key = int(hashlib.sha256(f"housing-match:intake:person:{person_ref}".encode()).hexdigest()[:15], 16)
-        uow.session.execute(text("select pg_advisory_xact_lock(:k)"), {"k": key})
-    else:
+        keys = [int(hashlib.sha256(f"housing-match:intake:person:{r}".encode()).hexdigest()[:15], 16)
+                for r in refs]
+        # Ordered keys: two transactions locking overlapping sets cannot deadlock.
+        uow.session.execute(text("select pg_advisory_xact_lock(k) from unnest(cast(:keys as bigint[])) as k "
+                                 "order by k"), {"keys": sorted(keys)})
+    elif not held:
         uow.session.execute(text("update intake_candidate set status = status where 0 = 1"))
+    held.update(refs)
+
+
+_LOCKED = ("intake", "persons locked in this transaction")
 
 
 def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCandidate, secret: str,

@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 from contracts import events as ev
-from sqlalchemy import insert
 from sqlmodel import select
 
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
-from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person
+from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person, lock_persons
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.runtime.db import insert_ignoring_duplicates
 from services.runtime.uow import apply_in_batch
 
 
 def handle_batch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
     """Many events in one transaction (each still applied once): the matcher sends offers in bursts."""
-    apply_in_batch(uow, events, lambda event, u: HANDLERS[type(event)](event, u), prefetch)
+    apply_in_batch(uow, events, lambda event, u: HANDLERS[type(event)](event, u), prefetch, _write_passed_over)
+
+
+def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
+    handle_batch([event], uow)
 
 
 def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
@@ -25,15 +29,18 @@ def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
     uow.prefetch(CandidateRecord, CandidateRecord.candidate_id,
                  ids("candidate_id") | {o.candidate_id for o in offers if o})
     uow.prefetch(UnitRecord, UnitRecord.unit_id, ids("unit_id"))
+    placed = {e.person_ref for e in events if isinstance(e, ev.PlacementConfirmed)}
+    if placed:
+        lock_persons(uow, placed)
+        # Each placed person's active submissions, for _housed_elsewhere (identity-mapped, so what
+        # earlier events of the batch change on them stays visible).
+        rows = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref.in_(placed),
+                                                              CandidateRecord.status.in_(ACTIVE))).all()
+        for ref in placed:
+            uow.cache[(_SUBMISSIONS, ref)] = [r for r in rows if r.person_ref == ref]
 
 
-def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
-    with uow:
-        if uow.seen(event):
-            return
-        HANDLERS[type(event)](event, uow)
-        uow.mark_processed(event)
-        uow.commit()
+_SUBMISSIONS = "active submissions of a person"
 
 
 def _notify(uow: IntakeUnitOfWork, org_id: str, kind: str, event: ev.Event, **data) -> None:
@@ -74,15 +81,19 @@ def _set_not_offered(uow: IntakeUnitOfWork, unit_id: str, reason: str | None, ev
 
 
 def candidates_passed_over(event: ev.CandidatesPassedOver, uow: IntakeUnitOfWork) -> None:
-    s = uow.session
-    with s.no_autoflush:  # these rows depend on nothing else pending in the batch
-        if s.exec(select(PassedOverRecord.id).where(PassedOverRecord.offer_id == event.offer_id)).first():
-            return  # the same offer's reasons, published again
-        # One multi-row insert: an offer can carry 50 entries.
-        s.execute(insert(PassedOverRecord), [
-            {"offer_id": event.offer_id, "candidate_id": entry.candidate_id, "shelter": entry.shelter,
-             "unit_id": event.unit_id, "corporation": event.corporation, "reason": entry.reason,
-             "decided_at": event.occurred_at} for entry in event.candidates])
+    # Written for the whole batch at once, at commit (an offer can carry 50 entries).
+    uow.cache.setdefault(_PASSED_OVER, []).extend(
+        {"offer_id": event.offer_id, "candidate_id": entry.candidate_id, "shelter": entry.shelter,
+         "unit_id": event.unit_id, "corporation": event.corporation, "reason": entry.reason,
+         "decided_at": event.occurred_at} for entry in event.candidates)
+
+
+def _write_passed_over(uow: IntakeUnitOfWork) -> None:
+    # The same offer's reasons published again (another event id) are skipped by the unique key.
+    insert_ignoring_duplicates(uow.session, PassedOverRecord, uow.cache.pop(_PASSED_OVER, []))
+
+
+_PASSED_OVER = "passed-over rows of this batch"
 
 
 def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
@@ -128,9 +139,11 @@ def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> No
     never which organisation, which home or which offer (an organisation never sees
     another's candidates).
     """
-    others = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref == event.person_ref,
-                                                            CandidateRecord.candidate_id != event.candidate_id,
-                                                            CandidateRecord.status.in_(ACTIVE))).all()
+    known = uow.cache.get((_SUBMISSIONS, event.person_ref))
+    if known is None:
+        known = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref == event.person_ref,
+                                                               CandidateRecord.status.in_(ACTIVE))).all()
+    others = [c for c in known if c.candidate_id != event.candidate_id and c.status in ACTIVE]
     for other in others:
         other.status = HOUSED_ELSEWHERE
         uow.session.add(other)

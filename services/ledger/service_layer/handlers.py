@@ -153,9 +153,12 @@ def placement_retracted(event: ev.PlacementRetracted, uow: LedgerUnitOfWork) -> 
     ref = _live_ref(uow, event.person_ref)
     _journal(uow, event, jr.RETRACTED, event.source, report_id=event.report_id, person_ref=ref)
     # The report decides whose it is (a retraction naming the wrong person still retracts that report).
-    persons = uow.session.exec(select(Entry.person_ref).where(
-        Entry.source == event.source, Entry.report_id == event.report_id,
-        Entry.kind.in_((jr.CONFIRMED, jr.REPORTED)))).all()
+    # No autoflush: a report earlier in this batch has queued its own person's refresh already, so only
+    # reports of earlier batches need finding, and flushing the batch for each retraction was costly.
+    with uow.session.no_autoflush:
+        persons = uow.session.exec(select(Entry.person_ref).where(
+            Entry.source == event.source, Entry.report_id == event.report_id,
+            Entry.kind.in_((jr.CONFIRMED, jr.REPORTED)))).all()
     for ref in sorted({p for p in persons if p} | {ref}):
         refresh_person(uow, ref)
 
