@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -160,16 +160,17 @@ def _record_unoffered(uow: MatcherUnitOfWork, state: RegionState, instance: dict
                       unoffered: dict[str, str], offered: Counter[str], at: datetime) -> None:
     """Tell a corporation why its unit stays free, once per new reason; an offer ends the reason."""
     places_left = {u["id"]: u["places"] for u in instance["units"]}
+    changed: dict[str | None, list[str]] = {}
     for u in state.units:
         reason = unoffered.get(u.unit_id)
         # A unit offered in this round starts afresh: a place it still has left gets its reason again.
         before = None if u.unit_id in offered else u.not_offered_reason
         if reason == before and u.not_offered_reason == reason:
             continue
-        row = uow.session.get(Unit, u.unit_id)
-        row.not_offered_reason = reason
-        uow.session.add(row)
+        changed.setdefault(reason, []).append(u.unit_id)
         if reason is not None and reason != before:
             uow.emit(ev.VacancyNotOffered(producer=PRODUCER, occurred_at=at, unit_id=u.unit_id,
                                           corporation=u.corporation, region=u.region, reason=reason,
                                           places_left=places_left[u.unit_id] - offered[u.unit_id]))
+    for reason, unit_ids in changed.items():  # one UPDATE per reason, not one look-up per unit
+        uow.session.execute(update(Unit).where(Unit.unit_id.in_(unit_ids)).values(not_offered_reason=reason))
