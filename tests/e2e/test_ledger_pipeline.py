@@ -116,6 +116,15 @@ def test_report_roles_scope_csv_and_problem_details(stack, ledger):
     own = muni.call("GET", "/v1/reports/realised-places")
     assert own["scope"] == {"level": "municipality", "municipality": "GM0363"}
     assert set(own["by_municipality"]) == {"GM0363"} and own["realised_places"] < national["realised_places"]
+    # Comparable with others: the national report's published figures beside its own shares.
+    cmp = own["comparison"]
+    assert cmp["by_municipality"] == national["by_municipality"] and len(cmp["by_municipality"]) > 1
+    assert cmp["national"]["realised_places"] == national["realised_places"]
+    assert cmp["region"] == {"region": "R01", "realised_places": national["by_region"]["R01"]}
+    assert cmp["own"]["over_90_days_share"] == own["over_90_days_share"]
+    if own["housing_first"] is not None and own["realised_places"]:
+        assert cmp["own"]["housing_first_share"] == round(own["housing_first"] / own["realised_places"], 4)
+    assert "comparison" not in national
     assert muni.request("GET", "/v1/reports/realised-places?municipality=GM0599")[0] == 403
     status, body = muni.request("GET", "/v1/reports/realised-places?asOf=yesterday")
     assert status == 400 and body["invalid_params"][0]["name"] == "asOf"

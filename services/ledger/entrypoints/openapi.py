@@ -59,6 +59,20 @@ def document(server_url: str = "/v1") -> dict[str, Any]:
             "overlap_by_source_kind": {"type": "array", "items": {"type": "object"}},
             "unverified_totals": {"type": "array", "items": {"$ref": "#/components/schemas/UnverifiedTotal"}},
             "suppressed_below": {"type": "integer", "nullable": True},
+            "comparison": {
+                "type": "object",
+                "description": "Only in a municipality's report: its shares beside the national ones, its "
+                               "region's and every municipality's total, all taken from the published national "
+                               "report (after its disclosure control)",
+                "properties": {
+                    "own": {"$ref": "#/components/schemas/Shares"},
+                    "national": {"allOf": [{"$ref": "#/components/schemas/Shares"}, {"type": "object", "properties": {
+                        "realised_places": _NULLABLE_INT, "unique_persons": _NULLABLE_INT}}]},
+                    "region": {"type": "object", "properties": {
+                        "region": {"type": "string", "nullable": True}, "realised_places": _NULLABLE_INT}},
+                    "by_municipality": _map_of_counts("Every municipality's realised places (national report)"),
+                },
+            },
         },
     }
     return {
@@ -125,6 +139,11 @@ def document(server_url: str = "/v1") -> dict[str, Any]:
                                         "example": API_VERSION}},
             "schemas": {
                 "RealisedPlaces": report_schema,
+                "Shares": {"type": "object", "description": "Shares of the realised places (null when a figure "
+                                                            "they rest on is suppressed)", "properties": {
+                    k: {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
+                    for k in ("housing_first_share", "youth_share", "families_share", "currently_occupied_share",
+                              "over_90_days_share")}},
                 "AgreementProgress": {"type": "object", "properties": {
                     "corporation": {"type": "string"}, "municipality": {"type": "string"},
                     "period": {"type": "string"}, "region": {"type": "string"},

@@ -65,7 +65,45 @@ def load(uow: LedgerUnitOfWork, as_of: date | None = None) -> Inputs:
 
 def realised_places(uow: LedgerUnitOfWork, target: int, municipality: str | None = None,
                     suppress_small: bool = True, as_of: date | None = None) -> dict[str, Any]:
-    return build(load(uow, as_of), target, municipality, suppress_small)
+    inp = load(uow, as_of)
+    report = build(inp, target, municipality, suppress_small)
+    if municipality:
+        report["comparison"] = comparison(report, build(inp, target, None, suppress_small),
+                                          _region_of(inp, municipality))
+    return report
+
+
+#: Shares a municipality can set beside the same shares nationally and in its region.
+SHARES = ("housing_first", "youth", "families", "currently_occupied")
+
+
+def shares(report: dict[str, Any]) -> dict[str, float | None]:
+    total = report["realised_places"]
+    out = {f"{k}_share": (round(report[k] / total, 4) if total and report[k] is not None else None) for k in SHARES}
+    out["over_90_days_share"] = report["over_90_days_share"]
+    return out
+
+
+def comparison(own: dict[str, Any], national: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """A municipality's figures beside the country's and its region's, from the published national report.
+
+    Only figures the national report publishes (after its own disclosure control) are shown, so the
+    comparison reveals nothing the national figures do not.
+    """
+    return {
+        "own": shares(own),
+        "national": {"realised_places": national["realised_places"], "unique_persons": national["unique_persons"],
+                     **shares(national)},
+        "region": {"region": region,
+                   "realised_places": national["by_region"].get(region) if region else None},
+        "by_municipality": national["by_municipality"],
+    }
+
+
+def _region_of(inp: Inputs, municipality: str) -> str | None:
+    regions = Counter(p.region for p in inp.view.places if p.municipality == municipality and p.region)
+    regions.update(a.region for a in inp.agreements if a.municipality == municipality and a.region)
+    return regions.most_common(1)[0][0] if regions else None
 
 
 def _month(p: jr.PlaceView) -> str:
@@ -237,4 +275,12 @@ def to_csv(report: dict[str, Any]) -> str:
         row("overlap", f"{o['source_a']}&{o['source_b']}", o["places"])
     for u in report["unverified_totals"]:
         row("unverified_total", f"{u['source']}/{u['period']}/{u['region'] or 'all'}", u["places"])
+    if cmp := report.get("comparison"):
+        for side in ("own", "national"):
+            for k, val in cmp[side].items():
+                row(f"comparison_{side}", k, val)
+        if cmp["region"]["region"]:
+            row("comparison_region", cmp["region"]["region"], cmp["region"]["realised_places"])
+        for k, val in cmp["by_municipality"].items():
+            row("comparison_by_municipality", k, val)
     return out.getvalue()
