@@ -88,6 +88,7 @@ class Operation:
     target: str | None = None  # path parameter the inbound ``target`` stands for
     conflicts: bool = False  # can answer 409
     description: str = ""
+    personal: bool = False  # a read of candidates' personal data: audited like a write
 
     @property
     def path_params(self) -> list[str]:
@@ -135,7 +136,7 @@ OPERATIONS: tuple[Operation, ...] = (
     # candidates: shelters and other institutions people leave
     Operation("GET", "/candidates", "listCandidates", "The caller's candidates with their status", "candidates",
               SHELTER, lambda c, uow: h.list_candidates(uow, c.caller, c.query.status), r.CandidateList,
-              query=CandidateQuery),
+              query=CandidateQuery, personal=True),
     Operation("POST", "/candidates", "submitCandidate", "Submit an outflow candidate", "candidates", SHELTER,
               lambda c, uow: h.submit_candidate(uow, c.caller, c.body, c.secret, c.channel), r.Candidate,
               success=(201, 200), request=cmd.SubmitCandidate, write=True, idempotent=True,
@@ -143,13 +144,15 @@ OPERATIONS: tuple[Operation, ...] = (
               description="201: a new candidate. 200: the person was already a candidate (of this organisation: "
                           "the same candidate; of another: linked to that one, never matched twice)."),
     Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
-              SHELTER, lambda c, uow: h.get_candidate(uow, c.caller, c.params["candidate_id"]), r.CandidateDetail),
+              SHELTER, lambda c, uow: h.get_candidate(uow, c.caller, c.params["candidate_id"]), r.CandidateDetail,
+              personal=True),
     Operation("GET", "/candidates/{candidate_id}/passed-over", "listPassedOver",
               "Units offered to someone less urgent, and why this candidate did not get them", "candidates",
               SHELTER, lambda c, uow: h.list_passed_over(uow, c.caller, c.params["candidate_id"]), r.PassedOverList,
               description="The matcher records, for every offer, the more urgent candidates of the region who did "
                           "not get the unit and why (at most the 50 most urgent per offer). Only the candidate's "
-                          "own shelter sees these entries; the corporation sees counts per reason on the offer."),
+                          "own shelter sees these entries; the corporation sees counts per reason on the offer.",
+              personal=True),
     Operation("PUT", "/candidates/{candidate_id}", "updateCandidate", "Replace a candidate's profile", "candidates",
               SHELTER, lambda c, uow: h.update_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
               r.Candidate, request=cmd.UpdateCandidate, write=True, idempotent=True, conflicts=True,
@@ -193,9 +196,9 @@ OPERATIONS: tuple[Operation, ...] = (
     # offers
     Operation("GET", "/offers", "listOffers", "Offers to the caller's candidates or on the caller's units",
               "offers", ("shelter", "corporation"), lambda c, uow: h.list_offers(uow, c.caller, c.query.status),
-              r.OfferList, query=OfferQuery),
+              r.OfferList, query=OfferQuery, personal=True),
     Operation("GET", "/offers/{offer_id}", "getOffer", "One offer", "offers", ("shelter", "corporation"),
-              lambda c, uow: h.get_offer(uow, c.caller, c.params["offer_id"]), r.Offer),
+              lambda c, uow: h.get_offer(uow, c.caller, c.params["offer_id"]), r.Offer, personal=True),
     Operation("POST", "/offers/{offer_id}/confirmation", "confirmOffer", "The corporation confirms the offer",
               "offers", CORPORATION, _answer("confirmation"), r.Offer, request=None, write=True,
               idempotent=True, conflicts=True, command="offer.confirm", target="offer_id"),

@@ -135,8 +135,9 @@ def _idempotency(request: web.Request, op: Operation, caller: Caller, raw: bytes
 
 async def handle(request: web.Request, op: Operation, params: dict[str, str]) -> web.Response:
     caller = await caller_of(request)
+    audited = op.write or op.personal
     if op.roles and caller.role not in op.roles:
-        if op.write:
+        if audited:
             await asyncio.to_thread(h.audit_refusal, make_uow(), caller, op.operation_id,
                                     next(iter(params.values()), "-"), 403)
         raise HttpProblem(403, "Not allowed for this role", f"this action is for the role(s): {', '.join(op.roles)}")
@@ -168,12 +169,16 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     try:
         (status, payload), replayed = await asyncio.to_thread(run)
     except IntakeError as exc:
-        if op.write and exc.status in (403, 404, 409, 422):
+        if audited and exc.status in (403, 404, 409, 422):
             await asyncio.to_thread(h.audit_refusal, make_uow(), caller, op.operation_id,
                                     next(iter(params.values()), "-"), exc.status)
         raise as_problem(exc) from None
     if op.write:
         ctx.relay.wake.set()
+    elif op.personal:
+        # Who read which candidate's data is logged like a write (special categories of personal data).
+        await asyncio.to_thread(h.audit_read, make_uow(), caller, op.operation_id,
+                                next(iter(params.values()), "-"))
     payload = op.response.model_validate(payload).model_dump(mode="json")
     return json_ok(payload, status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 

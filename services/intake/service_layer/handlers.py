@@ -66,6 +66,13 @@ def audit_refusal(uow: IntakeUnitOfWork, caller: Caller, action: str, record: st
         uow.commit()
 
 
+def audit_read(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, channel: str = "http") -> None:
+    """A read of candidates' personal data, in its own transaction (the read itself changes nothing)."""
+    with uow:
+        audit(uow, caller, action, record, "ok", channel)
+        uow.commit()
+
+
 def person_ref_for(bsn: str, secret: str, field: str = "bsn") -> str:
     if not is_valid_bsn(bsn):
         raise Invalid("invalid BSN", [{"field": field, "reason": "not a valid BSN (9 digits, 11-proef)"}])

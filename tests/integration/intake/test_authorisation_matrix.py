@@ -131,9 +131,15 @@ def test_every_operation_with_every_role_and_anothers_ids(intake, world):
 def test_refusals_are_audited_and_admins_read_the_audit(intake, world):
     world["shelter_b"].api.request("POST", f"/v1/candidates/{world['ids']['candidate_id']}/withdrawal",
                                    {"reason": "not mine"})
+    cid = world["ids"]["candidate_id"]
+    world["shelter_a"].api.call("GET", f"/v1/candidates/{cid}")
+    assert world["shelter_b"].api.request("GET", f"/v1/candidates/{cid}")[0] == 404
     admin = world["admin"]
     page = admin.api.call("GET", "/v1/audit-entries?limit=500")
     actions = {(e["org_id"], e["action"], e["outcome"]) for e in page["items"]}
+    # Reads of a candidate's data are audited, served or refused, with the record read.
+    reads = {(e["org_id"], e["outcome"]) for e in page["items"] if e["action"] == "getCandidate" and e["record"] == cid}
+    assert reads >= {(world["shelter_a"].org_id, "ok"), (world["shelter_b"].org_id, "refused:404")}
     assert (world["shelter_a"].org_id, "candidate.submit", "ok") in actions
     assert (world["shelter_b"].org_id, "withdrawCandidate", "refused:404") in actions
     assert all("111222333" not in repr(e) and "123456782" not in repr(e) for e in page["items"])
