@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contracts import events as ev
+from sqlalchemy import update
 from sqlmodel import select
 
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
@@ -24,14 +25,12 @@ def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
     """The offers, candidates and units the batch touches, one query per kind."""
     def ids(attr: str) -> set:
         return {getattr(e, attr) for e in events if hasattr(e, attr)}
-    uow.prefetch(OfferRecord, OfferRecord.offer_id, ids("offer_id"))
-    offers = [uow.cache.get((OfferRecord, i)) for i in ids("offer_id")]
-    uow.prefetch(CandidateRecord, CandidateRecord.candidate_id,
-                 ids("candidate_id") | {o.candidate_id for o in offers if o})
-    uow.prefetch(UnitRecord, UnitRecord.unit_id, ids("unit_id"))
     placed = {e.person_ref for e in events if isinstance(e, ev.PlacementConfirmed)}
-    if placed:
+    if placed:  # locked before anything of theirs is read
         lock_persons(uow, placed)
+    uow.prefetch(OfferRecord, OfferRecord.offer_id, ids("offer_id"))
+    uow.prefetch(UnitRecord, UnitRecord.unit_id, ids("unit_id"))
+    if placed:
         # Each placed person's active submissions, for _housed_elsewhere (identity-mapped, so what
         # earlier events of the batch change on them stays visible).
         rows = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref.in_(placed),
@@ -102,7 +101,7 @@ def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
         return
     rec.status = status
     uow.session.add(rec)
-    _set_candidate(uow, rec.candidate_id, "waiting", only_if="offered")
+    _set_candidate(uow, rec.candidate_id, "waiting")
     for org in (rec.shelter, rec.corporation):
         _notify(uow, org, f"offer.{status}", event, offer_id=rec.offer_id)
 
@@ -155,12 +154,18 @@ def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> No
         _notify(uow, other.shelter, "candidate.housed_elsewhere", event, candidate_id=other.candidate_id)
 
 
-def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str, only_if: str | None = None) -> None:
-    rec = uow.get(CandidateRecord, candidate_id)
-    if rec is None or rec.status == "withdrawn" or (only_if and rec.status != only_if):
-        return
-    rec.status = status
-    uow.session.add(rec)
+#: The statuses a candidate may move to on the matcher's word, and from which. Withdrawn, placed and
+#: housed_elsewhere are final: a late offer or expiry never brings such a submission back.
+_MOVES = {"offered": ("waiting",), "waiting": ("offered",), "placed": ("waiting", "offered")}
+
+
+def _set_candidate(uow: IntakeUnitOfWork, candidate_id: str, status: str) -> None:
+    # A conditional UPDATE, not a read-modify-write: a shelter's withdrawal (HTTP) committing meanwhile
+    # is never overwritten by an offer event read before it.
+    uow.session.execute(update(CandidateRecord)
+                        .where(CandidateRecord.candidate_id == candidate_id,
+                               CandidateRecord.status.in_(_MOVES[status]))
+                        .values(status=status))
 
 
 HANDLERS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -186,3 +186,25 @@ def test_racing_withdrawal_and_submission_leave_exactly_one_matched_submission(e
         primaries = [r for r in active if r.linked_to is None]
         assert len(active) == 2 and len(primaries) == 1
         assert all(r.linked_to == primaries[0].candidate_id for r in active if r is not primaries[0])
+
+
+def test_a_late_offer_never_brings_a_housed_elsewhere_submission_back(engine):
+    # A is placed (placements topic) while B, which took over, still gets an offer and its
+    # withdrawal (offers topic, another partition): B must stay housed_elsewhere, and a new
+    # submission of the person must not link to it as if it were still being matched.
+    a = submit(engine, A)[1]["candidate_id"]
+    b = submit(engine, B)[1]["candidate_id"]
+    withdraw(engine, A, a)
+    projections.handle(placement(a), IntakeUnitOfWork(engine))
+    assert records(engine)[b].status == "housed_elsewhere"
+    t = datetime(2026, 5, 2, tzinfo=UTC)
+    projections.handle(ev.OfferMade(producer="matcher", occurred_at=t, offer_id="off-b", round_id="r1",
+                                    candidate_id=b, shelter=B.org_id, unit_id="corp-x:u2", corporation="corp-x",
+                                    region="R01", priority=5, explanation={}, expires_at=t + timedelta(days=3)),
+                       IntakeUnitOfWork(engine))
+    assert records(engine)[b].status == "housed_elsewhere"
+    projections.handle(ev.OfferWithdrawn(producer="matcher", occurred_at=t, offer_id="off-b", region="R01",
+                                         reason="candidate withdrawn"), IntakeUnitOfWork(engine))
+    assert records(engine)[b].status == "housed_elsewhere"
+    again = submit(engine, D)[1]["candidate_id"]
+    assert records(engine)[again].linked_to is None  # a fresh submission, matched on its own
