@@ -58,6 +58,8 @@ class RegionState:
     limits: list[dict[str, Any]]
     offers: list[OfferState]
     declined: set[tuple[str, str]] = field(default_factory=set)
+    #: the declined pairs this very submission declined (not another submission of the same person)
+    declined_here: set[tuple[str, str]] = field(default_factory=set)
 
 
 def days_in_shelter(entry: date | str, at: datetime) -> int:

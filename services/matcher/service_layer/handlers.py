@@ -40,6 +40,18 @@ def prefetch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
     offers = [uow.cache.get((Offer, i)) for i in ids("offer_id")]
     uow.prefetch(Candidate, Candidate.candidate_id, {o.candidate_id for o in offers if o})
     uow.prefetch(Unit, Unit.unit_id, {o.unit_id for o in offers if o})
+    persons = {e.person_ref for e in events if isinstance(e, ev.CandidateSubmitted)}
+    if persons:
+        rows = uow.session.exec(select(Candidate).where(Candidate.person_ref.in_(persons),
+                                                        Candidate.status.in_(MATCHABLE))).all()
+        for ref in persons:
+            uow.cache[(_ACTIVE_OF_PERSON, ref)] = [r for r in rows if r.person_ref == ref]
+        for r in rows:
+            uow.cache.setdefault((Candidate, r.candidate_id), r)
+
+
+MATCHABLE = ("waiting", "offered")
+_ACTIVE_OF_PERSON = "matchable submissions of a person"
 
 
 def apply(event: ev.Event, uow: MatcherUnitOfWork) -> None:
@@ -128,8 +140,26 @@ def _profile(event: ev.CandidateProfile) -> dict:
 def candidate_submitted(event: ev.CandidateSubmitted, uow: MatcherUnitOfWork) -> None:
     if uow.get(Candidate, event.candidate_id) is not None:
         return  # a resubmission under the same id changes nothing; updates come as CandidateUpdated
-    uow.add(Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
-                      person_ref=event.person_ref, profile=_profile(event)), event.candidate_id)
+    # One person is one candidate. The intake sends a new submission of a person only when it takes
+    # over from the one matched so far, whose withdrawal may still be on its way on another region's
+    # partition: that one is superseded now, so the person never holds two offers.
+    same_person = uow.cache.get((_ACTIVE_OF_PERSON, event.person_ref))
+    if same_person is None:
+        same_person = list(uow.session.exec(select(Candidate).where(Candidate.person_ref == event.person_ref,
+                                                                    Candidate.status.in_(MATCHABLE))).all())
+        uow.cache[(_ACTIVE_OF_PERSON, event.person_ref)] = same_person
+    for other in same_person:
+        if other.status in MATCHABLE:
+            if other.status == "offered":
+                _withdraw_active_offers(uow, event, candidate_id=other.candidate_id,
+                                        reason="superseded by another submission of the person")
+            other.status = "withdrawn"
+            uow.session.add(other)
+            mark_dirty(uow, other.region)
+    cand = Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
+                     person_ref=event.person_ref, profile=_profile(event))
+    uow.add(cand, event.candidate_id)
+    same_person.append(cand)
     mark_dirty(uow, event.region)
 
 

@@ -45,17 +45,19 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
                    .where(Unit.region == region, Unit.status == "open")).all()
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
-    declined = set()
+    declined, declined_here = set(), set()
     if cands and units:
         # Declines belong to the person, not to one submission: when another shelter's submission of
         # the same person takes over, the units they declined stay declined. A join, not an IN list
         # of every waiting id (a thousand parameters cost ~10 ms a round to render; bench/incremental).
         decliner, waiter = aliased(Candidate), aliased(Candidate)
-        declined = set(s.exec(
-            select(waiter.candidate_id, DeclinedPair.unit_id)
+        rows = s.exec(
+            select(waiter.candidate_id, DeclinedPair.unit_id, DeclinedPair.candidate_id)
             .join(decliner, decliner.candidate_id == DeclinedPair.candidate_id)
             .join(waiter, waiter.person_ref == decliner.person_ref)
-            .where(waiter.region == region, waiter.status == "waiting")).all())
+            .where(waiter.region == region, waiter.status == "waiting")).all()
+        declined = {(c, u) for c, u, _ in rows}
+        declined_here = {(c, u) for c, u, by in rows if by == c}
     return RegionState(
         region=region, at=_utc(clock.watermark),
         candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
@@ -66,7 +68,7 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
         limits=[lim.model_dump() for lim in
                 s.exec(select(NeighbourhoodLimit).where(NeighbourhoodLimit.region == region)).all()],
         offers=[OfferState(o.candidate_id, o.unit_id, o.period, o.status) for o in offers],
-        declined=declined,
+        declined=declined, declined_here=declined_here,
     )
 
 
@@ -129,7 +131,10 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             cand.status = "offered"
             uow.session.add(cand)
             passed = why.passed_over.get((c_id, u_id), []) if why else []
-            kept = passed[:REASONS_KEPT_PER_OFFER]
+            # A unit declined through another organisation's submission of the person is not named to this
+            # shelter: that would show it the other organisation's offer (the counts keep it).
+            kept = [p for p in passed if p.reason != "declined_before" or (p.candidate, u_id) in state.declined_here
+                    ][:REASONS_KEPT_PER_OFFER]
             skipped += [{"offer_id": offer_id, "candidate_id": p.candidate, "reason": p.reason} for p in kept]
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,

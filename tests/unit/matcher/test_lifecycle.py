@@ -118,7 +118,34 @@ def test_a_decline_stays_with_the_person_when_another_submission_takes_over(uow)
                                shelter_entry_date=first.shelter_entry_date))
     assert round_(uow) == []
     feed(uow, candidate("c2", days=20, at=T0 + timedelta(hours=3)))
-    assert [o.candidate_id for o in round_(uow)] == ["c2"]
+    from services.matcher.adapters.solver import explain_round
+    [second] = matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
+    assert second.candidate_id == "c2"
+    # The corporation's counts include the decline, but shelter B is not told of a unit the person
+    # declined through shelter A's submission (it would learn of A's offer).
+    assert second.passed_over == {"declined_before": 1}
+    assert [e for e in outbox_events(uow) if isinstance(e, ev.CandidatesPassedOver)] == []
+
+
+def test_a_submission_taking_over_supersedes_the_one_matched_so_far(uow):
+    # The intake's CandidateWithdrawn for c1 (region R01) and CandidateSubmitted for c9 (another
+    # region, so another partition) may arrive in either order: the person never holds two offers.
+    first = candidate("c1", days=200)
+    feed(uow, agreement(), vacancy(), first)
+    [offer] = round_(uow)
+    feed(uow, ev.CandidateSubmitted(occurred_at=T0 + timedelta(hours=1), producer="intake", candidate_id="c9",
+                                    person_ref=first.person_ref, shelter="sh-b", region="R02", household_size=1,
+                                    shelter_entry_date=first.shelter_entry_date))
+    withdrawn = [e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]
+    assert [w.offer_id for w in withdrawn] == [offer.offer_id]
+    with uow() as u:
+        from services.matcher.adapters.orm import Candidate
+        assert u.session.get(Candidate, "c1").status == "withdrawn"
+        assert u.session.get(Candidate, "c9").status == "waiting"
+    # The late withdrawal of c1 changes nothing more.
+    feed(uow, ev.CandidateWithdrawn(occurred_at=T0 + timedelta(hours=2), producer="sh", candidate_id="c1",
+                                    region="R01", reason="moved"))
+    assert len([e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]) == 1
 
 
 def test_offer_expires_on_event_time_and_the_unit_is_offered_again(uow):
