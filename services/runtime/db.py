@@ -15,6 +15,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import JSON, Column, DateTime, Engine, LargeBinary, event, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import Field, SQLModel, create_engine
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class Lease:
         self.key = int(hashlib.sha256(f"housing-match:{name}".encode()).hexdigest()[:15], 16)
         self._conn = None
         self._file = None
+        self._engine: Engine | None = None
 
     @property
     def held(self) -> bool:
@@ -93,7 +95,7 @@ class Lease:
         if self.held:
             return True
         if self.engine.dialect.name == "postgresql":
-            conn = self.engine.connect()
+            conn = self._pg_engine().connect()
             try:
                 got = conn.execute(text("select pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one()
                 conn.commit()
@@ -119,17 +121,33 @@ class Lease:
         self._file = f
         return True
 
+    def _pg_engine(self) -> Engine:
+        # Its own connection, never pooled, with TCP keepalives, a user timeout and a statement
+        # timeout: a half-open connection is noticed within about half a minute, and the server
+        # then ends the session and frees the lock for a standby. Needs a direct (or session-mode
+        # pooled) connection: a transaction-mode pooler cannot hold a session lock.
+        if self._engine is None:
+            self._engine = create_engine(
+                self.engine.url, poolclass=NullPool,
+                connect_args={"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                              "keepalives_count": 3, "tcp_user_timeout": 30_000,
+                              "options": "-c statement_timeout=5000"})
+        return self._engine
+
     def still_held(self) -> bool:
-        """False when the lease was lost (its PostgreSQL connection broke): stop acting on it."""
+        """False when the lease was lost (connection broken, or the lock gone): stop acting on it."""
         if self._conn is None:
             return self.held
         try:
-            self._conn.execute(text("select 1")).scalar_one()
+            held = self._conn.execute(text(
+                "select exists(select 1 from pg_locks where locktype = 'advisory' and granted "
+                "and pid = pg_backend_pid())")).scalar_one()
             self._conn.commit()
-            return True
         except Exception:  # noqa: BLE001 - a broken connection has lost its advisory lock
+            held = False
+        if not held:
             self.release()
-            return False
+        return bool(held)
 
     def release(self) -> None:
         if self._conn is not None:

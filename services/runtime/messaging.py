@@ -190,9 +190,9 @@ class OutboxRelay:
         try:
             while True:
                 try:
-                    if await self._lead():
-                        while await self.flush() == self.batch:
-                            pass
+                    # The lease is checked again between full batches: a backlog is never sent by two.
+                    while await self._lead() and await self.flush() == self.batch:
+                        pass
                 except Exception:  # noqa: BLE001 - keep relaying after a broker or DB hiccup
                     log.exception("outbox relay failed; retrying")
                     await asyncio.sleep(1)

@@ -47,6 +47,19 @@ def test_one_lease_holder_at_a_time_and_a_dead_holder_lets_go(db_url):
     assert b.try_acquire()
     b.release()
 
+    if first.dialect.name == "postgresql":
+        # The lease's session ended by the server (failover, an operator, a network cut): the holder
+        # notices at its next check instead of relaying on as if it still held it.
+        assert a.try_acquire()
+        from sqlalchemy import text
+        with second.connect() as admin:
+            admin.execute(text("select pg_terminate_backend(pid) from pg_locks "
+                               "where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = "
+                               "(select oid from pg_database where datname = current_database())"))
+        assert not a.still_held() and not a.held
+        assert b.try_acquire()
+        b.release()
+
     # A holder killed with SIGKILL (no clean-up of its own) must not keep the lease.
     holder = subprocess.Popen(
         [sys.executable, "-c", (
