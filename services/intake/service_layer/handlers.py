@@ -323,6 +323,8 @@ def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVaca
             rec = UnitRecord(unit_id=unit_id, corporation=caller.org_id, own_unit_id=body.unit_id,
                              region=body.region, kind=body.kind, details=details)
         rec.status, rec.details, rec.region, rec.kind = "open", details, body.region, body.kind
+        # Changed data: the matcher's next round says again why it stays free, if it does.
+        rec.not_offered_reason = rec.not_offered_since = None
         uow.session.add(rec)
         fields = body.model_dump(exclude={"unit_id"})
         uow.emit(ev.VacancyPublished(producer=caller.org_id, occurred_at=_now(), unit_id=unit_id,

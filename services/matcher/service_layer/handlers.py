@@ -203,7 +203,8 @@ def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> Non
         # Published again (e.g. a new vacancy in the same unit, or corrected data).
         for k, v in fields.items():
             setattr(unit, k, v)
-        unit.status = "open"
+        # The intake clears a re-published vacancy's reason; the next round tells it again if it holds.
+        unit.status, unit.not_offered_reason = "open", None
         s.add(unit)
     mark_dirty(uow, event.region)
 

@@ -202,6 +202,17 @@ def test_a_unit_left_free_tells_its_corporation_why_once_and_an_offer_ends_it(uo
         assert u.session.get(Unit, "corp-a:u1").not_offered_reason is None
 
 
+def test_a_republished_vacancy_is_told_its_reason_again(uow):
+    from services.matcher.adapters.solver import explain_round
+    feed(uow, vacancy(), candidate("c1"))
+    matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
+    # The corporation corrects the vacancy (the intake clears the reason it showed): same reason, told again.
+    feed(uow, vacancy(rooms=1, at=T0 + timedelta(minutes=5)))
+    matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
+    told = [e.reason for e in outbox_events(uow) if isinstance(e, ev.VacancyNotOffered)]
+    assert told == ["no_agreement", "no_agreement"]
+
+
 def test_withdrawn_candidate_loses_its_open_offer(uow):
     feed(uow, agreement(), vacancy(), candidate("c1"))
     [offer] = round_(uow)
