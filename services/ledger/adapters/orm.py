@@ -22,7 +22,7 @@ class Entry(SQLModel, table=True):
     __tablename__ = "ledger_entry"
     seq: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(unique=True, max_length=36)
-    kind: str = Field(index=True, max_length=20)  # confirmed|reported|retracted|ended|erased|totals
+    kind: str = Field(index=True, max_length=20)  # confirmed|reported|retracted|ended|erased|totals|agreement|limit
     source: str = Field(index=True, max_length=80)
     source_kind: str = Field(default="", max_length=40)
     report_id: str | None = Field(default=None, index=True, max_length=80)

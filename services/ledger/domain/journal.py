@@ -39,6 +39,9 @@ from services.ledger.domain.places import (
 
 CONFIRMED, REPORTED, RETRACTED, ENDED, ERASED, TOTALS = "confirmed", "reported", "retracted", "ended", "erased", \
     "totals"
+#: Reference data, journalled so that a report as of a past date shows the agreements and limits of then.
+AGREEMENT, LIMIT = "agreement", "limit"
+REFERENCE_KEYS = {AGREEMENT: ("corporation", "municipality", "period"), LIMIT: ("neighbourhood", "period")}
 COUNTED, REVIEW = "realised", "review"
 MATCHER = "matcher"
 FACTS = ("region", "municipality", "corporation", "neighbourhood", "unit_kind", "days_in_shelter", "youth",
@@ -277,4 +280,13 @@ def _flag_conflicts(places: list[PlaceView]) -> list[PlaceView]:
         for i in members:
             if i != keep:
                 out[i] = replace(places[i], status=REVIEW)
+    return out
+
+
+def reference_as_of(entries: Iterable[Entry], as_of: datetime) -> dict[str, dict[tuple, dict[str, Any]]]:
+    """Per kind (AGREEMENT, LIMIT) and key: the data of the latest version registered up to ``as_of``."""
+    out: dict[str, dict[tuple, dict[str, Any]]] = {kind: {} for kind in REFERENCE_KEYS}
+    for e in sorted((e for e in entries if e.kind in REFERENCE_KEYS and e.occurred_at <= as_of),
+                    key=lambda e: e.order):
+        out[e.kind][tuple(e.data[k] for k in REFERENCE_KEYS[e.kind])] = e.data
     return out

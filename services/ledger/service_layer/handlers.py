@@ -212,6 +212,7 @@ def agreement_registered(event: ev.AgreementRegistered, uow: LedgerUnitOfWork) -
                                  period=event.period, region=event.region, max_places=event.max_places)
     row.max_places = event.max_places
     uow.session.add(row)
+    _journal(uow, event, jr.AGREEMENT, event.producer)
 
 
 def limit_set(event: ev.NeighbourhoodLimitSet, uow: LedgerUnitOfWork) -> None:
@@ -222,6 +223,7 @@ def limit_set(event: ev.NeighbourhoodLimitSet, uow: LedgerUnitOfWork) -> None:
     row.max_placements, row.used, row.municipality, row.region = (event.max_placements, event.used,
                                                                   event.municipality, event.region)
     uow.session.add(row)
+    _journal(uow, event, jr.LIMIT, event.producer)
 
 
 HANDLERS = {

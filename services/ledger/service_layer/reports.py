@@ -60,7 +60,28 @@ def load(uow: LedgerUnitOfWork, as_of: date | None = None) -> Inputs:
             retractions = sum(1 for e in rows if e.kind == jr.RETRACTED)
         agreements = list(s.exec(select(AgreementTarget)).all())
         limits = list(s.exec(select(NeighbourhoodLimit)).all())
+        if as_of is not None:
+            agreements, limits = _reference_as_of(s, end_of_day(as_of), agreements, limits)
     return Inputs(view, agreements, limits, retractions, as_of)
+
+
+def _reference_as_of(s, cutoff: datetime, agreements: list[AgreementTarget], limits: list[NeighbourhoodLimit]
+                     ) -> tuple[list[AgreementTarget], list[NeighbourhoodLimit]]:
+    """Agreements and limits as registered up to the cutoff (event time), from the journal.
+
+    One registered before the ledger journalled reference data has no history: it is shown as it is now.
+    """
+    entries = [to_domain(e) for e in s.exec(select(Entry).where(Entry.kind.in_(tuple(jr.REFERENCE_KEYS)))).all()]
+    journalled = {(e.kind, tuple(e.data[k] for k in jr.REFERENCE_KEYS[e.kind])) for e in entries}
+    then = jr.reference_as_of(entries, cutoff)
+    a_fields = ("corporation", "municipality", "period", "region", "max_places")
+    l_fields = ("neighbourhood", "period", "municipality", "region", "max_placements", "used")
+    return (
+        [AgreementTarget(**{k: d[k] for k in a_fields}) for d in then[jr.AGREEMENT].values()]
+        + [a for a in agreements if (jr.AGREEMENT, (a.corporation, a.municipality, a.period)) not in journalled],
+        [NeighbourhoodLimit(**{k: d[k] for k in l_fields}) for d in then[jr.LIMIT].values()]
+        + [n for n in limits if (jr.LIMIT, (n.neighbourhood, n.period)) not in journalled],
+    )
 
 
 def realised_places(uow: LedgerUnitOfWork, target: int, municipality: str | None = None,

@@ -109,3 +109,27 @@ def test_erasure_replaces_the_reference_and_keeps_the_counts(engine):
     assert after["realised_places"] == before["realised_places"]
     assert after["unique_persons"] == before["unique_persons"]
     assert Counter(after["by_strategy"]) == Counter(before["by_strategy"])
+
+
+def test_as_of_shows_the_agreements_and_limits_of_that_day(engine):
+    from datetime import UTC, date, datetime
+
+    from contracts import events as ev
+    t1, t2 = datetime(2026, 2, 1, 9, tzinfo=UTC), datetime(2026, 6, 1, 9, tzinfo=UTC)
+    common = {"producer": "gm0363", "municipality": "GM0363", "region": "R01", "period": "2026"}
+    _replay(engine, [
+        ev.AgreementRegistered(occurred_at=t1, corporation="corp-a", max_places=10, **common),
+        ev.AgreementRegistered(occurred_at=t2, corporation="corp-a", max_places=25, **common),  # raised in June
+        ev.AgreementRegistered(occurred_at=t2, corporation="corp-b", max_places=5, **common),   # new in June
+        ev.NeighbourhoodLimitSet(occurred_at=t2, neighbourhood="BU03630001", max_placements=8, used=1, **common),
+    ])
+
+    def figures(as_of):
+        r = reports.realised_places(LedgerUnitOfWork(engine), 10_000, suppress_small=False, as_of=as_of)
+        return ({a["corporation"]: a["committed_places"] for a in r["agreements"]},
+                [n["neighbourhood"] for n in r["neighbourhood_limits"]])
+
+    assert figures(date(2026, 3, 1)) == ({"corp-a": 10}, [])
+    assert figures(date(2026, 6, 1)) == ({"corp-a": 25, "corp-b": 5}, ["BU03630001"])
+    assert figures(None) == ({"corp-a": 25, "corp-b": 5}, ["BU03630001"])
+    assert figures(date(2026, 1, 1)) == ({}, [])
