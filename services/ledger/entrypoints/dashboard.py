@@ -174,5 +174,31 @@ def fragment(report: dict[str, Any]) -> str:
         '<h2>Unverified totals (not added)</h2>',
         _table("table-unverified", ["source", "period", "region", "places"],
                [[u["source"], u["period"], u["region"] or "all", u["places"]] for u in report["unverified_totals"]]),
-        "</div></div>",
+        "</div>",
+        _comparison(report),
+        "</div>",
+    ])
+
+
+def _share(v: float | None) -> str:
+    return "–" if v is None else f"{v:.0%}"
+
+
+def _comparison(report: dict[str, Any]) -> str:
+    """A municipality's shares beside the national ones, and every municipality's total (published figures)."""
+    cmp = report.get("comparison")
+    if not cmp:
+        return ""
+    labels = {"housing_first_share": "Housing First", "youth_share": "youth (18-27)", "families_share": "families",
+              "currently_occupied_share": "still occupied", "over_90_days_share": "waited over 90 days"}
+    region = cmp["region"]
+    return "".join([
+        '<div class="card"><h2>Compared with the country</h2>',
+        _table("table-comparison", ["share of realised places", "here", "nationally"],
+               [[label, _share(cmp["own"][k]), _share(cmp["national"][k])] for k, label in labels.items()]),
+        f'<p class="note">Region {escape(region["region"] or "unknown")}: {_n(region["realised_places"])} '
+        f'realised places; nationally {_n(cmp["national"]["realised_places"])}.</p>',
+        _table("table-municipalities", ["municipality", "places"],
+               [[m, v] for m, v in cmp["by_municipality"].items()]),
+        "</div>",
     ])

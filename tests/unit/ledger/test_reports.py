@@ -51,3 +51,16 @@ def test_csv_has_one_row_per_cell_and_marks_suppression():
 def test_dashboard_fragment_shows_the_figures():
     html = dashboard.fragment(reports.build(inputs([place(i) for i in range(12)]), 10_000))
     assert '<b id="kpi-realised-places">12</b>' in html and "chart-strategy-month" in html
+
+
+def test_a_municipalitys_dashboard_compares_it_with_the_country():
+    inp = inputs([place(i) for i in range(20)] + [place(100 + i, municipality="GM0599", region="R02")
+                                                  for i in range(10)])
+    own = reports.build(inp, 10_000, municipality="GM0363")
+    own["comparison"] = reports.comparison(own, reports.build(inp, 10_000), "R01")
+    assert own["comparison"]["by_municipality"] == {"GM0363": 20, "GM0599": 10}
+    assert own["comparison"]["region"] == {"region": "R01", "realised_places": 20}
+    html = dashboard.fragment(own)
+    assert 'id="table-comparison"' in html and "<td>GM0599</td><td>10</td>" in html
+    assert "Region R01: 20 realised places; nationally 30." in html
+    assert 'id="table-comparison"' not in dashboard.fragment(reports.build(inp, 10_000))
