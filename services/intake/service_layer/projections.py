@@ -1,6 +1,8 @@
 """What the intake hears back from the matcher: offers and placements, as partners see them."""
 from __future__ import annotations
 
+from datetime import date
+
 from contracts import events as ev
 from sqlalchemy import update
 from sqlmodel import select
@@ -30,12 +32,13 @@ def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
         lock_persons(uow, placed)
     uow.prefetch(OfferRecord, OfferRecord.offer_id, ids("offer_id"))
     uow.prefetch(UnitRecord, UnitRecord.unit_id, ids("unit_id"))
-    if placed:
-        # Each placed person's active submissions, for _housed_elsewhere (identity-mapped, so what
-        # earlier events of the batch change on them stays visible).
-        rows = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref.in_(placed),
+    persons = placed | {e.person_ref for e in events if isinstance(e, (ev.PlacementReported, ev.PlacementRetracted))}
+    if persons:
+        # Each person's active submissions, one query for the batch (identity-mapped, so what earlier
+        # events of the batch change on them stays visible).
+        rows = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref.in_(persons),
                                                               CandidateRecord.status.in_(ACTIVE))).all()
-        for ref in placed:
+        for ref in persons:
             uow.cache[(_SUBMISSIONS, ref)] = [r for r in rows if r.person_ref == ref]
 
 
@@ -131,6 +134,32 @@ def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> 
     _housed_elsewhere(event, uow)
 
 
+def placement_reported(event: ev.PlacementReported, uow: IntakeUnitOfWork) -> None:
+    """A monitoring source reports the person housed: their shelters hear of it, and decide.
+
+    Not acted on by itself (a report can be wrong, retracted, or about an earlier home): each
+    active submission whose shelter stay began on or before the move-in gets
+    ``candidate.reported_housed`` with its own id (the feed carries ids only), never who reported
+    or which home.
+    """
+    for c in _active_submissions(uow, event.person_ref):
+        if date.fromisoformat(c.profile["shelter_entry_date"]) <= event.move_in_date:
+            _notify(uow, c.shelter, "candidate.reported_housed", event, candidate_id=c.candidate_id)
+
+
+def placement_retracted(event: ev.PlacementRetracted, uow: IntakeUnitOfWork) -> None:
+    for c in _active_submissions(uow, event.person_ref):
+        _notify(uow, c.shelter, "candidate.report_retracted", event, candidate_id=c.candidate_id)
+
+
+def _active_submissions(uow: IntakeUnitOfWork, person_ref: str) -> list[CandidateRecord]:
+    known = uow.cache.get((_SUBMISSIONS, person_ref))
+    if known is None:
+        known = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref == person_ref,
+                                                               CandidateRecord.status.in_(ACTIVE))).all()
+    return [c for c in known if c.status in ACTIVE]
+
+
 def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
     """The person's other submissions stop waiting: they were housed through another one.
 
@@ -138,11 +167,7 @@ def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> No
     never which organisation, which home or which offer (an organisation never sees
     another's candidates).
     """
-    known = uow.cache.get((_SUBMISSIONS, event.person_ref))
-    if known is None:
-        known = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref == event.person_ref,
-                                                               CandidateRecord.status.in_(ACTIVE))).all()
-    others = [c for c in known if c.candidate_id != event.candidate_id and c.status in ACTIVE]
+    others = [c for c in _active_submissions(uow, event.person_ref) if c.candidate_id != event.candidate_id]
     for other in others:
         other.status = HOUSED_ELSEWHERE
         uow.session.add(other)
@@ -177,4 +202,6 @@ HANDLERS = {
     ev.OfferRejected: lambda e, u: _answered(e, u, "rejected"),
     ev.OfferDeclined: lambda e, u: _answered(e, u, "declined"),
     ev.PlacementConfirmed: placement_confirmed,
+    ev.PlacementReported: placement_reported,
+    ev.PlacementRetracted: placement_retracted,
 }

@@ -208,3 +208,26 @@ def test_a_late_offer_never_brings_a_housed_elsewhere_submission_back(engine):
     assert records(engine)[b].status == "housed_elsewhere"
     again = submit(engine, D)[1]["candidate_id"]
     assert records(engine)[again].linked_to is None  # a fresh submission, matched on its own
+
+
+def test_a_monitoring_report_tells_the_persons_shelters_without_saying_who_or_where(engine):
+    a = submit(engine, A)[1]["candidate_id"]                       # in the shelter since 2026-01-05
+    b = submit(engine, B)[1]["candidate_id"]
+    earlier = submit(engine, C, ref="cd" * 32, shelter_entry_date="2026-04-01")[1]["candidate_id"]
+    reported = ev.PlacementReported(producer="gm0363", occurred_at=datetime(2026, 5, 3, tzinfo=UTC), person_ref=REF,
+                                    report_id="r-1", source="gemeentemonitor-gm0363", source_kind="municipal_monitor",
+                                    municipality="GM0363", region="R01", unit_kind="flex", bag_id="0363010000000001",
+                                    move_in_date=date(2026, 3, 1))
+    # A home from before the other person's stay began says nothing about their stay now.
+    old_home = reported.model_copy(update={"person_ref": "cd" * 32, "report_id": "r-2",
+                                           "event_id": reported.event_id.__class__(int=7)})
+    projections.handle(reported, IntakeUnitOfWork(engine))
+    projections.handle(old_home, IntakeUnitOfWork(engine))
+    for caller, cid in ((A, a), (B, b)):
+        assert feed(engine, caller)[-1] == ("candidate.reported_housed", {"candidate_id": cid})
+    assert all(kind != "candidate.reported_housed" for kind, _ in feed(engine, C)) and earlier
+    assert {r.status for r in records(engine).values()} == {"waiting"}  # the shelters decide
+    projections.handle(ev.PlacementRetracted(producer="gm0363", occurred_at=datetime(2026, 5, 4, tzinfo=UTC),
+                                             person_ref=REF, source="gemeentemonitor-gm0363", report_id="r-1",
+                                             reason="wrong person"), IntakeUnitOfWork(engine))
+    assert feed(engine, A)[-1] == ("candidate.report_retracted", {"candidate_id": a})
