@@ -48,10 +48,15 @@ def migrate(service: str, engine: Engine) -> None:
         command.upgrade(_alembic_config(service, engine), "head")
 
 
+def advisory_key(*parts: str) -> int:
+    """A PostgreSQL advisory-lock key (a positive bigint) for a name, the same in every process."""
+    return int(hashlib.sha256(":".join(("housing-match", *parts)).encode()).hexdigest()[:15], 16)
+
+
 @contextmanager
 def _migration_lock(service: str, engine: Engine):
     if engine.dialect.name == "postgresql":
-        key = int(hashlib.sha256(f"housing-match:migrate:{service}".encode()).hexdigest()[:15], 16)
+        key = advisory_key("migrate", service)
         with engine.connect() as conn:
             conn.execute(text("select pg_advisory_lock(:k)"), {"k": key})
             try:
@@ -82,7 +87,7 @@ class Lease:
 
     def __init__(self, engine: Engine, name: str) -> None:
         self.engine, self.name = engine, name
-        self.key = int(hashlib.sha256(f"housing-match:{name}".encode()).hexdigest()[:15], 16)
+        self.key = advisory_key(name)
         self._conn = None
         self._file = None
         self._engine: Engine | None = None

@@ -8,7 +8,6 @@ call the same functions.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, Forbidden, IntakeError, Invalid, NotFound
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
+from services.runtime.db import advisory_key
 from services.runtime.privacy import is_valid_bsn, mask_bsn_like_text, pseudonymise
 
 PRODUCER = "intake"
@@ -147,8 +147,7 @@ def lock_persons(uow: IntakeUnitOfWork, person_refs) -> None:
     if not refs:
         return
     if uow.engine.dialect.name == "postgresql":
-        keys = [int(hashlib.sha256(f"housing-match:intake:person:{r}".encode()).hexdigest()[:15], 16)
-                for r in refs]
+        keys = [advisory_key("intake", "person", r) for r in refs]
         # Ordered keys: two transactions locking overlapping sets cannot deadlock.
         uow.session.execute(text("select pg_advisory_xact_lock(k) from unnest(cast(:keys as bigint[])) as k "
                                  "order by k"), {"keys": sorted(keys)})
