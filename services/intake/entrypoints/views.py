@@ -136,10 +136,14 @@ def _idempotency(request: web.Request, op: Operation, caller: Caller, raw: bytes
 async def handle(request: web.Request, op: Operation, params: dict[str, str]) -> web.Response:
     caller = await caller_of(request)
     audited = op.write or op.personal
+    record = next(iter(params.values()), "-")
+
+    async def audit_apart(outcome: str) -> None:
+        await asyncio.to_thread(h.audit_apart, make_uow(), caller, op.operation_id, record, outcome)
+
     if op.roles and caller.role not in op.roles:
         if audited:
-            await asyncio.to_thread(h.audit_refusal, make_uow(), caller, op.operation_id,
-                                    next(iter(params.values()), "-"), 403)
+            await audit_apart("refused:403")
         raise HttpProblem(403, "Not allowed for this role", f"this action is for the role(s): {', '.join(op.roles)}")
     _check_path(op, params)
     query = _parse_query(request, op)
@@ -170,15 +174,13 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
         (status, payload), replayed = await asyncio.to_thread(run)
     except IntakeError as exc:
         if audited and exc.status in (403, 404, 409, 422):
-            await asyncio.to_thread(h.audit_refusal, make_uow(), caller, op.operation_id,
-                                    next(iter(params.values()), "-"), exc.status)
+            await audit_apart(f"refused:{exc.status}")
         raise as_problem(exc) from None
     if op.write:
         ctx.relay.wake.set()
     elif op.personal:
         # Who read which candidate's data is logged like a write (special categories of personal data).
-        await asyncio.to_thread(h.audit_read, make_uow(), caller, op.operation_id,
-                                next(iter(params.values()), "-"))
+        await audit_apart("ok")
     payload = op.response.model_validate(payload).model_dump(mode="json")
     return json_ok(payload, status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 

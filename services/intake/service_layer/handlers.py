@@ -58,18 +58,12 @@ def audit(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, outco
                                record=mask_bsn_like_text(record)[:120], outcome=outcome, channel=channel))
 
 
-def audit_refusal(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, status: int,
-                  channel: str = "http") -> None:
-    """A refused write (403/404/409/422) is audited too, in its own transaction."""
+def audit_apart(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, outcome: str,
+                channel: str = "http") -> None:
+    """An audit entry in its own transaction: a refusal (``refused:<status>``), whose request changed
+    nothing, or a read of candidates' personal data (``ok``), which changes nothing itself."""
     with uow:
-        audit(uow, caller, action, record, f"refused:{status}", channel)
-        uow.commit()
-
-
-def audit_read(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, channel: str = "http") -> None:
-    """A read of candidates' personal data, in its own transaction (the read itself changes nothing)."""
-    with uow:
-        audit(uow, caller, action, record, "ok", channel)
+        audit(uow, caller, action, record, outcome, channel)
         uow.commit()
 
 
