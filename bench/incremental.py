@@ -29,7 +29,7 @@ from services.matcher.adapters.orm import Outbox
 from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.service_layer import handlers, matching
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
-from services.runtime.broker import ensure_topics, start_embedded_broker
+from services.runtime.broker import broker
 from services.runtime.db import make_engine, migrate
 from services.runtime.heap import settle_startup_heap
 
@@ -119,13 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         migrate("matcher", engine)
         if not args.no_settle:
             settle_startup_heap()  # as services.runtime.worker does after migrating
-        broker = start_embedded_broker()
         try:
-            asyncio.run(ensure_topics(broker.bootstrap))
-            region, n_c, n_u = load_region(engine, args.seed)
-            d = asyncio.run(measure(engine, broker.bootstrap, region, args.samples))
+            with broker() as bootstrap:
+                region, n_c, n_u = load_region(engine, args.seed)
+                d = asyncio.run(measure(engine, bootstrap, region, args.samples))
         finally:
-            broker.stop()
             engine.dispose()
     q = statistics.quantiles(d, n=100)
     print(f"region {region}: {n_c} candidates, {n_u} units already offered; {len(d)} new vacancies, one per round")

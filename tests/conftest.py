@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
 
-from services.runtime.broker import ensure_topics, start_embedded_broker
+from services.runtime.broker import broker
 
 
 def pytest_report_header(config):
@@ -17,14 +16,5 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def kafka_bootstrap():
     """A real Kafka-protocol broker: the configured cluster, or the embedded tansu binary."""
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if configured:
-        asyncio.run(ensure_topics(configured))
-        yield configured
-        return
-    broker = start_embedded_broker()
-    try:
-        asyncio.run(ensure_topics(broker.bootstrap))
-        yield broker.bootstrap
-    finally:
-        broker.stop()
+    with broker(os.environ.get("KAFKA_BOOTSTRAP_SERVERS")) as bootstrap:
+        yield bootstrap

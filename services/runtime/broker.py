@@ -107,14 +107,16 @@ async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = N
 
 
 @contextlib.contextmanager
-def broker(bootstrap: str | None = None, log_file: Path | None = None) -> Iterator[str]:
-    """Yield a bootstrap address with the product's topics: the given cluster, or an embedded one."""
+def broker(bootstrap: str | None = None, log_file: Path | None = None,
+           topics: list[tuple[str, int]] | None = None) -> Iterator[str]:
+    """Yield a bootstrap address with the product's topics (or the given ones): the given cluster, or an
+    embedded one, stopped on exit."""
     embedded = None
     if not bootstrap:
         embedded = start_embedded_broker(log_file=log_file)
         bootstrap = embedded.bootstrap
     try:
-        asyncio.run(ensure_topics(bootstrap))
+        asyncio.run(ensure_topics(bootstrap, topics))
         yield bootstrap
     finally:
         if embedded:

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from services.intake.adapters.orm import Outbox
 from services.intake.dlq import read_all
-from services.runtime.broker import ensure_topics, start_embedded_broker
+from services.runtime.broker import broker
 from services.runtime.db import Lease, make_engine, migrate
 from services.runtime.messaging import OutboxRelay
 from tests.support import fresh_database
@@ -102,13 +102,9 @@ class _App:
 
 
 def test_two_relays_send_each_row_once_in_order_and_the_standby_takes_over(db_url):
-    broker = start_embedded_broker()
-    try:
-        asyncio.run(ensure_topics(broker.bootstrap, [(TOPIC, 1)]))
-        asyncio.run(_two_relays(db_url, broker.bootstrap))
-        messages = asyncio.run(read_all(broker.bootstrap, TOPIC))
-    finally:
-        broker.stop()
+    with broker(topics=[(TOPIC, 1)]) as bootstrap:
+        asyncio.run(_two_relays(db_url, bootstrap))
+        messages = asyncio.run(read_all(bootstrap, TOPIC))
     values = [int(m.value) for m in messages]
     assert Counter(values).most_common(1)[0][1] == 1, "a row was sent twice"
     assert values == sorted(values) == list(range(1, 601))

@@ -23,7 +23,7 @@ from contracts import topics
 from contracts.inbound import signed_headers
 from services.intake.service_layer.organisations import create_organisation
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.broker import ensure_topics, free_port, start_embedded_broker
+from services.runtime.broker import broker, free_port
 from services.runtime.config import Settings
 from services.runtime.db import make_engine, migrate
 from services.runtime.partner_client import PartnerClient
@@ -135,12 +135,8 @@ def intake_bootstrap(request):
     if configured:
         yield request.getfixturevalue("kafka_bootstrap")
         return
-    broker = start_embedded_broker()
-    try:
-        asyncio.run(ensure_topics(broker.bootstrap))
-        yield broker.bootstrap
-    finally:
-        broker.stop()
+    with broker() as bootstrap:
+        yield bootstrap
 
 
 @pytest.fixture(scope="package")

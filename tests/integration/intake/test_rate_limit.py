@@ -7,7 +7,6 @@ broker and database of its own: it must not join the package intake's consumer g
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import urllib.error
@@ -15,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from services.runtime.broker import ensure_topics, free_port, start_embedded_broker
+from services.runtime.broker import broker, free_port
 from services.runtime.config import Settings
 from services.runtime.db import make_engine, migrate
 from services.runtime.supervisor import Stack, Worker, client_ssl_context
@@ -29,29 +28,25 @@ RATE, BURST = 0.5, 5
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("intake-limited")
-    broker = start_embedded_broker()
-    try:
-        asyncio.run(ensure_topics(broker.bootstrap))
+    with broker() as bootstrap:
         with fresh_database(tmp, "intake_limited") as url:
-            conf = Settings(kafka_bootstrap_servers=broker.bootstrap, database_url=url, data_dir=tmp,
+            conf = Settings(kafka_bootstrap_servers=bootstrap, database_url=url, data_dir=tmp,
                             intake_port=free_port(), kafka_session_timeout_s=4.0)
             engine = make_engine(url)
             migrate("intake", engine)
             stack = Stack(conf, log_dir=tmp / "logs", env={
                 "KAFKA_SESSION_TIMEOUT_S": "4", "INTAKE_RATE_LIMIT_PER_S": str(RATE),
                 "INTAKE_RATE_LIMIT_BURST": str(BURST)})
-            stack.bootstrap = broker.bootstrap
+            stack.bootstrap = bootstrap
             worker = Worker("intake", 0, conf.intake_port)
             stack.workers = [worker]
             stack.spawn(worker)
             try:
                 stack.wait_ready(90)
-                yield Intake(stack, conf, worker.url, url, broker.bootstrap, engine)
+                yield Intake(stack, conf, worker.url, url, bootstrap, engine)
             finally:
                 stack.stop()
                 engine.dispose()
-    finally:
-        broker.stop()
 
 
 def send(intake: Intake, method: str, path: str, token: str | None = None, body=None,
