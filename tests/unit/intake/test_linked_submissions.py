@@ -17,18 +17,9 @@ from services.intake.service_layer import handlers as h
 from services.intake.service_layer import projections
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.db import make_engine, migrate
 
 REF = "ab" * 32
 A, B, C, D = (Caller(f"shelter-{x}", "shelter", None, None) for x in "abcd")
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
-    migrate("intake", engine)
-    yield engine
-    engine.dispose()
 
 
 def submit(engine, caller, ref=REF, **profile):

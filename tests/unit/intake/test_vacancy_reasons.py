@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import Session, select
 
 from contracts import events as ev
@@ -13,18 +12,9 @@ from services.intake.service_layer import handlers as h
 from services.intake.service_layer import projections
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.db import make_engine, migrate
 
 CORP = Caller("corp-a", "corporation", None, None)
 T = datetime(2026, 5, 1, 9, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
-    migrate("intake", engine)
-    yield engine
-    engine.dispose()
 
 
 def publish(engine, rooms=1):
