@@ -104,6 +104,11 @@ class SqlUnitOfWork:
         self.emitted = []
 
 
+def event_keys(events: list[Event], attr: str) -> set:
+    """The values of one field over the batch's events that have it (what to prefetch)."""
+    return {getattr(e, attr) for e in events if hasattr(e, attr)}
+
+
 def apply_in_batch(uow: SqlUnitOfWork, events: list[Event], apply, prefetch=None, before_commit=None) -> None:
     """Apply many events in one transaction; each is skipped if already processed (also within the batch)."""
     with uow:

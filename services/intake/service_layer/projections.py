@@ -11,7 +11,7 @@ from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOve
 from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person, lock_persons
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.runtime.db import insert_ignoring_duplicates
-from services.runtime.uow import apply_in_batch
+from services.runtime.uow import apply_in_batch, event_keys
 
 
 def handle_batch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
@@ -25,24 +25,27 @@ def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
 
 def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
     """The offers, candidates and units the batch touches, one query per kind."""
-    def ids(attr: str) -> set:
-        return {getattr(e, attr) for e in events if hasattr(e, attr)}
     placed = {e.person_ref for e in events if isinstance(e, ev.PlacementConfirmed)}
     if placed:  # locked before anything of theirs is read
         lock_persons(uow, placed)
-    uow.prefetch(OfferRecord, OfferRecord.offer_id, ids("offer_id"))
-    uow.prefetch(UnitRecord, UnitRecord.unit_id, ids("unit_id"))
-    persons = placed | {e.person_ref for e in events if isinstance(e, (ev.PlacementReported, ev.PlacementRetracted))}
-    if persons:
-        # Each person's active submissions, one query for the batch (identity-mapped, so what earlier
-        # events of the batch change on them stays visible).
-        rows = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref.in_(persons),
-                                                              CandidateRecord.status.in_(ACTIVE))).all()
-        for ref in persons:
-            uow.cache[(_SUBMISSIONS, ref)] = [r for r in rows if r.person_ref == ref]
+    uow.prefetch(OfferRecord, OfferRecord.offer_id, event_keys(events, "offer_id"))
+    uow.prefetch(UnitRecord, UnitRecord.unit_id, event_keys(events, "unit_id"))
+    _load_submissions(uow, placed | {e.person_ref for e in events
+                                     if isinstance(e, (ev.PlacementReported, ev.PlacementRetracted))})
 
 
 _SUBMISSIONS = "active submissions of a person"
+
+
+def _load_submissions(uow: IntakeUnitOfWork, persons: set[str]) -> None:
+    """Each person's active submissions into the batch cache, one query for all of them (identity-mapped,
+    so what earlier events of the batch change on them stays visible)."""
+    if not persons:
+        return
+    rows = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref.in_(persons),
+                                                          CandidateRecord.status.in_(ACTIVE))).all()
+    for ref in persons:
+        uow.cache[(_SUBMISSIONS, ref)] = [r for r in rows if r.person_ref == ref]
 
 
 def _notify(uow: IntakeUnitOfWork, org_id: str, kind: str, event: ev.Event, **data) -> None:
@@ -153,11 +156,9 @@ def placement_retracted(event: ev.PlacementRetracted, uow: IntakeUnitOfWork) -> 
 
 
 def _active_submissions(uow: IntakeUnitOfWork, person_ref: str) -> list[CandidateRecord]:
-    known = uow.cache.get((_SUBMISSIONS, person_ref))
-    if known is None:
-        known = uow.session.exec(select(CandidateRecord).where(CandidateRecord.person_ref == person_ref,
-                                                               CandidateRecord.status.in_(ACTIVE))).all()
-    return [c for c in known if c.status in ACTIVE]
+    if (_SUBMISSIONS, person_ref) not in uow.cache:
+        _load_submissions(uow, {person_ref})
+    return [c for c in uow.cache[(_SUBMISSIONS, person_ref)] if c.status in ACTIVE]
 
 
 def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:

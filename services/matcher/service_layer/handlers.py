@@ -16,7 +16,7 @@ from services.matcher.adapters.orm import (
 )
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.runtime import metrics
-from services.runtime.uow import apply_in_batch
+from services.runtime.uow import apply_in_batch, event_keys
 
 PRODUCER = "matcher"
 
@@ -31,27 +31,31 @@ def handle_batch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
 
 def prefetch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
     """Load what the batch will touch with one query per kind of record."""
-    def ids(attr: str) -> set:
-        return {getattr(e, attr) for e in events if hasattr(e, attr)}
-    uow.prefetch(RegionClock, RegionClock.region, ids("region"))
-    uow.prefetch(Candidate, Candidate.candidate_id, ids("candidate_id"))
-    uow.prefetch(Unit, Unit.unit_id, ids("unit_id"))
-    uow.prefetch(Offer, Offer.offer_id, ids("offer_id"))
-    offers = [uow.cache.get((Offer, i)) for i in ids("offer_id")]
+    uow.prefetch(RegionClock, RegionClock.region, event_keys(events, "region"))
+    uow.prefetch(Candidate, Candidate.candidate_id, event_keys(events, "candidate_id"))
+    uow.prefetch(Unit, Unit.unit_id, event_keys(events, "unit_id"))
+    offer_ids = event_keys(events, "offer_id")
+    uow.prefetch(Offer, Offer.offer_id, offer_ids)
+    offers = [uow.cache.get((Offer, i)) for i in offer_ids]
     uow.prefetch(Candidate, Candidate.candidate_id, {o.candidate_id for o in offers if o})
     uow.prefetch(Unit, Unit.unit_id, {o.unit_id for o in offers if o})
-    persons = {e.person_ref for e in events if isinstance(e, ev.CandidateSubmitted)}
-    if persons:
-        rows = uow.session.exec(select(Candidate).where(Candidate.person_ref.in_(persons),
-                                                        Candidate.status.in_(MATCHABLE))).all()
-        for ref in persons:
-            uow.cache[(_ACTIVE_OF_PERSON, ref)] = [r for r in rows if r.person_ref == ref]
-        for r in rows:
-            uow.cache.setdefault((Candidate, r.candidate_id), r)
+    _load_matchable(uow, {e.person_ref for e in events if isinstance(e, ev.CandidateSubmitted)})
 
 
 MATCHABLE = ("waiting", "offered")
 _ACTIVE_OF_PERSON = "matchable submissions of a person"
+
+
+def _load_matchable(uow: MatcherUnitOfWork, persons: set[str]) -> None:
+    """Each person's matchable submissions into the batch cache, one query for all of them."""
+    if not persons:
+        return
+    rows = uow.session.exec(select(Candidate).where(Candidate.person_ref.in_(persons),
+                                                    Candidate.status.in_(MATCHABLE))).all()
+    for ref in persons:
+        uow.cache[(_ACTIVE_OF_PERSON, ref)] = [r for r in rows if r.person_ref == ref]
+    for r in rows:
+        uow.cache.setdefault((Candidate, r.candidate_id), r)
 
 
 def apply(event: ev.Event, uow: MatcherUnitOfWork) -> None:
@@ -143,11 +147,9 @@ def candidate_submitted(event: ev.CandidateSubmitted, uow: MatcherUnitOfWork) ->
     # One person is one candidate. The intake sends a new submission of a person only when it takes
     # over from the one matched so far, whose withdrawal may still be on its way on another region's
     # partition: that one is superseded now, so the person never holds two offers.
-    same_person = uow.cache.get((_ACTIVE_OF_PERSON, event.person_ref))
-    if same_person is None:
-        same_person = list(uow.session.exec(select(Candidate).where(Candidate.person_ref == event.person_ref,
-                                                                    Candidate.status.in_(MATCHABLE))).all())
-        uow.cache[(_ACTIVE_OF_PERSON, event.person_ref)] = same_person
+    if (_ACTIVE_OF_PERSON, event.person_ref) not in uow.cache:
+        _load_matchable(uow, {event.person_ref})
+    same_person = uow.cache[(_ACTIVE_OF_PERSON, event.person_ref)]
     for other in same_person:
         if other.status in MATCHABLE:
             if other.status == "offered":
