@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.ledger.service_layer.reports import SHARE_KEYS
 from services.runtime.http import API_VERSION
 
 _VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
@@ -142,8 +143,7 @@ def document(server_url: str = "/v1") -> dict[str, Any]:
                 "Shares": {"type": "object", "description": "Shares of the realised places (null when a figure "
                                                             "they rest on is suppressed)", "properties": {
                     k: {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
-                    for k in ("housing_first_share", "youth_share", "families_share", "currently_occupied_share",
-                              "over_90_days_share")}},
+                    for k in SHARE_KEYS}},
                 "AgreementProgress": {"type": "object", "properties": {
                     "corporation": {"type": "string"}, "municipality": {"type": "string"},
                     "period": {"type": "string"}, "region": {"type": "string"},

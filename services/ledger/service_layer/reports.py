@@ -96,6 +96,8 @@ def realised_places(uow: LedgerUnitOfWork, target: int, municipality: str | None
 
 #: Shares a municipality can set beside the same shares nationally and in its region.
 SHARES = ("housing_first", "youth", "families", "currently_occupied")
+#: The keys of ``shares``: the report's own over-90-days share besides those.
+SHARE_KEYS = (*(f"{k}_share" for k in SHARES), "over_90_days_share")
 
 
 def shares(report: dict[str, Any]) -> dict[str, float | None]:
