@@ -6,11 +6,13 @@ it over HTTPS and Kafka only, and look at its database read-only.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -139,26 +141,31 @@ def intake_bootstrap(request):
         yield bootstrap
 
 
-@pytest.fixture(scope="package")
-def intake(tmp_path_factory, intake_bootstrap):
-    kafka_bootstrap = intake_bootstrap
-    tmp = tmp_path_factory.mktemp("intake")
-    with fresh_database(tmp, "intake") as url:
-        conf = Settings(kafka_bootstrap_servers=kafka_bootstrap, database_url=url, data_dir=tmp,
+@contextlib.contextmanager
+def intake_worker(tmp, bootstrap: str, name_hint: str, env: dict[str, str] | None = None) -> Iterator[Intake]:
+    """One intake worker on a fresh database of its own, ready, stopped on exit."""
+    with fresh_database(tmp, name_hint) as url:
+        conf = Settings(kafka_bootstrap_servers=bootstrap, database_url=url, data_dir=tmp,
                         intake_port=free_port(), kafka_session_timeout_s=4.0)
         engine = make_engine(url)
         migrate("intake", engine)
-        stack = Stack(conf, log_dir=tmp / "logs", env={"KAFKA_SESSION_TIMEOUT_S": "4"})
-        stack.bootstrap = kafka_bootstrap
+        stack = Stack(conf, log_dir=tmp / "logs", env={"KAFKA_SESSION_TIMEOUT_S": "4", **(env or {})})
+        stack.bootstrap = bootstrap
         worker = Worker("intake", 0, conf.intake_port)
         stack.workers = [worker]
         stack.spawn(worker)
         try:
             stack.wait_ready(90)
-            yield Intake(stack, conf, worker.url, url, kafka_bootstrap, engine)
+            yield Intake(stack, conf, worker.url, url, bootstrap, engine)
         finally:
             stack.stop()
             engine.dispose()
+
+
+@pytest.fixture(scope="package")
+def intake(tmp_path_factory, intake_bootstrap):
+    with intake_worker(tmp_path_factory.mktemp("intake"), intake_bootstrap, "intake") as running:
+        yield running
 
 
 @pytest.fixture

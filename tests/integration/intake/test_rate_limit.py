@@ -14,12 +14,9 @@ import urllib.request
 
 import pytest
 
-from services.runtime.broker import broker, free_port
-from services.runtime.config import Settings
-from services.runtime.db import make_engine, migrate
-from services.runtime.supervisor import Stack, Worker, client_ssl_context
-from tests.integration.intake.conftest import Intake, candidate_body
-from tests.support import fresh_database
+from services.runtime.broker import broker
+from services.runtime.supervisor import client_ssl_context
+from tests.integration.intake.conftest import Intake, candidate_body, intake_worker
 
 pytestmark = pytest.mark.integration
 RATE, BURST = 0.5, 5
@@ -27,26 +24,10 @@ RATE, BURST = 0.5, 5
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("intake-limited")
-    with broker() as bootstrap:
-        with fresh_database(tmp, "intake_limited") as url:
-            conf = Settings(kafka_bootstrap_servers=bootstrap, database_url=url, data_dir=tmp,
-                            intake_port=free_port(), kafka_session_timeout_s=4.0)
-            engine = make_engine(url)
-            migrate("intake", engine)
-            stack = Stack(conf, log_dir=tmp / "logs", env={
-                "KAFKA_SESSION_TIMEOUT_S": "4", "INTAKE_RATE_LIMIT_PER_S": str(RATE),
-                "INTAKE_RATE_LIMIT_BURST": str(BURST)})
-            stack.bootstrap = bootstrap
-            worker = Worker("intake", 0, conf.intake_port)
-            stack.workers = [worker]
-            stack.spawn(worker)
-            try:
-                stack.wait_ready(90)
-                yield Intake(stack, conf, worker.url, url, bootstrap, engine)
-            finally:
-                stack.stop()
-                engine.dispose()
+    env = {"INTAKE_RATE_LIMIT_PER_S": str(RATE), "INTAKE_RATE_LIMIT_BURST": str(BURST)}
+    with broker() as bootstrap, \
+            intake_worker(tmp_path_factory.mktemp("intake-limited"), bootstrap, "intake_limited", env) as running:
+        yield running
 
 
 def send(intake: Intake, method: str, path: str, token: str | None = None, body=None,
