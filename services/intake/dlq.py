@@ -73,11 +73,22 @@ async def letters(bootstrap: str) -> list[Letter]:
 
 
 async def replay(bootstrap: str, *, service: str | None = None, topic: str | None = None,
-                 dry_run: bool = False, again: bool = False) -> dict[str, int]:
-    """Replay each selected letter once. A letter that is itself a failed replay is skipped unless
+                 at: list[str] | None = None, dry_run: bool = False, again: bool = False) -> dict:
+    """Replay each selected letter once; returns the counts and the coordinates of the letters replayed.
+
+    Letters are selected by the service that refused them, their original topic and/or their own
+    coordinates (``at``: ``partition:offset`` on the dead-letter topic, as the partner's
+    ``command.rejected`` notice names them). A letter asked for by coordinates that is not on the
+    topic yet is an error, never skipped. A letter that is itself a failed replay is skipped unless
     ``again`` (the cause was not fixed yet: replaying it in a loop would change nothing)."""
-    selected = [x for x in await letters(bootstrap)
-                if (service is None or x.letter.service == service) and (topic is None or x.letter.topic == topic)]
+    wanted = set(at or ())
+    found = await letters(bootstrap)
+    missing = wanted - {x.coordinates for x in found}
+    if missing:
+        raise LookupError(f"no dead letter at {', '.join(sorted(missing))}")
+    selected = [x for x in found
+                if (service is None or x.letter.service == service) and (topic is None or x.letter.topic == topic)
+                and (not wanted or x.coordinates in wanted)]
     done: set[str] = set()
     for original in {x.letter.topic for x in selected}:
         for m in await read_all(bootstrap, original):
@@ -85,6 +96,7 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
                 if k == REPLAYED_FROM:
                     done.add(v.decode())
     counts = {"selected": len(selected), "already_replayed": 0, "failed_replays": 0, "replayed": 0}
+    replayed: list[str] = []
     producer = None if dry_run else AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     if producer:
         await producer.start()
@@ -97,6 +109,7 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
                 counts["failed_replays"] += 1
                 continue
             counts["replayed"] += 1
+            replayed.append(x.coordinates)
             if producer is None:
                 continue
             headers = [(k, base64.b64decode(v)) for k, v in x.letter.headers.items() if k != REPLAYED_FROM]
@@ -108,7 +121,7 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
     finally:
         if producer:
             await producer.stop()
-    return counts
+    return {**counts, "letters": replayed}
 
 
 def main(args) -> int:
@@ -123,7 +136,11 @@ def main(args) -> int:
             print(json.dumps({"at": x.coordinates, "service": x.letter.service, "topic": x.letter.topic,
                               "offset": x.letter.offset, "reason": x.letter.reason}))
         return 0
-    counts = asyncio.run(replay(bootstrap, service=args.service, topic=args.topic, dry_run=args.dry_run,
-                                again=args.again))
-    print(json.dumps(counts))
+    try:
+        result = asyncio.run(replay(bootstrap, service=args.service, topic=args.topic, at=args.letter,
+                                    dry_run=args.dry_run, again=args.again))
+    except LookupError as exc:
+        print(str(exc), flush=True)
+        return 2
+    print(json.dumps(result))
     return 0

@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp = dlqsub.add_parser("replay", help="re-publish dead letters to their original topic (each at most once)")
     rp.add_argument("--service", help="only letters this service rejected")
     rp.add_argument("--topic", help="only letters from this original topic")
-    rp.add_argument("--dry-run", action="store_true")
+    rp.add_argument("--letter", action="append", metavar="PARTITION:OFFSET",
+                    help="only this letter (repeatable; a command.rejected notice names its letter)")
+    rp.add_argument("--dry-run", action="store_true", help="say what would be replayed, send nothing")
     rp.add_argument("--again", action="store_true", help="also replay letters that are failed replays")
     for sp in dlqsub.choices.values():
         sp.add_argument("--bootstrap", help="Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS)")

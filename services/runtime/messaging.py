@@ -53,7 +53,9 @@ def message_headers(message) -> dict[str, bytes]:
 REPLAYED_FROM = "hm-replayed-from"
 
 
-async def send_dead_letter(app: faust.App, service: str, reason: str, message) -> None:
+async def send_dead_letter(app: faust.App, service: str, reason: str, message) -> str:
+    """Put the message on the dead-letter topic (acknowledged by the broker); returns the letter's
+    ``partition:offset``, the coordinates `housing-match dlq replay --letter` takes."""
     letter = DeadLetter(
         service=service, reason=mask_bsn_like_text(reason)[:2000], topic=message.topic,
         partition=message.partition, offset=message.offset,
@@ -62,11 +64,13 @@ async def send_dead_letter(app: faust.App, service: str, reason: str, message) -
         headers={k: base64.b64encode(mask_bsn_like(v)).decode() for k, v in message_headers(message).items()},
         rejected_at=datetime.now(UTC),
     )
-    await app.producer.send_and_wait(DEAD_LETTER, mask_bsn_like(message.key) if message.key else None,
-                                     letter.model_dump_json().encode(),
-                                     partition=None, timestamp=None, headers=None)
+    sent = await app.producer.send_and_wait(DEAD_LETTER, mask_bsn_like(message.key) if message.key else None,
+                                            letter.model_dump_json().encode(),
+                                            partition=None, timestamp=None, headers=None)
     metrics.DEAD_LETTERED.labels(service=service).inc()
-    log.warning("dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, reason)
+    at = f"{sent.partition}:{sent.offset}"
+    log.warning("dead-lettered %s[%d]@%d as %s: %s", message.topic, message.partition, message.offset, at, reason)
+    return at
 
 
 BatchHandler = Callable[[list[Event]], Awaitable[None]]

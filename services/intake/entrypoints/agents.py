@@ -34,14 +34,13 @@ def _make_uow(idem=None) -> IntakeUnitOfWork:
     return IntakeUnitOfWork(ctx.engine, idem)
 
 
-def process_inbound(key: bytes | None, value: bytes, headers: dict[str, bytes]) -> str | None:
-    """Run one inbound message; returns the reason when it is refused (after telling the partner)."""
+def process_inbound(key: bytes | None, value: bytes, headers: dict[str, bytes]) -> inbound.Rejected | None:
+    """Run one inbound message; returns the refusal (the partner is told after the letter is sent)."""
     try:
         inbound.handle_inbound(_make_uow, settings().pseudonym_secret, key, value, headers)
         return None
     except inbound.Rejected as rejected:
-        inbound.record_rejection(_make_uow, rejected)
-        return rejected.reason
+        return rejected
 
 
 @app.agent(inbound_topic, name="intake-inbound")
@@ -49,17 +48,26 @@ async def inbound_agent(stream):
     async for ev in stream.events():
         message = ev.message
         try:
-            reason = await ctx.run_handler(process_inbound, message.key, message.value or b"",
-                                           message_headers(message))
+            rejected = await ctx.run_handler(process_inbound, message.key, message.value or b"",
+                                             message_headers(message))
         except Exception as exc:  # noqa: BLE001 - no input may stop the worker
             log.exception("inbound message failed at %s[%d]@%d", message.topic, message.partition, message.offset)
-            reason = f"internal error: {type(exc).__name__}"
-        if reason is not None:
-            try:
-                await send_dead_letter(app, "intake", reason, message)
-            except Exception:  # noqa: BLE001
-                log.exception("could not dead-letter an inbound message")
-                await asyncio.sleep(0.5)
+            rejected = inbound.Rejected(f"internal error: {type(exc).__name__}")
+        if rejected is None:
+            continue
+        # The letter first, the partner's notice after: whoever reads the refusal and replays the
+        # letter (housing-match dlq replay) must find it on the topic, never a letter still on its way.
+        letter = None
+        try:
+            letter = await send_dead_letter(app, "intake", rejected.reason, message)
+        except Exception:  # noqa: BLE001
+            log.exception("could not dead-letter an inbound message")
+            await asyncio.sleep(0.5)
+        try:
+            await ctx.run_handler(inbound.record_rejection, _make_uow, rejected, letter)
+        except Exception:  # noqa: BLE001 - the letter holds the message; only the partner's notice is missing
+            log.exception("could not record the refusal of %s[%d]@%d", message.topic, message.partition,
+                          message.offset)
 
 
 @app.task

@@ -124,8 +124,10 @@ def handle_inbound(make_uow: Callable[..., IntakeUnitOfWork], secret: str, key: 
     return execute(make_uow, secret, caller, command)
 
 
-def record_rejection(make_uow: Callable[..., IntakeUnitOfWork], rejected: Rejected) -> None:
-    """An authenticated partner hears why its command was refused; the refusal is audited."""
+def record_rejection(make_uow: Callable[..., IntakeUnitOfWork], rejected: Rejected,
+                     dead_letter: str | None = None) -> None:
+    """An authenticated partner hears why its command was refused, and where its message lies on the
+    dead-letter topic (``partition:offset``, for `housing-match dlq replay --letter`); the refusal is audited."""
     if rejected.caller is None:
         return
     uow = make_uow(None)
@@ -135,5 +137,7 @@ def record_rejection(make_uow: Callable[..., IntakeUnitOfWork], rejected: Reject
         data = {"reason": rejected.reason[:500]}
         if rejected.command is not None:
             data.update(command_id=str(rejected.command.command_id), command=rejected.command.command)
+        if dead_letter is not None:
+            data["dead_letter"] = dead_letter
         uow.notify(rejected.caller.org_id, "command.rejected", datetime.now(UTC), **data)
         uow.commit()
