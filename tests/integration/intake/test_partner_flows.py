@@ -27,8 +27,11 @@ def new_bsn() -> str:
     return make_bsn(_rng)
 
 
-def outbox_count(intake, org_id=None) -> int:
-    return intake.query("select count(*) from intake_outbox")[0][0]
+def outbox_count(intake, *orgs) -> int:
+    """Outgoing events that name these organisations: the package's worker may still be busy with what
+    earlier tests sent it, so a count over the whole outbox could move under the test."""
+    ids = [o.org_id.encode() for o in orgs]
+    return sum(any(i in bytes(row[0]) for i in ids) for row in intake.query("select value from intake_outbox"))
 
 
 def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(intake):
@@ -36,10 +39,10 @@ def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(inta
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = candidate_body(bsn=new_bsn())
     s1, first = shelter.api.request("POST", "/v1/candidates", body, headers=key)
-    events = outbox_count(intake)
+    events = outbox_count(intake, shelter)
     s2, again = shelter.api.request("POST", "/v1/candidates", body, headers=key)
     assert (s1, s2) == (201, 201) and again == first
-    assert outbox_count(intake) == events
+    assert outbox_count(intake, shelter) == events
     s3, problem = shelter.api.request("POST", "/v1/candidates", {**body, "household_size": 2}, headers=key)
     assert s3 == 422 and problem["title"] == "Idempotency-Key reused"
     # Racing retries: exactly one event, every caller the same answer.
@@ -48,24 +51,24 @@ def test_idempotency_key_replays_the_first_answer_and_makes_no_second_event(inta
     answers = []
     threads = [threading.Thread(target=lambda: answers.append(
         shelter.api.request("POST", "/v1/candidates", body2, headers=key2))) for _ in range(6)]
-    before = outbox_count(intake)
+    before = outbox_count(intake, shelter)
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert {a[1]["candidate_id"] for a in answers} and len({a[1]["candidate_id"] for a in answers}) == 1
-    assert outbox_count(intake) == before + 1
+    assert outbox_count(intake, shelter) == before + 1
 
 
 def test_one_person_is_one_candidate_across_organisations(intake):
     a, b = intake.org("shelter"), intake.org("shelter")
     bsn = new_bsn()
     first = a.api.call("POST", "/v1/candidates", candidate_body(bsn=bsn))
-    events = outbox_count(intake)
+    events = outbox_count(intake, a, b)
     same = a.api.call("POST", "/v1/candidates", candidate_body(bsn=bsn))
     assert same["candidate_id"] == first["candidate_id"]
     ref = b.api.call("POST", "/v1/person-references", {"bsn": bsn})["person_ref"]
     linked = b.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
     assert linked["linked_to_existing"] is True and linked["candidate_id"] != first["candidate_id"]
-    assert outbox_count(intake) == events  # no second CandidateSubmitted: never matched twice
+    assert outbox_count(intake, a, b) == events  # no second CandidateSubmitted: never matched twice
     assert "person_ref" not in linked and first["candidate_id"] not in json.dumps(linked)
 
 
