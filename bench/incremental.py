@@ -29,9 +29,9 @@ from services.matcher.adapters.orm import Outbox
 from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.service_layer import handlers, matching
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
-from services.runtime.broker import broker
-from services.runtime.db import make_engine, migrate
-from services.runtime.heap import settle_startup_heap
+from services.system.broker import broker
+from services.kernel.db import make_engine, migrate
+from services.kernel.heap import settle_startup_heap
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(url)
         migrate("matcher", engine)
         if not args.no_settle:
-            settle_startup_heap()  # as services.runtime.worker does after migrating
+            settle_startup_heap()  # as services.system.worker does after migrating
         try:
             with broker() as bootstrap:
                 region, n_c, n_u = load_region(engine, args.seed)

@@ -28,9 +28,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import create_engine, text
 
 from bench.replay import Driver, build_plan, processed_counter
-from services.runtime.broker import ensure_topics, free_port, start_embedded_broker
-from services.runtime.config import Settings
-from services.runtime.supervisor import Stack
+from services.system.broker import ensure_topics, free_port, start_embedded_broker
+from services.kernel.config import Settings
+from services.system.supervisor import Stack
 
 
 async def raw_broker_rate(bootstrap: str, n: int = 50_000, size: int = 700) -> tuple[float, float]:

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from services.runtime.broker import broker
+from services.system.broker import broker
 
 
 def pytest_report_header(config):

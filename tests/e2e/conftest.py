@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from services.runtime.broker import free_port
-from services.runtime.config import Settings
-from services.runtime.supervisor import Stack
+from services.system.broker import free_port
+from services.kernel.config import Settings
+from services.system.supervisor import Stack
 from tests.support import fresh_database
 
 

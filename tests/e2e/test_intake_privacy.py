@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from contracts.topics import all_topic_names
-from services.intake.dlq import read_all
-from services.runtime.demo import create_organisations, drive
-from services.runtime.partner_client import PartnerClient
-from services.runtime.scenario import Org, build_scenario
-from services.runtime.supervisor import client_ssl_context
+from services.system.dlq import read_all
+from services.system.demo import create_organisations, drive
+from services.system.partner_client import PartnerClient
+from services.system.scenario import Org, build_scenario
+from services.system.supervisor import client_ssl_context
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_no_raw_bsn_in_any_topic_table_or_log(stack):
     sc.orgs.append(monitor)
     from services.intake.service_layer.organisations import create_organisation
     from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-    from services.runtime.db import make_engine
+    from services.kernel.db import make_engine
     create_organisations(conf, Scenario_without(sc, monitor))
     engine = make_engine(conf.db_url("intake"))
     monitor.org_id, monitor.token = create_organisation(IntakeUnitOfWork(engine), monitor.name, "monitor",

@@ -21,10 +21,10 @@ from aiokafka import AIOKafkaProducer
 from contracts import events as ev
 from contracts.events import encode_event
 from contracts.topics import topic_for
-from services.runtime.broker import free_port
-from services.runtime.demo import create_organisations
-from services.runtime.partner_client import PartnerClient
-from services.runtime.scenario import Org, Scenario
+from services.system.broker import free_port
+from services.system.demo import create_organisations
+from services.system.partner_client import PartnerClient
+from services.system.scenario import Org, Scenario
 from tests.integration.ledger.scenario import build
 
 pytestmark = pytest.mark.e2e

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.runtime.demo import create_organisations
-from services.runtime.partner_client import PartnerClient
-from services.runtime.scenario import Org, Scenario
-from services.runtime.supervisor import client_ssl_context
+from services.system.demo import create_organisations
+from services.system.partner_client import PartnerClient
+from services.system.scenario import Org, Scenario
+from services.system.supervisor import client_ssl_context
 
 pytestmark = pytest.mark.e2e
 STACK_ENV = {"OFFER_TTL_HOURS": str(2 / 3600)}  # offers expire two seconds (event time) after they are made

@@ -11,10 +11,10 @@ from sqlalchemy import create_engine, text
 
 from contracts.types import STRATEGY_OF_KIND, UnitKind
 from tests import checks
-from services.runtime.demo import create_organisations, drive
-from services.runtime.partner_client import PartnerClient
-from services.runtime.scenario import Org, Scenario, build_scenario
-from services.runtime.supervisor import client_ssl_context
+from services.system.demo import create_organisations, drive
+from services.system.partner_client import PartnerClient
+from services.system.scenario import Org, Scenario, build_scenario
+from services.system.supervisor import client_ssl_context
 
 pytestmark = pytest.mark.e2e
 

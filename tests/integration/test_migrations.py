@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from services.runtime.db import make_engine, migrate
+from services.kernel.db import make_engine, migrate
 from tests.support import fresh_database
 
 pytestmark = pytest.mark.integration

@@ -1,7 +1,7 @@
 """One outbox relay per service sends, whatever the number of workers (real database, real broker).
 
 Two relays over one outbox would send every row twice and could interleave one key's events out of
-order; the lease (services.runtime.db.Lease) makes one of them the sender and lets the other take
+order; the lease (services.kernel.db.Lease) makes one of them the sender and lets the other take
 over when the first dies.
 """
 from __future__ import annotations
@@ -19,10 +19,10 @@ from aiokafka import AIOKafkaProducer
 from sqlmodel import Session
 
 from services.intake.adapters.orm import Outbox
-from services.intake.dlq import read_all
-from services.runtime.broker import broker
-from services.runtime.db import Lease, make_engine, migrate
-from services.runtime.messaging import OutboxRelay
+from services.system.dlq import read_all
+from services.system.broker import broker
+from services.kernel.db import Lease, make_engine, migrate
+from services.kernel.messaging import OutboxRelay
 from tests.support import fresh_database
 
 pytestmark = pytest.mark.integration
@@ -64,7 +64,7 @@ def test_one_lease_holder_at_a_time_and_a_dead_holder_lets_go(db_url):
     holder = subprocess.Popen(
         [sys.executable, "-c", (
             "import sys, time\n"
-            "from services.runtime.db import Lease, make_engine\n"
+            "from services.kernel.db import Lease, make_engine\n"
             f"lease = Lease(make_engine({db_url!r}), 'relay-test')\n"
             "assert lease.try_acquire()\n"
             "print('held', flush=True)\n"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.runtime.config import Settings
-from services.runtime.kafka_security import aiokafka_options, faust_broker_url
+from services.kernel.config import Settings
+from services.kernel.kafka_security import aiokafka_options, faust_broker_url
 
 README = Path(__file__).parents[2] / "README.md"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from collections import namedtuple
 
-from services.runtime import metrics
+from services.kernel import metrics
 
 TP = namedtuple("TP", "topic partition")
 

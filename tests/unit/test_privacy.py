@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from services.runtime.privacy import is_valid_bsn, mask_bsn_like, mask_bsn_like_text, pseudonymise
-from services.runtime.scenario import make_bsn
+from services.kernel.privacy import is_valid_bsn, mask_bsn_like, mask_bsn_like_text, pseudonymise
+from services.system.scenario import make_bsn
 
 
 def test_eleven_proof():

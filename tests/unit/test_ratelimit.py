@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.runtime.http import rate_limit_headers, too_many_requests
-from services.runtime.ratelimit import Decision, TokenBucketLimiter
+from services.kernel.http import rate_limit_headers, too_many_requests
+from services.kernel.ratelimit import Decision, TokenBucketLimiter
 
 
 class Clock:

@@ -9,8 +9,8 @@ from contracts.events import Event
 from services.intake.entrypoints.app import app, ctx
 from services.intake.service_layer import inbound, projections
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.config import settings
-from services.runtime.messaging import consume, message_headers, send_dead_letter
+from services.kernel.config import settings
+from services.kernel.messaging import consume, message_headers, send_dead_letter
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 from services.intake.adapters.orm import Outbox
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.app import make_faust_app
-from services.runtime.config import settings
-from services.runtime.http import conventions_middleware, tls_context
-from services.runtime.service import ServiceContext
+from services.kernel.app import make_faust_app
+from services.kernel.config import settings
+from services.kernel.http import conventions_middleware, tls_context
+from services.kernel.service import ServiceContext
 
 _conf = settings()
 # The intake takes BSNs, so it listens on HTTPS only (a self-signed localhost certificate when none is configured).

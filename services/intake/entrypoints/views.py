@@ -16,20 +16,19 @@ from faust.web import View
 from pydantic import ValidationError
 
 from services.intake.domain.errors import IntakeError
-from services.intake.entrypoints.api import (
-    API_PREFIX, OPERATIONS, Call, NoBody, Operation, build_openapi,
-)
 from services.intake.entrypoints.app import app, ctx
+from services.intake.entrypoints.openapi import build_openapi
 from services.intake.service_layer import handlers as h
+from services.intake.service_layer.operations import API_PREFIX, OPERATIONS, Call, NoBody, Operation
 from services.intake.service_layer.organisations import Caller, authenticate
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
-from services.runtime.config import settings
-from services.runtime.health import register_health_and_metrics
-from services.runtime.http import (
+from services.kernel.config import settings
+from services.kernel.health import register_health_and_metrics
+from services.kernel.http import (
     RATE_LIMIT, HttpProblem, bearer_token, field_errors, json_ok, read_json_body, too_many_requests, validate_json,
 )
-from services.runtime.metrics import RATE_LIMITED
-from services.runtime.ratelimit import Decision, TokenBucketLimiter
+from services.kernel.metrics import RATE_LIMITED
+from services.kernel.ratelimit import Decision, TokenBucketLimiter
 
 log = logging.getLogger(__name__)
 register_health_and_metrics(app, ctx)

@@ -28,8 +28,8 @@ from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, Forbidden, IntakeError, Invalid, NotFound
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
-from services.runtime.db import advisory_key
-from services.runtime.privacy import is_valid_bsn, mask_bsn_like_text, pseudonymise
+from services.kernel.db import advisory_key
+from services.kernel.privacy import is_valid_bsn, mask_bsn_like_text, pseudonymise
 
 PRODUCER = "intake"
 ACTIVE = ("waiting", "offered")

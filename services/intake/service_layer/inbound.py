@@ -25,7 +25,7 @@ from services.intake.domain.errors import IntakeError
 from services.intake.service_layer import handlers as h
 from services.intake.service_layer.organisations import Caller, signer
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
-from services.runtime.messaging import describe_validation_error
+from services.kernel.messaging import describe_validation_error
 
 RESULT_IDS = ("candidate_id", "vacancy_id", "offer_id", "report_id", "status", "linked_to_existing")
 
@@ -75,7 +75,7 @@ def verify(make_uow: Callable[..., IntakeUnitOfWork], key: bytes | None, value: 
 
 def execute(make_uow: Callable[..., IntakeUnitOfWork], secret: str, caller: Caller,
             command: InboundCommand) -> Accepted:
-    from services.intake.entrypoints.api import COMMANDS, Call
+    from services.intake.service_layer.operations import COMMANDS, Call
 
     op = COMMANDS[command.command]
     if op.roles and caller.role not in op.roles:

@@ -10,8 +10,8 @@ from sqlmodel import select
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person, lock_persons
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.db import insert_ignoring_duplicates
-from services.runtime.uow import apply_in_batch, event_keys
+from services.kernel.db import insert_ignoring_duplicates
+from services.kernel.uow import apply_in_batch, event_keys
 
 
 def handle_batch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from contracts import events as ev
 from services.intake.adapters.orm import Change, IdempotencyRecord, Outbox, ProcessedEvent
-from services.runtime.http import _default
-from services.runtime.uow import SqlUnitOfWork
+from services.kernel.http import json_default
+from services.kernel.uow import SqlUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class IntakeUnitOfWork(SqlUnitOfWork):
 
     def finish(self, status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Commit the change, its events and (when given) the idempotency record: all or nothing."""
-        body = json.loads(json.dumps(body, default=_default))
+        body = json.loads(json.dumps(body, default=json_default))
         if self.on_finish is not None:
             self.on_finish(self, status, body)
         if self.idempotency is not None:

@@ -9,9 +9,9 @@ from contracts import topics
 from contracts.events import Event
 from services.ledger.entrypoints.app import app, ctx
 from services.ledger.service_layer import handlers, reports
-from services.runtime import metrics
-from services.runtime.config import settings
-from services.runtime.messaging import consume
+from services.kernel import metrics
+from services.kernel.config import settings
+from services.kernel.messaging import consume
 
 log = logging.getLogger(__name__)
 _JOURNAL_KIND = {"PlacementConfirmed": "confirmed", "PlacementReported": "reported",

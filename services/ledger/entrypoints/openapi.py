@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.ledger.service_layer.reports import SHARE_KEYS
-from services.runtime.http import API_VERSION
+from services.kernel.http import API_VERSION
 
 _VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
 _NULLABLE_INT = {"type": "integer", "minimum": 0, "nullable": True,

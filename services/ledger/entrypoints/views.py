@@ -18,9 +18,9 @@ from services.ledger.adapters.orm import Org, Token
 from services.ledger.entrypoints import dashboard, openapi
 from services.ledger.entrypoints.app import app, ctx
 from services.ledger.service_layer import reports
-from services.runtime.config import settings
-from services.runtime.health import register_health_and_metrics
-from services.runtime.http import HttpProblem, bearer_token, json_ok
+from services.kernel.config import settings
+from services.kernel.health import register_health_and_metrics
+from services.kernel.http import HttpProblem, bearer_token, json_ok
 
 register_health_and_metrics(app, ctx)
 REPORT_ROLES = ("ministry", "municipality", "admin")
@@ -28,7 +28,7 @@ _MUNICIPALITY = re.compile(r"^GM\d{4}$")
 
 
 def _caller(token: str | None) -> Org:
-    from services.runtime.privacy import hash_token
+    from services.kernel.privacy import hash_token
     if not token:
         raise HttpProblem(401, "Not authenticated", "send an API token as 'Authorization: Bearer <token>'")
     with ctx.uow() as uow:

@@ -19,8 +19,8 @@ from contracts import events as ev
 from services.ledger.adapters.orm import AgreementTarget, Entry, Erasure, NeighbourhoodLimit, Org, Place, Token
 from services.ledger.domain import journal as jr
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
-from services.runtime.config import settings
-from services.runtime.uow import apply_in_batch
+from services.kernel.config import settings
+from services.kernel.uow import apply_in_batch
 
 
 def handle(event: ev.Event, uow: LedgerUnitOfWork) -> None:
@@ -68,12 +68,8 @@ def _journal(uow: LedgerUnitOfWork, event: ev.Event, kind: str, source: str, sou
 
 
 def to_domain(row: Entry) -> jr.Entry:
-    return jr.Entry(event_id=row.event_id, kind=row.kind, occurred_at=_aware(row.occurred_at), source=row.source,
+    return jr.Entry(event_id=row.event_id, kind=row.kind, occurred_at=row.occurred_at, source=row.source,
                     source_kind=row.source_kind, report_id=row.report_id, person_ref=row.person_ref, data=row.data)
-
-
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def refresh_person(uow: LedgerUnitOfWork, person_ref: str, now: bool = False) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from services.runtime.db import infra_tables, json_column, utc_column
+from services.kernel.db import infra_tables, json_column, utc_column
 
 ProcessedEvent, Outbox = infra_tables("matcher")
 

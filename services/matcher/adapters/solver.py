@@ -1,7 +1,7 @@
 """The solver port as the service uses it: a JSON-shaped instance in, a JSON-shaped result out.
 
 OR-Tools and the solver are imported here, at the worker's start, so that they are part of the
-start-up heap that services.runtime.heap freezes rather than of the first round.
+start-up heap that services.kernel.heap freezes rather than of the first round.
 """
 from __future__ import annotations
 

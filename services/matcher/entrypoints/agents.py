@@ -11,10 +11,10 @@ from contracts.events import Event
 from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.entrypoints.app import app, ctx
 from services.matcher.service_layer import handlers, matching
-from services.runtime import metrics
-from services.runtime.config import settings
-from services.runtime.messaging import consume
-from services.runtime.service import partition_for
+from services.kernel import metrics
+from services.kernel.config import settings
+from services.kernel.messaging import consume
+from services.kernel.service import partition_for
 
 log = logging.getLogger(__name__)
 SOURCES = [topics.CANDIDATES, topics.VACANCIES, topics.AGREEMENTS, topics.OFFER_RESPONSES]

@@ -1,4 +1,4 @@
 from services.matcher.entrypoints.app import app, ctx
-from services.runtime.health import register_health_and_metrics
+from services.kernel.health import register_health_and_metrics
 
 register_health_and_metrics(app, ctx)

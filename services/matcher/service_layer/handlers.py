@@ -15,8 +15,8 @@ from services.matcher.adapters.orm import (
     Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
 )
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
-from services.runtime import metrics
-from services.runtime.uow import apply_in_batch, event_keys
+from services.kernel import metrics
+from services.kernel.uow import apply_in_batch, event_keys
 
 PRODUCER = "matcher"
 
@@ -71,17 +71,12 @@ def advance_clock(uow: MatcherUnitOfWork, region: str, at: datetime, *, dirty: b
         clock = RegionClock(region=region, watermark=at, dirty=dirty)
         uow.add(clock, region)
     else:
-        if _utc(at) > _utc(clock.watermark):
+        if at > clock.watermark:
             clock.watermark = at
         clock.dirty = clock.dirty or dirty
-    if clock.next_expiry is not None and _utc(clock.watermark) >= _utc(clock.next_expiry):
-        expire_offers(uow, region, _utc(clock.watermark))
+    if clock.next_expiry is not None and clock.watermark >= clock.next_expiry:
+        expire_offers(uow, region, clock.watermark)
     return clock
-
-
-def _utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def mark_dirty(uow: MatcherUnitOfWork, region: str) -> None:

@@ -19,9 +19,9 @@ from services.matcher.domain.explain import RoundExplanation, reason_counts
 from services.matcher.domain.rounds import (
     CandidateState, OfferState, RegionState, UnitState, build_instance,
 )
-from services.matcher.service_layer.handlers import PRODUCER, _utc
+from services.matcher.service_layer.handlers import PRODUCER
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
-from services.runtime import metrics
+from services.kernel import metrics
 
 SolveFn = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -59,7 +59,7 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
         declined = {(c, u) for c, u, _ in rows}
         declined_here = {(c, u) for c, u, by in rows if by == c}
     return RegionState(
-        region=region, at=_utc(clock.watermark),
+        region=region, at=clock.watermark,
         candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
         units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
                          u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason)
@@ -156,7 +156,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if made:
             soonest = min(o.expires_at for o in made)
-            clock.next_expiry = soonest if clock.next_expiry is None else min(_utc(clock.next_expiry), soonest)
+            clock.next_expiry = soonest if clock.next_expiry is None else min(clock.next_expiry, soonest)
         uow.commit()
         return made
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from services.matcher.adapters.orm import Outbox, ProcessedEvent
-from services.runtime.uow import SqlUnitOfWork
+from services.kernel.uow import SqlUnitOfWork
 
 
 class MatcherUnitOfWork(SqlUnitOfWork):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 BACKUP, RESTORE = ROOT / "deploy" / "backup" / "backup.sh", ROOT / "deploy" / "backup" / "restore.sh"
 PG = os.environ.get("BACKUP_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
-CLI = [sys.executable, "-m", "services.runtime.cli"]
+CLI = [sys.executable, "-m", "services.system.cli"]
 
 
 def _psql(db: str, sql: str) -> str:

@@ -25,11 +25,11 @@ from contracts import topics
 from contracts.inbound import signed_headers
 from services.intake.service_layer.organisations import create_organisation
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-from services.runtime.broker import broker, free_port
-from services.runtime.config import Settings
-from services.runtime.db import make_engine, migrate
-from services.runtime.partner_client import PartnerClient
-from services.runtime.supervisor import Stack, Worker, client_ssl_context
+from services.system.broker import broker, free_port
+from services.kernel.config import Settings
+from services.kernel.db import make_engine, migrate
+from services.system.partner_client import PartnerClient
+from services.system.supervisor import Stack, Worker, client_ssl_context
 from tests.support import fresh_database
 
 _n = itertools.count(1)

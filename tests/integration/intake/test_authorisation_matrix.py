@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from services.intake.entrypoints.api import OPERATIONS
-from services.runtime.scenario import make_bsn
+from services.intake.service_layer.operations import OPERATIONS
+from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body, vacancy_body
 
 pytestmark = pytest.mark.integration

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from contracts import topics
 from contracts.deadletter import DeadLetter
 from contracts.inbound import COMMANDS, signed_headers
-from services.intake.dlq import read_all
-from services.runtime.supervisor import client_ssl_context, http_status
+from services.system.dlq import read_all
+from services.system.supervisor import client_ssl_context, http_status
 from tests.integration.intake.conftest import candidate_body, vacancy_body, wait_for
 
 pytestmark = pytest.mark.integration

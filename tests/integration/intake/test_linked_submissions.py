@@ -13,7 +13,7 @@ import pytest
 
 from contracts import events as ev
 from contracts import topics
-from services.runtime.scenario import make_bsn
+from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body, inbound_message, vacancy_body, wait_for
 
 pytestmark = pytest.mark.integration

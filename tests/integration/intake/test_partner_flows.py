@@ -14,8 +14,8 @@ import pytest
 
 from contracts import topics
 from contracts.deadletter import DeadLetter
-from services.intake.dlq import read_all, replay
-from services.runtime.scenario import make_bsn
+from services.system.dlq import read_all, replay
+from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body, inbound_message, vacancy_body, wait_for
 
 pytestmark = pytest.mark.integration

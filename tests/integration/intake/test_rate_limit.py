@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from services.runtime.broker import broker
-from services.runtime.supervisor import client_ssl_context
+from services.system.broker import broker
+from services.system.supervisor import client_ssl_context
 from tests.integration.intake.conftest import Intake, candidate_body, intake_worker
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from services.ledger.adapters.orm import Entry, Place
 from services.ledger.domain import journal as jr
 from services.ledger.service_layer import handlers, reports
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
-from services.runtime.db import make_engine, migrate
+from services.kernel.db import make_engine, migrate
 from tests.integration.ledger.scenario import build
 from tests.support import fresh_database
 

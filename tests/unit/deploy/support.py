@@ -14,7 +14,7 @@ KAFKA = DEPLOY / "kafka"
 SERVICES = ("intake", "matcher", "ledger")
 PROJECT_IMAGE = "housing-match:local"
 
-#: Kafka client settings the services must read (implemented in services/runtime/config.py by the lead).
+#: Kafka client settings the services must read (implemented in services/kernel/config.py by the lead).
 KAFKA_SECURITY_ENV = {
     "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD",
     "KAFKA_SSL_CAFILE", "KAFKA_SSL_CERTFILE", "KAFKA_SSL_KEYFILE",

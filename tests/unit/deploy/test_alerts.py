@@ -9,7 +9,7 @@ import pytest
 import yaml
 from prometheus_client.metrics import MetricWrapperBase
 
-from services.runtime import metrics
+from services.kernel import metrics
 from tests.unit.deploy.support import DEPLOY
 
 RULES = DEPLOY / "prometheus" / "alerts.yml"

@@ -8,8 +8,8 @@ import shlex
 import pytest
 
 from contracts.topics import all_topic_names
-from services.runtime.cli import build_parser
-from services.runtime.config import Settings
+from services.system.cli import build_parser
+from services.kernel.config import Settings
 from tests.unit.deploy.support import (COMPOSE, DEPLOY, KAFKA, KAFKA_SECURITY_ENV, SERVICES, interpolate,
                                        load_compose, project_services, read_tsv, stack_env_names)
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from contracts.topics import PARTITIONS
-from services.runtime.cli import build_parser
-from services.runtime.config import Settings
+from services.system.cli import build_parser
+from services.kernel.config import Settings
 from tests.unit.deploy.support import DEPLOY, KAFKA_SECURITY_ENV, SERVICES
 
 K8S = DEPLOY / "k8s"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.runtime.db import make_engine, migrate
+from services.kernel.db import make_engine, migrate
 
 
 @pytest.fixture

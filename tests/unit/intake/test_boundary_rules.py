@@ -9,9 +9,10 @@ from pydantic import ValidationError
 
 from contracts.inbound import InboundCommand, key_id, sign, signed_headers, signing_key
 from services.intake.domain import commands as cmd
-from services.intake.entrypoints.api import OPERATIONS, build_openapi
-from services.runtime.http import HttpProblem, validate_json
-from services.runtime.privacy import (
+from services.intake.entrypoints.openapi import build_openapi
+from services.intake.service_layer.operations import OPERATIONS
+from services.kernel.http import HttpProblem, validate_json
+from services.kernel.privacy import (
     contains_bsn, is_valid_bsn, mask_bsn_like, mask_bsn_like_text, pseudonymise, safe_field_name,
 )
 

@@ -2,8 +2,9 @@
 Retry-After, and every answer carries the X-Rate-Limit-* headers."""
 from __future__ import annotations
 
-from services.intake.entrypoints.api import OPERATIONS, build_openapi
-from services.runtime.config import Settings
+from services.intake.entrypoints.openapi import build_openapi
+from services.intake.service_layer.operations import OPERATIONS
+from services.kernel.config import Settings
 
 LIMIT_HEADERS = {"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from services.runtime import metrics
+from services.kernel import metrics
 
 UNITS = ("_seconds", "_ratio", "_messages", "_places", "_persons")
 BOUNDED_LABELS = {"service", "event_type", "topic", "outcome", "region", "strategy", "source_kind", "kind", "role"}

@@ -1,3 +1,3 @@
-from services.runtime.migrations_env import run
+from services.kernel.migrations_env import run
 
 run("ledger")

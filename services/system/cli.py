@@ -7,17 +7,17 @@ import sys
 
 
 def _cmd_up(args: argparse.Namespace) -> int:
-    from services.runtime.supervisor import run_up
+    from services.system.supervisor import run_up
     return run_up(workers=args.workers)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from services.runtime.demo import run_demo
+    from services.system.demo import run_demo
     return run_demo(seed=args.seed, scale=args.scale)
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from services.runtime.worker import run_worker
+    from services.system.worker import run_worker
     run_worker(args.service, args.port)
     return 0
 
@@ -26,8 +26,8 @@ def _cmd_org(args: argparse.Namespace) -> int:
     from services.intake.service_layer import organisations as orgs
     from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
     from services.intake.domain.errors import IntakeError
-    from services.runtime.config import settings
-    from services.runtime.db import make_engine, migrate
+    from services.kernel.config import settings
+    from services.kernel.db import make_engine, migrate
 
     engine = make_engine(settings().db_url("intake"))
     migrate("intake", engine)
@@ -54,7 +54,7 @@ def _cmd_org(args: argparse.Namespace) -> int:
 
 
 def _cmd_dlq(args: argparse.Namespace) -> int:
-    from services.intake.dlq import main
+    from services.system.dlq import main
     return main(args)
 
 
@@ -69,8 +69,8 @@ def _cmd_bench(args: list[str]) -> int:
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
-    from services.runtime.config import settings
-    from services.runtime.db import make_engine, make_revision, migrate
+    from services.kernel.config import settings
+    from services.kernel.db import make_engine, make_revision, migrate
     for service in args.services or ("intake", "matcher", "ledger"):
         engine = make_engine(settings().db_url(service))
         if args.db_cmd == "upgrade":

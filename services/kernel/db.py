@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import JSON, Column, DateTime, Engine, LargeBinary, event, text
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.pool import NullPool
 from sqlmodel import Field, SQLModel, create_engine
 
@@ -185,8 +186,30 @@ def json_column() -> Column:
     return Column(JSON, nullable=False)
 
 
+class UtcDateTime(TypeDecorator):
+    """A timestamp with time zone that always comes back aware, in UTC.
+
+    PostgreSQL stores and returns the offset; SQLite keeps no time zone and hands back a naive
+    value. Storing UTC (a naive value is taken as UTC, as SQLite did) and reading it back as UTC
+    makes both the same, so no code compares a naive with an aware datetime. Same DDL as ``DateTime(timezone=True)``: no migration.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def utc_column(nullable: bool = False) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+    return Column(UtcDateTime(), nullable=nullable)
 
 
 def infra_tables(service: str) -> tuple[type[SQLModel], type[SQLModel]]:

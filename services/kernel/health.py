@@ -6,7 +6,7 @@ import asyncio
 from aiohttp import web
 from sqlalchemy import text
 
-from services.runtime import metrics
+from services.kernel import metrics
 
 
 def register_health_and_metrics(app, ctx) -> None:

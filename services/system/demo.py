@@ -18,10 +18,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from services.runtime.config import Settings, settings
-from services.runtime.partner_client import PartnerClient
-from services.runtime.scenario import Scenario, build_scenario
-from services.runtime.supervisor import Stack, client_ssl_context
+from services.kernel.config import Settings, settings
+from services.system.partner_client import PartnerClient
+from services.system.scenario import Scenario, build_scenario
+from services.system.supervisor import Stack, client_ssl_context
 
 
 @dataclass
@@ -38,7 +38,7 @@ class DemoOutcome:
 def create_organisations(conf: Settings, sc: Scenario) -> None:
     from services.intake.service_layer.organisations import create_organisation
     from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-    from services.runtime.db import make_engine, migrate
+    from services.kernel.db import make_engine, migrate
 
     engine = make_engine(conf.db_url("intake"))
     migrate("intake", engine)

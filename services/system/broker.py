@@ -85,8 +85,8 @@ def start_embedded_broker(port: int | None = None, log_file: Path | None = None,
 async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = None,
                         replication: int | None = None) -> None:
     """Create every product topic that does not exist yet (idempotent; safe on a real cluster)."""
-    from services.runtime.config import settings
-    from services.runtime.kafka_security import aiokafka_options
+    from services.kernel.config import settings
+    from services.kernel.kafka_security import aiokafka_options
 
     conf = settings()
     topics = topics or all_topic_names()

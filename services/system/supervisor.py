@@ -17,9 +17,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.runtime.broker import EmbeddedBroker, ensure_topics, start_embedded_broker
-from services.runtime.config import Settings, settings
-from services.runtime.logs import setup_logging
+from services.system.broker import EmbeddedBroker, ensure_topics, start_embedded_broker
+from services.kernel.config import Settings, settings
+from services.kernel.logs import setup_logging
 
 log = logging.getLogger("housing-match")
 SERVICES = ("intake", "matcher", "ledger")
@@ -83,7 +83,7 @@ class Stack:
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             out = open(self.log_dir / f"{w.service}-{w.index}.log", "ab")
-        w.process = subprocess.Popen([sys.executable, "-m", "services.runtime.worker", w.service, str(w.port)],
+        w.process = subprocess.Popen([sys.executable, "-m", "services.system.worker", w.service, str(w.port)],
                                      env=env, stdout=out, stderr=subprocess.STDOUT if out else None)
 
     def wait_ready(self, timeout: float) -> None:

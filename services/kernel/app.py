@@ -5,9 +5,9 @@ import logging
 
 import faust
 
-from services.runtime import metrics
-from services.runtime.config import Settings, settings
-from services.runtime.kafka_security import faust_broker_url, faust_credentials
+from services.kernel import metrics
+from services.kernel.config import Settings, settings
+from services.kernel.kafka_security import faust_broker_url, faust_credentials
 
 
 def make_faust_app(service: str, port: int, conf: Settings | None = None,

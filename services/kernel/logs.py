@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from services.runtime.privacy import mask_bsn_like_text
+from services.kernel.privacy import mask_bsn_like_text
 
 
 class MaskingFilter(logging.Filter):

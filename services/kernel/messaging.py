@@ -22,10 +22,10 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from contracts.deadletter import DeadLetter
 from contracts.events import Event, parse_event
 from contracts.topics import DEAD_LETTER, TopicSpec
-from services.runtime import metrics
-from services.runtime.db import Lease
-from services.runtime.privacy import mask_bsn_like, mask_bsn_like_text, safe_field_name
-from services.runtime.uow import DuplicateEvent
+from services.kernel import metrics
+from services.kernel.db import Lease
+from services.kernel.privacy import mask_bsn_like, mask_bsn_like_text, safe_field_name
+from services.kernel.uow import DuplicateEvent
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
-from services.runtime.config import Settings
+from services.kernel.config import Settings
 
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 

@@ -19,8 +19,8 @@ def run(service: str) -> None:
 
     engine = config.attributes.get("connection_engine")
     if engine is None:
-        from services.runtime.config import settings
-        from services.runtime.db import make_engine
+        from services.kernel.config import settings
+        from services.kernel.db import make_engine
         engine = make_engine(settings().db_url(service))
     with engine.connect() as connection:
         context.configure(

@@ -5,9 +5,9 @@ import importlib
 import logging
 import sys
 
-from services.runtime.config import settings
-from services.runtime.heap import settle_startup_heap
-from services.runtime.logs import setup_logging
+from services.kernel.config import settings
+from services.kernel.heap import settle_startup_heap
+from services.kernel.logs import setup_logging
 
 SERVICES = ("intake", "matcher", "ledger")
 

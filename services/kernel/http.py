@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from services.runtime.privacy import contains_bsn, safe_field_name
-from services.runtime.ratelimit import Decision
+from services.kernel.privacy import contains_bsn, safe_field_name
+from services.kernel.ratelimit import Decision
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,12 @@ async def expect_no_body(request: web.Request) -> None:
 
 
 def json_ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(body=json.dumps(data, default=_default).encode(), status=status,
+    return web.Response(body=json.dumps(data, default=json_default).encode(), status=status,
                         content_type="application/json", headers=headers)
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """json.dumps's fallback: datetimes as ISO 8601 with their offset (naive ones are UTC), the rest as text."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     return str(value)

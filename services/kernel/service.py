@@ -9,10 +9,10 @@ import faust
 from aiokafka.partitioner import murmur2
 from sqlalchemy import Engine
 
-from services.runtime.config import settings
-from services.runtime.db import make_engine, migrate
-from services.runtime.messaging import OutboxRelay
-from services.runtime.uow import SqlUnitOfWork
+from services.kernel.config import settings
+from services.kernel.db import make_engine, migrate
+from services.kernel.messaging import OutboxRelay
+from services.kernel.uow import SqlUnitOfWork
 
 
 class ServiceContext:

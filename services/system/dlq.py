@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from contracts.deadletter import DeadLetter
 from contracts.topics import DEAD_LETTER
-from services.runtime.messaging import REPLAYED_FROM
+from services.kernel.messaging import REPLAYED_FROM
 
 
 @dataclass
@@ -125,7 +125,7 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
 
 
 def main(args) -> int:
-    from services.runtime.config import settings
+    from services.kernel.config import settings
 
     bootstrap = args.bootstrap or settings().kafka_bootstrap_servers
     if not bootstrap:
