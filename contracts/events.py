@@ -366,7 +366,6 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     OrganisationRegistered, ApiTokenIssued, ApiTokenRevoked,
     PartnerNotified,
 )
-EVENT_TYPES: dict[str, type[Event]] = {cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS}
 
 AnyEvent = Annotated[Union[tuple(ALL_EVENTS)], Field(discriminator="event_type")]  # type: ignore[valid-type]
 _any_event = TypeAdapter(AnyEvent)

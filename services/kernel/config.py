@@ -39,7 +39,12 @@ class Settings(BaseSettings):
     ledger_port: int = Field(default=8083, description="HTTP port of the ledger's reports, dashboard and metrics")
     national_target: int = Field(default=10_000, description="National target of extra places")
     log_level: str = Field(default="info", description="debug, info, warning or error")
-    workers: int = Field(default=1, description="Worker processes per service for `housing-match up`")
+    workers: int = Field(default=1, ge=1, description="Worker processes per service for `housing-match up`")
+    match_policy_file: Path | None = Field(
+        default=None, description="JSON policy file replacing the default matching policy")
+    cors_allowed_origins: str = Field(
+        default="", description="Browser origins (comma-separated) allowed to call the APIs; none by default")
+    tansu_log: str = Field(default="warn", description="Log level of the embedded tansu broker (RUST_LOG)")
     intake_tls_cert: str | None = Field(default=None, description="PEM certificate of the intake's HTTPS listener")
     intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")
     trust_forwarded_proto: bool = Field(

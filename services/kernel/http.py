@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import ssl
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from services.kernel.config import settings
 from services.kernel.privacy import contains_bsn, safe_field_name
 from services.kernel.ratelimit import Decision
 
@@ -118,19 +118,6 @@ async def read_json_body(request: web.Request, max_bytes: int = MAX_JSON_BODY) -
     return raw
 
 
-async def parse_body(request: web.Request, model: type[M]) -> M:
-    return validate_json(await read_json_body(request), model)
-
-
-async def expect_no_body(request: web.Request) -> None:
-    """Operations without a request body accept none, or an empty JSON object."""
-    raw = await request.read()
-    if raw.strip() in (b"", b"{}"):
-        return
-    raise HttpProblem(400, "Invalid input", "this operation takes no request body",
-                      [{"name": "(body)", "reason": "send no body"}])
-
-
 def json_ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.Response(body=json.dumps(data, default=json_default).encode(), status=status,
                         content_type="application/json", headers=headers)
@@ -151,7 +138,7 @@ def bearer_token(request: web.Request) -> str | None:
 
 def cors_origins() -> frozenset[str]:
     """Browser origins allowed to call the APIs (CORS_ALLOWED_ORIGINS, comma-separated); none by default."""
-    return frozenset(o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return frozenset(o.strip() for o in settings().cors_allowed_origins.split(",") if o.strip())
 
 
 def _cors_headers(request: web.Request) -> dict[str, str]:

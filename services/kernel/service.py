@@ -17,7 +17,8 @@ from services.kernel.uow import SqlUnitOfWork
 
 class ServiceContext:
     def __init__(self, name: str, app: faust.App, uow_class: Callable[[Engine], SqlUnitOfWork],
-                 outbox_model) -> None:
+                 outbox_model=None) -> None:
+        """``outbox_model`` is the table whose rows the relay sends; a service that emits nothing has none."""
         self.name, self.app, self.uow_class, self.outbox_model = name, app, uow_class, outbox_model
         # Handlers of one worker run one at a time: per-partition order is kept and a
         # matching round never interleaves with the events it reads.
@@ -40,7 +41,8 @@ class ServiceContext:
     async def run_handler(self, fn, *args):
         async with self.lock:
             result = await asyncio.to_thread(fn, *args)
-        self.relay.wake.set()
+        if self.outbox_model is not None:
+            self.relay.wake.set()
         return result
 
     def has_assignment(self) -> bool:

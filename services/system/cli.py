@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 
 def _cmd_up(args: argparse.Namespace) -> int:
     from services.system.supervisor import run_up
-    return run_up(workers=args.workers)
+    from services.kernel.config import settings
+    return run_up(workers=args.workers or settings().workers)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -85,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="housing-match", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     up = sub.add_parser("up", help="start the broker (when none is configured) and all services")
-    up.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")),
-                    help="worker processes per service")
+    up.add_argument("--workers", type=int, default=None,
+                    help="worker processes per service (default: WORKERS, 1)")
     up.set_defaults(fn=_cmd_up)
     demo = sub.add_parser("demo", help="the main job: a seeded scenario through all services, then a report")
     demo.add_argument("--seed", type=int, default=2026)

@@ -30,3 +30,16 @@ def test_kafka_client_security_options():
                                      kafka_sasl_password="pw"))
     assert opts["sasl_mechanism"] == "SCRAM-SHA-512" and opts["sasl_plain_username"] == "matcher"
     assert faust_broker_url("a:9092, b:9093") == "kafka://a:9092;kafka://b:9093"
+
+
+def test_every_setting_is_read_through_settings():
+    """No module reads a variable of its own from the environment (one table, one place, documented).
+    The supervisor and the broker pass the environment on to their children; the worker's parent pid
+    is a handshake between supervisor and worker, not a setting."""
+    import re
+    services = Path(__file__).parents[2] / "services"
+    reads = re.compile(r"os\.environ\.get\(|os\.getenv\(|os\.environ\[")
+    found = [f"{p.relative_to(services)}:{n}" for p in sorted(services.rglob("*.py"))
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if reads.search(line) and "HOUSING_MATCH_PARENT_PID" not in line]
+    assert found == []

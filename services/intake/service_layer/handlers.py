@@ -105,11 +105,11 @@ def run_idempotent(make_uow: Callable[[Idempotency | None], IntakeUnitOfWork], i
         return found, True
     try:
         return fn(make_uow(idem), *args), False
-    except IntegrityError as exc:
-        if idem is not None and "idempotency" in str(exc).lower():
-            found = _stored(make_uow(None), idem)
-            if found is not None:
-                return found, True
+    except IntegrityError:
+        # A racing retry committed the same key first: its stored answer is there now (recognised
+        # by the record, not by the database's message text).
+        if idem is not None and (found := _stored(make_uow(None), idem)) is not None:
+            return found, True
         raise
 
 

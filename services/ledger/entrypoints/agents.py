@@ -78,7 +78,3 @@ async def refresh() -> None:
         log.exception("refreshing the ledger's gauges failed")
     _next_refresh = time.monotonic() + 10 * (time.monotonic() - start)
 
-
-@app.task
-async def outbox_relay() -> None:
-    await ctx.relay.run()

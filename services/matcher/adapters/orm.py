@@ -94,14 +94,3 @@ class RegionClock(SQLModel, table=True):
     dirty: bool = Field(default=False, index=True)
     # Earliest deadline of the region's open offers: expiry is looked for only once the clock passes it.
     next_expiry: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
-
-
-class SkipReason(SQLModel, table=True):
-    """Why a higher-priority candidate did not get an offered unit (explanations)."""
-
-    __tablename__ = "matcher_skip_reason"
-    __table_args__ = (UniqueConstraint("offer_id", "candidate_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    offer_id: str = Field(index=True, max_length=80)
-    candidate_id: str = Field(index=True, max_length=80)
-    reason: str = Field(max_length=80)

@@ -5,11 +5,11 @@ start-up heap that services.kernel.heap freezes rather than of the first round.
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any
 
 from contracts.solver import Result, parse_instance
+from services.kernel.config import settings
 from services.matcher.domain.explain import RoundExplanation
 from services.matcher.domain.explain import explain_round as explain
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy
@@ -18,7 +18,7 @@ from services.matcher.domain.solver import solve
 
 @lru_cache
 def _policy() -> Policy:
-    path = os.environ.get("MATCH_POLICY_FILE")
+    path = settings().match_policy_file
     return Policy.load(path) if path else DEFAULT_POLICY
 
 

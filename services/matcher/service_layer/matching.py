@@ -7,13 +7,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from contracts import events as ev
 from services.matcher.adapters.orm import (
-    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, SkipReason, Unit,
+    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
 )
 from services.matcher.domain.explain import RoundExplanation, reason_counts
 from services.matcher.domain.rounds import (
@@ -116,7 +116,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
         why = explain(instance, result) if explain else None
         uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
-        made, skipped = [], []
+        made = []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
             unit, cand = units[u_id], uow.get(Candidate, c_id)
@@ -135,7 +135,6 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             # shelter: that would show it the other organisation's offer (the counts keep it).
             kept = [p for p in passed if p.reason != "declined_before" or (p.candidate, u_id) in state.declined_here
                     ][:REASONS_KEPT_PER_OFFER]
-            skipped += [{"offer_id": offer_id, "candidate_id": p.candidate, "reason": p.reason} for p in kept]
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
@@ -150,8 +149,6 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                                             reason=p.reason) for p in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
-        if skipped:  # one multi-row insert for the round (up to 50 rows per offer)
-            uow.session.execute(insert(SkipReason), skipped)
         if why is not None:
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if made:

@@ -223,7 +223,6 @@ def test_withdrawn_candidate_loses_its_open_offer(uow):
 
 
 def test_round_records_who_was_passed_over_and_why(uow):
-    from services.matcher.adapters.orm import SkipReason
     from services.matcher.adapters.solver import explain_round
     feed(uow, agreement(), vacancy(rooms=1), candidate("c1", days=20),
          ev.CandidateSubmitted(occurred_at=T0, producer="sh", candidate_id="c2", person_ref="b" * 64, shelter="sh",
@@ -232,9 +231,6 @@ def test_round_records_who_was_passed_over_and_why(uow):
     [offer] = matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
     assert offer.candidate_id == "c1"
     assert offer.passed_over == {"rooms_do_not_fit": 1}  # the corporation sees counts only
-    with uow() as u:
-        rows = u.session.exec(select(SkipReason)).all()
-        assert [(r.offer_id, r.candidate_id, r.reason) for r in rows] == [(offer.offer_id, "c2", "rooms_do_not_fit")]
     # The reasons travel to the intake for the passed-over candidate's own shelter, caused by the offer.
     [passed] = [e for e in outbox_events(uow) if isinstance(e, ev.CandidatesPassedOver)]
     assert (passed.offer_id, passed.unit_id, passed.corporation) == (offer.offer_id, "corp-a:u1", "corp-a")
