@@ -18,6 +18,7 @@ from contracts.topics import ALL_TOPICS, DEAD_LETTER, DEAD_LETTER_PARTITIONS, IN
 HERE = Path(__file__).parent
 SCHEMA_DIR = HERE / "schemas" / "events"
 ASYNCAPI = HERE / "asyncapi.json"
+EVENT_FLOW = HERE.parent / "docs" / "event-flow.md"
 
 
 def schema_name(cls: type[Event]) -> str:
@@ -52,8 +53,14 @@ def asyncapi() -> dict[str, Any]:
             "bindings": {"kafka": {"topic": t.name, "partitions": t.partitions, "bindingVersion": "0.5.0"}},
             "x-key": f"event field '{t.key}'",
         }
-        operations[f"publish-{cid}"] = {"action": "send", "channel": {"$ref": f"#/channels/{cid}"},
-                                         "description": t.description}
+        for action, verb, side in (("send", "makes", t.producers), ("receive", "handles", t.consumers)):
+            for service, events in side.items():
+                names = ", ".join(cls.__name__ for cls in events)
+                operations[f"{service}-{action}-{cid}"] = {
+                    "action": action, "channel": {"$ref": f"#/channels/{cid}"},
+                    "summary": f"The {service} {verb} {names}",
+                    "description": t.description + f" Key: event field '{t.key}'.",
+                    "messages": [{"$ref": f"#/channels/{cid}/messages/{cls.__name__}"} for cls in events]}
     channels["dead-letter"] = {
         "address": DEAD_LETTER, "description": "Poison messages with their reason and masked original bytes.",
         "messages": {"DeadLetter": {"$ref": "#/components/messages/DeadLetter"}},
@@ -89,7 +96,7 @@ def asyncapi() -> dict[str, Any]:
         "bindings": {"kafka": {"topic": INBOUND, "partitions": INBOUND_PARTITIONS, "bindingVersion": "0.5.0"}},
         "x-key": "the sending organisation's id",
     }
-    operations["receive-inbound"] = {"action": "receive", "channel": {"$ref": "#/channels/inbound"},
+    operations["intake-receive-inbound"] = {"action": "receive", "channel": {"$ref": "#/channels/inbound"},
                                      "summary": "The intake takes partners' signed commands",
                                      "description": "Each command is checked (signature, organisation, body) "
                                                     "and handled like its HTTP request."}
@@ -109,6 +116,22 @@ def asyncapi() -> dict[str, Any]:
     }
 
 
+def event_flow_table() -> str:
+    """docs/event-flow.md: where each event is made, who handles it, on which topic and key."""
+    lines = ["# Event flow", "",
+             "Generated from `contracts/topics.py` by `python -m contracts.generate`; a test fails while it is stale.",
+             "Every service subscribes to the topics where it handles an event, and nowhere else.", "",
+             "| event | topic | key | made by | handled by |", "| --- | --- | --- | --- | --- |"]
+    for t in ALL_TOPICS:
+        for cls in t.events:
+            made = ", ".join(t.made_by(cls)) or "— (no producer yet)"
+            handled = ", ".join(t.handled_by(cls)) or "— (partners' own systems)"
+            lines.append(f"| `{cls.__name__}` | `{t.name}` | `{t.key}` | {made} | {handled} |")
+    lines += [f"| `InboundCommand` | `{INBOUND}` | organisation id | partners | intake |",
+              f"| `DeadLetter` | `{DEAD_LETTER}` | original key | every service | operators (`housing-match dlq`) |"]
+    return "\n".join(lines) + "\n"
+
+
 def render(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
@@ -116,6 +139,7 @@ def render(doc: dict[str, Any]) -> str:
 def expected_files() -> dict[Path, str]:
     files = {SCHEMA_DIR / f"{name}.json": render(s) for name, s in event_schemas().items()}
     files[ASYNCAPI] = render(asyncapi())
+    files[EVENT_FLOW] = event_flow_table()
     return files
 
 

@@ -1,14 +1,24 @@
-"""Every topic of the product, its key and partition count: defined here and nowhere else.
+"""Every topic of the product, its key, partition count and event flow: defined here and nowhere else.
 
 Keys keep related state together on one partition: region for everything the
 matcher owns (so each matcher worker owns a set of regions), the person
 reference for placements (so one ledger worker sees all reports of a person).
+
+Each topic declares which service makes which of its events (``producers``) and which
+service handles which (``consumers``). The services subscribe from this declaration
+(``consumed_by``), a test holds every handler registry to it, the AsyncAPI document
+shows both sides, and docs/event-flow.md is generated from it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from contracts import events as ev
+from contracts.vocabulary import Service
+
+Events = tuple[type[ev.Event], ...]
+INTAKE, MATCHER, LEDGER = Service.INTAKE, Service.MATCHER, Service.LEDGER
 
 
 @dataclass(frozen=True)
@@ -16,11 +26,19 @@ class TopicSpec:
     name: str
     key: str  # the event field whose value is the message key
     partitions: int
-    events: tuple[type[ev.Event], ...]
+    events: Events
     description: str
+    producers: Mapping[Service, Events] = field(default_factory=dict)
+    consumers: Mapping[Service, Events] = field(default_factory=dict)
 
     def key_of(self, event: ev.Event) -> bytes:
         return str(getattr(event, self.key)).encode()
+
+    def made_by(self, event: type[ev.Event]) -> list[Service]:
+        return [s for s, evs in self.producers.items() if event in evs]
+
+    def handled_by(self, event: type[ev.Event]) -> list[Service]:
+        return [s for s, evs in self.consumers.items() if event in evs]
 
 
 PARTITIONS = 4
@@ -29,43 +47,69 @@ CANDIDATES = TopicSpec(
     "housing.candidates.v1", "region", PARTITIONS,
     (ev.CandidateSubmitted, ev.CandidateUpdated, ev.CandidateWithdrawn),
     "Outflow candidates from shelters and institutions (pseudonymised).",
+    producers={INTAKE: (ev.CandidateSubmitted, ev.CandidateUpdated, ev.CandidateWithdrawn)},
+    consumers={MATCHER: (ev.CandidateSubmitted, ev.CandidateUpdated, ev.CandidateWithdrawn)},
 )
 VACANCIES = TopicSpec(
     "housing.vacancies.v1", "region", PARTITIONS,
     (ev.VacancyPublished, ev.VacancyWithdrawn),
     "Units published by housing corporations.",
+    producers={INTAKE: (ev.VacancyPublished, ev.VacancyWithdrawn)},
+    consumers={MATCHER: (ev.VacancyPublished, ev.VacancyWithdrawn)},
 )
 AGREEMENTS = TopicSpec(
     "housing.agreements.v1", "region", PARTITIONS,
     (ev.AgreementRegistered, ev.NeighbourhoodLimitSet),
     "Prestatieafspraken and neighbourhood-load limits registered by municipalities.",
+    producers={INTAKE: (ev.AgreementRegistered, ev.NeighbourhoodLimitSet)},
+    consumers={MATCHER: (ev.AgreementRegistered, ev.NeighbourhoodLimitSet),
+               LEDGER: (ev.AgreementRegistered, ev.NeighbourhoodLimitSet)},
 )
 OFFER_RESPONSES = TopicSpec(
     "housing.offer-responses.v1", "region", PARTITIONS,
     (ev.OfferConfirmed, ev.OfferRejected, ev.OfferAccepted, ev.OfferDeclined),
     "Answers to offers: the corporation confirms or rejects, the person accepts or declines.",
+    producers={INTAKE: (ev.OfferConfirmed, ev.OfferRejected, ev.OfferAccepted, ev.OfferDeclined)},
+    # The intake hears its own rejections and declines back in partition order with the matcher's
+    # events, so the offer's other party is told only once the answer is on the topic.
+    consumers={MATCHER: (ev.OfferConfirmed, ev.OfferRejected, ev.OfferAccepted, ev.OfferDeclined),
+               INTAKE: (ev.OfferRejected, ev.OfferDeclined)},
 )
 OFFERS = TopicSpec(
     "housing.offers.v1", "region", PARTITIONS,
     (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired, ev.OfferWithdrawn),
     "Offers the matcher makes, who was passed over for them and why, units left without an offer and why, "
     "and the offers' expiry or withdrawal.",
+    producers={MATCHER: (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired,
+                         ev.OfferWithdrawn)},
+    consumers={INTAKE: (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired,
+                        ev.OfferWithdrawn)},
 )
 PLACEMENTS = TopicSpec(
     "housing.placements.v1", "person_ref", PARTITIONS,
     (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded, ev.PersonErased),
     "Realised placements from the matcher and external sources, with corrections.",
+    # PersonErased has no producer yet: the erasure command is still to be built (issue 10, item 6).
+    producers={MATCHER: (ev.PlacementConfirmed,),
+               INTAKE: (ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded)},
+    consumers={LEDGER: (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded,
+                        ev.PersonErased),
+               INTAKE: (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted)},
 )
 PLACEMENT_TOTALS = TopicSpec(
     "housing.placement-totals.v1", "source", PARTITIONS,
     (ev.PlacementTotalsReported,),
     "Totals from sources that report no persons: shown beside the count, never added.",
+    producers={INTAKE: (ev.PlacementTotalsReported,)},
+    consumers={LEDGER: (ev.PlacementTotalsReported,)},
 )
 
 ORGANISATIONS = TopicSpec(
     "housing.organisations.v1", "org_id", PARTITIONS,
     (ev.OrganisationRegistered, ev.ApiTokenIssued, ev.ApiTokenRevoked),
     "Organisations and the hashes of their API tokens, so every HTTP API accepts the same tokens.",
+    producers={INTAKE: (ev.OrganisationRegistered, ev.ApiTokenIssued, ev.ApiTokenRevoked)},
+    consumers={LEDGER: (ev.OrganisationRegistered, ev.ApiTokenIssued, ev.ApiTokenRevoked)},
 )
 
 OUTBOUND = TopicSpec(
@@ -73,6 +117,7 @@ OUTBOUND = TopicSpec(
     (ev.PartnerNotified,),
     "What changed for each partner organisation (offers, expiries, placements, results of its inbound "
     "commands), keyed by organisation id: a partner reads the messages with its own key. Ids only.",
+    producers={INTAKE: (ev.PartnerNotified,)},  # read by the partners' own systems, not by a service
 )
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
@@ -94,6 +139,19 @@ TOPIC_OF_EVENT: dict[type[ev.Event], TopicSpec] = {cls: t for t in ALL_TOPICS fo
 
 def topic_for(event: ev.Event) -> TopicSpec:
     return TOPIC_OF_EVENT[type(event)]
+
+
+def consumed_by(service: Service) -> list[TopicSpec]:
+    """The topics a service subscribes to: those where it handles at least one event."""
+    return [t for t in ALL_TOPICS if t.consumers.get(service)]
+
+
+def events_consumed_by(service: Service) -> set[type[ev.Event]]:
+    return {e for t in ALL_TOPICS for e in t.consumers.get(service, ())}
+
+
+def events_produced_by(service: Service) -> set[type[ev.Event]]:
+    return {e for t in ALL_TOPICS for e in t.producers.get(service, ())}
 
 
 def all_topic_names() -> list[tuple[str, int]]:

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
+from contracts import topics
 from contracts.types import STRATEGY_OF_KIND, UnitKind
+from contracts.vocabulary import Service
 from tests import checks
 from services.system.demo import create_organisations, drive
 from services.system.partner_client import PartnerClient
@@ -37,6 +39,10 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
                            for o in out.placed_offers.values())
         assert by_strategy == dict(expected)
 
+        # Each service made only the events contracts/topics.py declares it makes (the event flow as data).
+        for service in (Service.INTAKE, Service.MATCHER):
+            made = {json.loads(bytes(v))["event_type"] for (v,) in db.execute(text(f"select value from {service}_outbox"))}
+            assert made and made <= {e.__name__ for e in topics.events_produced_by(service)}, (service, made)
         # No agreement, neighbourhood limit or unit capacity was exceeded; no pair was offered twice.
         assert checks.agreements_exceeded(db) == []
         assert checks.limits_exceeded(db) == []

@@ -6,6 +6,7 @@ import logging
 
 from contracts import topics
 from contracts.events import Event
+from contracts.vocabulary import Service
 from services.intake.entrypoints.app import app, ctx
 from services.intake.service_layer import inbound, projections
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -23,8 +24,8 @@ async def on_batch(events: list[Event]) -> None:
     await ctx.run_handler(projections.handle_batch, events, ctx.uow())
 
 
-events_agent = consume(app, "intake", [topics.OFFERS, topics.OFFER_RESPONSES, topics.PLACEMENTS],
-                       set(projections.HANDLERS), on_event, handle_batch=on_batch)
+events_agent = consume(app, Service.INTAKE, topics.consumed_by(Service.INTAKE), set(projections.HANDLERS), on_event,
+                       handle_batch=on_batch)
 
 inbound_topic = app.topic(topics.INBOUND, key_type=bytes, value_type=bytes, key_serializer="raw",
                           value_serializer="raw")

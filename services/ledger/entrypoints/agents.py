@@ -7,6 +7,7 @@ import logging
 
 from contracts import topics
 from contracts.events import Event
+from contracts.vocabulary import Service
 from services.ledger.entrypoints.app import app, ctx
 from services.ledger.service_layer import handlers, reports
 from services.kernel import metrics
@@ -32,8 +33,8 @@ async def on_batch(events: list[Event]) -> None:
             metrics.LEDGER_ENTRIES.labels(kind=kind).inc()
 
 
-events_agent = consume(app, "ledger", [topics.PLACEMENTS, topics.PLACEMENT_TOTALS, topics.ORGANISATIONS,
-                                       topics.AGREEMENTS], set(handlers.HANDLERS), on_event, handle_batch=on_batch)
+events_agent = consume(app, Service.LEDGER, topics.consumed_by(Service.LEDGER), set(handlers.HANDLERS), on_event,
+                       handle_batch=on_batch)
 
 
 def refresh_gauges() -> None:

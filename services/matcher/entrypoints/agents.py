@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from contracts import topics
 from contracts.events import Event
+from contracts.vocabulary import Service
 from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.entrypoints.app import app, ctx
 from services.matcher.service_layer import handlers, matching
@@ -17,7 +18,7 @@ from services.kernel.messaging import consume
 from services.kernel.service import partition_for
 
 log = logging.getLogger(__name__)
-SOURCES = [topics.CANDIDATES, topics.VACANCIES, topics.AGREEMENTS, topics.OFFER_RESPONSES]
+SOURCES = topics.consumed_by(Service.MATCHER)
 
 
 async def on_event(event: Event) -> None:
@@ -28,7 +29,7 @@ async def on_batch(events: list[Event]) -> None:
     await ctx.run_handler(handlers.handle_batch, events, ctx.uow())
 
 
-events_agent = consume(app, "matcher", SOURCES, set(handlers.HANDLERS), on_event, handle_batch=on_batch)
+events_agent = consume(app, Service.MATCHER, SOURCES, set(handlers.HANDLERS), on_event, handle_batch=on_batch)
 
 
 def _owns(region: str) -> bool:

@@ -93,15 +93,20 @@ def emitted_events(service: str) -> set[str]:
 
 
 def consumed_topics(service: str) -> set[str]:
-    """Topic names referenced as ``topics.X`` in the service's agents module (its consume(...) call)."""
+    """Topic names referenced as ``topics.X`` in the service's agents module, and its declared subscriptions."""
     from contracts import topics
+    from contracts.vocabulary import Service
     tree = ast.parse((ROOT / "services" / service / "entrypoints" / "agents.py").read_text())
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "topics":
             value = getattr(topics, node.attr)
-            out.add(value.name if isinstance(value, topics.TopicSpec) else value)
-    return out
+            if isinstance(value, topics.TopicSpec):
+                out.add(value.name)
+            elif isinstance(value, str):
+                out.add(value)
+    # The events agent subscribes to what contracts/topics.py declares it consumes (topics.consumed_by).
+    return out | {t.name for t in topics.consumed_by(Service(service))}
 
 
 def derived_acls() -> set[tuple[str, str, str, str]]:
