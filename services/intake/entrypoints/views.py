@@ -18,14 +18,21 @@ from pydantic import ValidationError
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
 from services.intake.entrypoints.openapi import build_openapi
-from services.intake.service_layer import handlers as h
+from services.intake.service_layer import common, idempotency
 from services.intake.service_layer.operations import API_PREFIX, OPERATIONS, Call, NoBody, Operation
 from services.intake.service_layer.organisations import Caller, authenticate
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.kernel.config import settings
 from services.kernel.health import register_health_and_metrics
 from services.kernel.http import (
-    RATE_LIMIT, HttpProblem, bearer_token, field_errors, json_ok, read_json_body, too_many_requests, validate_json,
+    RATE_LIMIT,
+    HttpProblem,
+    bearer_token,
+    field_errors,
+    json_ok,
+    read_json_body,
+    too_many_requests,
+    validate_json,
 )
 from services.kernel.metrics import RATE_LIMITED
 from services.kernel.ratelimit import Decision, TokenBucketLimiter
@@ -138,7 +145,7 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     record = next(iter(params.values()), "-")
 
     async def audit_apart(outcome: str) -> None:
-        await asyncio.to_thread(h.audit_apart, make_uow(), caller, op.operation_id, record, outcome)
+        await asyncio.to_thread(common.audit_apart, make_uow(), caller, op.operation_id, record, outcome)
 
     if op.roles and caller.role not in op.roles:
         if audited:
@@ -167,7 +174,7 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     def run():
         if not op.write:
             return (op.success[0], op.run(call, make_uow())), False
-        return h.run_idempotent(make_uow, idem, lambda uow: op.run(call, uow))
+        return idempotency.run_idempotent(make_uow, idem, lambda uow: op.run(call, uow))
 
     try:
         (status, payload), replayed = await asyncio.to_thread(run)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from contracts.inbound import KEY_ID_HEADER, SIGNATURE_HEADER, InboundCommand, sign
 from services.intake.domain.errors import IntakeError
-from services.intake.service_layer import handlers as h
+from services.intake.service_layer import common, idempotency
 from services.intake.service_layer.organisations import Caller, signer
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.kernel.messaging import describe_validation_error
@@ -109,7 +109,7 @@ def execute(make_uow: Callable[..., IntakeUnitOfWork], secret: str, caller: Call
     call = Call(caller=caller, make_uow=uow_with_notice, secret=secret, body=body,
                 params={op.target: command.target} if op.target else {}, idem=idem, channel="kafka")
     try:
-        (status, result), replayed = h.run_idempotent(uow_with_notice, idem, lambda uow: op.run(call, uow))
+        (status, result), replayed = idempotency.run_idempotent(uow_with_notice, idem, lambda uow: op.run(call, uow))
     except IntakeError as exc:
         fields = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors)
         raise Rejected(f"{exc.status} {exc.title}: {exc.detail}" + (f" ({fields})" if fields else ""),
@@ -132,7 +132,7 @@ def record_rejection(make_uow: Callable[..., IntakeUnitOfWork], rejected: Reject
         return
     uow = make_uow(None)
     with uow:
-        h.audit(uow, rejected.caller, rejected.command.command if rejected.command else "inbound",
+        common.audit(uow, rejected.caller, rejected.command.command if rejected.command else "inbound",
                 rejected.command.target or "-" if rejected.command else "-", "refused", "kafka")
         data = {"reason": rejected.reason[:500]}
         if rejected.command is not None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.types import Identifier
 from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
-from services.intake.service_layer import handlers as h
+from services.intake.service_layer import agreements, candidates, common, feed, offers, placements, vacancies
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 
@@ -119,7 +119,7 @@ TOO_MANY_REQUESTS = "Too many requests from this caller: wait the Retry-After se
 
 
 def _answer(answer: str):
-    return lambda c, uow: h.answer_offer(uow, c.caller, c.params["offer_id"], answer,
+    return lambda c, uow: offers.answer_offer(uow, c.caller, c.params["offer_id"], answer,
                                          getattr(c.body, "reason", None), c.channel)
 
 
@@ -128,76 +128,80 @@ PARTNERS = ("shelter", "corporation", "municipality", "monitor")
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "/person-references", "createPersonReference", "Turn a BSN into the person reference",
-              "persons", PARTNERS, lambda c, uow: {"person_ref": h.person_ref_for(c.body.bsn, c.secret)},
+              "persons", PARTNERS, lambda c, uow: {"person_ref": common.person_ref_for(c.body.bsn, c.secret)},
               r.PersonReference, request=cmd.PersonReferenceRequest,
               description="HTTPS only. The BSN is checked (9 digits, 11-proef) and replaced at once by a keyed "
                           "pseudonym; it is never stored. Streaming partners send only this reference on topics."),
     # candidates: shelters and other institutions people leave
     Operation("GET", "/candidates", "listCandidates", "The caller's candidates with their status", "candidates",
-              SHELTER, lambda c, uow: h.list_candidates(uow, c.caller, c.query.status), r.CandidateList,
+              SHELTER, lambda c, uow: candidates.list_candidates(uow, c.caller, c.query.status), r.CandidateList,
               query=CandidateQuery, personal=True),
     Operation("POST", "/candidates", "submitCandidate", "Submit an outflow candidate", "candidates", SHELTER,
-              lambda c, uow: h.submit_candidate(uow, c.caller, c.body, c.secret, c.channel), r.Candidate,
+              lambda c, uow: candidates.submit_candidate(uow, c.caller, c.body, c.secret, c.channel), r.Candidate,
               success=(201, 200), request=cmd.SubmitCandidate, write=True, idempotent=True,
               command="candidate.submit",
               description="201: a new candidate. 200: the person was already a candidate (of this organisation: "
                           "the same candidate; of another: linked to that one, never matched twice)."),
     Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
-              SHELTER, lambda c, uow: h.get_candidate(uow, c.caller, c.params["candidate_id"]), r.CandidateDetail,
+              SHELTER, lambda c, uow: candidates.get_candidate(uow, c.caller, c.params["candidate_id"]),
+              r.CandidateDetail,
               personal=True),
     Operation("GET", "/candidates/{candidate_id}/passed-over", "listPassedOver",
               "Units offered to someone less urgent, and why this candidate did not get them", "candidates",
-              SHELTER, lambda c, uow: h.list_passed_over(uow, c.caller, c.params["candidate_id"]), r.PassedOverList,
+              SHELTER, lambda c, uow: candidates.list_passed_over(uow, c.caller, c.params["candidate_id"]),
+              r.PassedOverList,
               description="The matcher records, for every offer, the more urgent candidates of the region who did "
                           "not get the unit and why (at most the 50 most urgent per offer). Only the candidate's "
                           "own shelter sees these entries; the corporation sees counts per reason on the offer.",
               personal=True),
     Operation("PUT", "/candidates/{candidate_id}", "updateCandidate", "Replace a candidate's profile", "candidates",
-              SHELTER, lambda c, uow: h.update_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
+              SHELTER,
+              lambda c, uow: candidates.update_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
               r.Candidate, request=cmd.UpdateCandidate, write=True, idempotent=True, conflicts=True,
               command="candidate.update", target="candidate_id"),
     Operation("POST", "/candidates/{candidate_id}/withdrawal", "withdrawCandidate", "Withdraw a candidate",
               "candidates", SHELTER,
-              lambda c, uow: h.withdraw_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
+              lambda c, uow: candidates.withdraw_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
               r.Candidate, request=cmd.WithReason, write=True, idempotent=True, conflicts=True,
               command="candidate.withdraw", target="candidate_id"),
     # vacancies: housing corporations
     Operation("GET", "/vacancies", "listVacancies", "The caller's vacancies", "vacancies", CORPORATION,
-              lambda c, uow: h.list_vacancies(uow, c.caller), r.VacancyList),
+              lambda c, uow: vacancies.list_vacancies(uow, c.caller), r.VacancyList),
     Operation("POST", "/vacancies", "publishVacancy", "Publish (or re-publish) a vacancy of any kind", "vacancies",
-              CORPORATION, lambda c, uow: h.publish_vacancy(uow, c.caller, c.body, c.channel), r.Vacancy,
+              CORPORATION, lambda c, uow: vacancies.publish_vacancy(uow, c.caller, c.body, c.channel), r.Vacancy,
               success=(201, 200), request=cmd.PublishVacancy, write=True, idempotent=True,
               command="vacancy.publish",
               description="Regular (priority allocation), flex (with available_until), shared (places >= 2), "
                           "Housing First, transformation or new build. 200 when the unit was published before."),
     Operation("GET", "/vacancies/{vacancy_id}", "getVacancy", "One of the caller's vacancies", "vacancies",
-              CORPORATION, lambda c, uow: h.get_vacancy(uow, c.caller, c.params["vacancy_id"]), r.Vacancy),
+              CORPORATION, lambda c, uow: vacancies.get_vacancy(uow, c.caller, c.params["vacancy_id"]), r.Vacancy),
     Operation("POST", "/vacancies/{vacancy_id}/withdrawal", "withdrawVacancy", "Withdraw a vacancy", "vacancies",
               CORPORATION,
-              lambda c, uow: h.withdraw_vacancy(uow, c.caller, c.params["vacancy_id"], c.body, c.channel),
+              lambda c, uow: vacancies.withdraw_vacancy(uow, c.caller, c.params["vacancy_id"], c.body, c.channel),
               r.Vacancy, request=cmd.WithReason, write=True, idempotent=True, conflicts=True,
               command="vacancy.withdraw", target="vacancy_id"),
     # municipalities
     Operation("GET", "/agreements", "listAgreements", "The caller's prestatieafspraken", "municipalities",
-              MUNICIPALITY, lambda c, uow: h.list_agreements(uow, c.caller, "agreement"), r.AgreementList),
+              MUNICIPALITY, lambda c, uow: agreements.list_agreements(uow, c.caller, "agreement"), r.AgreementList),
     Operation("POST", "/agreements", "registerAgreement", "Register a prestatieafspraak for the own municipality",
-              "municipalities", MUNICIPALITY, lambda c, uow: h.register_agreement(uow, c.caller, c.body, c.channel),
+              "municipalities", MUNICIPALITY,
+              lambda c, uow: agreements.register_agreement(uow, c.caller, c.body, c.channel),
               r.Agreement, success=(201,), request=cmd.RegisterAgreement, write=True, idempotent=True,
               conflicts=True, command="agreement.register"),
     Operation("GET", "/neighbourhood-limits", "listNeighbourhoodLimits", "The caller's neighbourhood limits",
-              "municipalities", MUNICIPALITY, lambda c, uow: h.list_agreements(uow, c.caller, "limit"),
+              "municipalities", MUNICIPALITY, lambda c, uow: agreements.list_agreements(uow, c.caller, "limit"),
               r.NeighbourhoodLimitList),
     Operation("POST", "/neighbourhood-limits", "setNeighbourhoodLimit",
               "Set the placement limit of a neighbourhood of the own municipality (draagkracht)", "municipalities",
-              MUNICIPALITY, lambda c, uow: h.set_neighbourhood_limit(uow, c.caller, c.body, c.channel),
+              MUNICIPALITY, lambda c, uow: agreements.set_neighbourhood_limit(uow, c.caller, c.body, c.channel),
               r.NeighbourhoodLimit, success=(201,), request=cmd.SetNeighbourhoodLimit, write=True,
               idempotent=True, conflicts=True, command="neighbourhood-limit.set"),
     # offers
     Operation("GET", "/offers", "listOffers", "Offers to the caller's candidates or on the caller's units",
-              "offers", ("shelter", "corporation"), lambda c, uow: h.list_offers(uow, c.caller, c.query.status),
+              "offers", ("shelter", "corporation"), lambda c, uow: offers.list_offers(uow, c.caller, c.query.status),
               r.OfferList, query=OfferQuery, personal=True),
     Operation("GET", "/offers/{offer_id}", "getOffer", "One offer", "offers", ("shelter", "corporation"),
-              lambda c, uow: h.get_offer(uow, c.caller, c.params["offer_id"]), r.Offer, personal=True),
+              lambda c, uow: offers.get_offer(uow, c.caller, c.params["offer_id"]), r.Offer, personal=True),
     Operation("POST", "/offers/{offer_id}/confirmation", "confirmOffer", "The corporation confirms the offer",
               "offers", CORPORATION, _answer("confirmation"), r.Offer, request=None, write=True,
               idempotent=True, conflicts=True, command="offer.confirm", target="offer_id"),
@@ -212,34 +216,37 @@ OPERATIONS: tuple[Operation, ...] = (
               idempotent=True, conflicts=True, command="offer.decline", target="offer_id"),
     # monitoring sources: placements for the ledger
     Operation("GET", "/placement-reports", "listPlacementReports", "The caller's placement reports", "placements",
-              h.REPORTERS, lambda c, uow: h.list_placement_reports(uow, c.caller), r.PlacementReportList),
+              placements.REPORTERS, lambda c, uow: placements.list_placement_reports(uow, c.caller),
+              r.PlacementReportList),
     Operation("POST", "/placement-reports", "reportPlacement", "Report a realised placement", "placements",
-              h.REPORTERS, lambda c, uow: h.report_placement(uow, c.caller, c.body, c.secret, c.channel),
+              placements.REPORTERS,
+              lambda c, uow: placements.report_placement(uow, c.caller, c.body, c.secret, c.channel),
               r.PlacementReport, success=(201, 200), request=cmd.ReportPlacement, write=True, idempotent=True,
               conflicts=True, command="placement.report",
               description="By a municipality's monitor, a corporation's monitor or a national source (flex "
                           "registry). The ledger counts each person once across all sources."),
     Operation("POST", "/placement-reports/{report_id}/retraction", "retractPlacement", "Retract an own report",
-              "placements", h.REPORTERS,
-              lambda c, uow: h.retract_placement(uow, c.caller, c.params["report_id"], c.body, c.channel),
+              "placements", placements.REPORTERS,
+              lambda c, uow: placements.retract_placement(uow, c.caller, c.params["report_id"], c.body, c.channel),
               r.PlacementReport, request=cmd.RetractPlacement, write=True, idempotent=True,
               command="placement.retract", target="report_id"),
     Operation("POST", "/placement-endings", "endPlacement", "Report that a person left a home", "placements",
-              h.REPORTERS, lambda c, uow: h.end_placement(uow, c.caller, c.body, c.secret, c.channel),
+              placements.REPORTERS, lambda c, uow: placements.end_placement(uow, c.caller, c.body, c.secret, c.channel),
               r.PlacementEnding, success=(202,), request=cmd.EndPlacement, write=True, idempotent=True,
               command="placement.end"),
     Operation("POST", "/placement-totals", "reportPlacementTotals", "Report totals without persons", "placements",
-              h.REPORTERS, lambda c, uow: h.report_totals(uow, c.caller, c.body, c.channel), r.PlacementTotals,
+              placements.REPORTERS, lambda c, uow: placements.report_totals(uow, c.caller, c.body, c.channel),
+              r.PlacementTotals,
               success=(202,), request=cmd.ReportPlacementTotals, write=True, idempotent=True,
               command="placement-totals.report"),
     # hearing back
     Operation("GET", "/changes", "listChanges", "What changed for the caller, after a cursor", "changes", (),
-              lambda c, uow: h.changes(uow, c.caller, c.query.cursor, c.query.limit), r.ChangePage,
+              lambda c, uow: feed.changes(uow, c.caller, c.query.cursor, c.query.limit), r.ChangePage,
               query=CursorQuery,
               description="The same entries as the caller's messages on housing.outbound.v1 (key = org id)."),
     Operation("GET", "/audit-entries", "listAuditEntries", "Who did what to which record, when (no personal data)",
               "audit", ADMIN,
-              lambda c, uow: h.audit_entries(uow, c.caller, c.query.cursor, c.query.limit, c.query.organisation),
+              lambda c, uow: feed.audit_entries(uow, c.caller, c.query.cursor, c.query.limit, c.query.organisation),
               r.AuditPage, query=AuditQuery),
 )
 

@@ -15,11 +15,10 @@ from sqlmodel import select
 from contracts import events as ev
 from contracts.inbound import key_id, signing_key
 from contracts.types import SourceKind
-from services.kernel.config import settings
-
 from services.intake.adapters.orm import ApiToken, Organisation
 from services.intake.domain.errors import Invalid, Unauthenticated
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.kernel.config import settings
 from services.kernel.privacy import hash_token
 
 #: "monitor" is the intake's own role for national monitoring sources (a flex registry, a subsidy scheme):

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from contracts import events as ev
 from sqlalchemy import update
 from sqlmodel import select
 
+from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
-from services.intake.service_layer.handlers import ACTIVE, HOUSED_ELSEWHERE, PRODUCER, lock_person, lock_persons
+from services.intake.service_layer.candidates import lock_person, lock_persons
+from services.intake.service_layer.common import ACTIVE, HOUSED_ELSEWHERE, PRODUCER
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.db import insert_ignoring_duplicates
 from services.kernel.uow import apply_in_batch, event_keys
@@ -16,11 +17,15 @@ from services.kernel.uow import apply_in_batch, event_keys
 
 def handle_batch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
     """Many events in one transaction (each still applied once): the matcher sends offers in bursts."""
-    apply_in_batch(uow, events, lambda event, u: HANDLERS[type(event)](event, u), prefetch, _write_passed_over)
+    apply_in_batch(uow, events, handle_one, prefetch, _write_passed_over)
 
 
 def handle(event: ev.Event, uow: IntakeUnitOfWork) -> None:
     handle_batch([event], uow)
+
+
+def handle_one(event: ev.Event, uow: IntakeUnitOfWork) -> None:
+    HANDLERS[type(event)](event, uow)
 
 
 def prefetch(events: list[ev.Event], uow: IntakeUnitOfWork) -> None:
@@ -120,9 +125,13 @@ def offer_withdrawn(event: ev.OfferWithdrawn, uow: IntakeUnitOfWork) -> None:
     _close(event, uow, "withdrawn")
 
 
-def _answered(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
+def offer_rejected(event: ev.OfferRejected, uow: IntakeUnitOfWork) -> None:
     # The matcher closes declined and rejected offers; the intake mirrors that when the answer comes back.
-    _close(event, uow, status)
+    _close(event, uow, "rejected")
+
+
+def offer_declined(event: ev.OfferDeclined, uow: IntakeUnitOfWork) -> None:
+    _close(event, uow, "declined")
 
 
 def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
@@ -200,8 +209,8 @@ HANDLERS = {
     ev.VacancyNotOffered: vacancy_not_offered,
     ev.OfferExpired: offer_expired,
     ev.OfferWithdrawn: offer_withdrawn,
-    ev.OfferRejected: lambda e, u: _answered(e, u, "rejected"),
-    ev.OfferDeclined: lambda e, u: _answered(e, u, "declined"),
+    ev.OfferRejected: offer_rejected,
+    ev.OfferDeclined: offer_declined,
     ev.PlacementConfirmed: placement_confirmed,
     ev.PlacementReported: placement_reported,
     ev.PlacementRetracted: placement_retracted,

@@ -13,8 +13,7 @@ from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, Change, Outbox
 from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict
-from services.intake.service_layer import handlers as h
-from services.intake.service_layer import projections
+from services.intake.service_layer import candidates, common, projections
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -25,17 +24,17 @@ A, B, C, D = (Caller(f"shelter-{x}", "shelter", None, None) for x in "abcd")
 def submit(engine, caller, ref=REF, **profile):
     body = cmd.SubmitCandidate.model_validate({"region": "R01", "household_size": 1,
                                                "shelter_entry_date": "2026-01-05", "person_ref": ref, **profile})
-    return h.submit_candidate(IntakeUnitOfWork(engine), caller, body, "secret")
+    return candidates.submit_candidate(IntakeUnitOfWork(engine), caller, body, "secret")
 
 
 def withdraw(engine, caller, cid):
-    return h.withdraw_candidate(IntakeUnitOfWork(engine), caller, cid, cmd.WithReason(reason="moved on"))
+    return candidates.withdraw_candidate(IntakeUnitOfWork(engine), caller, cid, cmd.WithReason(reason="moved on"))
 
 
 def update(engine, caller, cid, **profile):
     body = cmd.UpdateCandidate.model_validate({"region": "R01", "household_size": 1,
                                                "shelter_entry_date": "2026-01-05", **profile})
-    return h.update_candidate(IntakeUnitOfWork(engine), caller, cid, body)
+    return candidates.update_candidate(IntakeUnitOfWork(engine), caller, cid, body)
 
 
 def outbox_after(engine, seq=0) -> list[dict]:
@@ -132,7 +131,7 @@ def test_placing_the_person_tells_linked_submissions_without_saying_where(engine
     assert feed(engine, B) == [("candidate.housed_elsewhere", {"candidate_id": b})]
     assert feed(engine, C) == [] and feed(engine, D) == []
     assert candidate_events(outbox_after(engine, mark)) == []  # b was never matched: nothing to withdraw
-    view = h.get_candidate(IntakeUnitOfWork(engine), B, b)
+    view = candidates.get_candidate(IntakeUnitOfWork(engine), B, b)
     assert view["status"] == "housed_elsewhere" and view["offers"] == []
     for leak in (a, A.org_id, "corp-x", "off-1", "u1", "GM0363"):
         assert leak not in json.dumps(view, default=str) + json.dumps(feed(engine, B))
@@ -173,7 +172,7 @@ def test_racing_withdrawal_and_submission_leave_exactly_one_matched_submission(e
                    threading.Thread(target=go, args=(lambda: submit(engine, C, ref=ref),))]
         [t.start() for t in threads]
         [t.join() for t in threads]
-        active = [r for r in records(engine).values() if r.person_ref == ref and r.status in h.ACTIVE]
+        active = [r for r in records(engine).values() if r.person_ref == ref and r.status in common.ACTIVE]
         primaries = [r for r in active if r.linked_to is None]
         assert len(active) == 2 and len(primaries) == 1
         assert all(r.linked_to == primaries[0].candidate_id for r in active if r is not primaries[0])

@@ -8,8 +8,7 @@ from sqlmodel import Session, select
 from contracts import events as ev
 from services.intake.adapters.orm import Change
 from services.intake.domain import commands as cmd
-from services.intake.service_layer import handlers as h
-from services.intake.service_layer import projections
+from services.intake.service_layer import projections, vacancies
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -21,7 +20,7 @@ def publish(engine, rooms=1):
     body = cmd.PublishVacancy.model_validate({
         "unit_id": "u1", "municipality": "GM0363", "region": "R01", "neighbourhood": "BU03630001",
         "kind": "regular", "rooms": rooms, "places": 1, "available_from": "2026-05-01"})
-    return h.publish_vacancy(IntakeUnitOfWork(engine), CORP, body)
+    return vacancies.publish_vacancy(IntakeUnitOfWork(engine), CORP, body)
 
 
 def apply(engine, event):
@@ -29,7 +28,7 @@ def apply(engine, event):
 
 
 def vacancy(engine):
-    return h.get_vacancy(IntakeUnitOfWork(engine), CORP, "u1")
+    return vacancies.get_vacancy(IntakeUnitOfWork(engine), CORP, "u1")
 
 
 def not_offered(reason, at=T):

@@ -1,0 +1,204 @@
+"""Candidates: submit (one person, one candidate), read, update, withdraw; the per-person locks."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from contracts import events as ev
+from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
+from services.intake.domain import commands as cmd
+from services.intake.domain.errors import Conflict, NotFound
+from services.intake.service_layer.common import ACTIVE, PRODUCER, Result, audit, new_id, now, person_ref_for, require
+from services.intake.service_layer.offers import offer_view
+from services.intake.service_layer.organisations import Caller
+from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.kernel.db import advisory_key
+
+
+def candidate_view(c: CandidateRecord) -> dict[str, Any]:
+    return {"candidate_id": c.candidate_id, "status": c.status, "linked_to_existing": c.linked_to is not None,
+            "submitted_at": c.created_at, **c.profile}
+
+
+def lock_person(uow: IntakeUnitOfWork, person_ref: str) -> None:
+    """Serialise every change to one person's submissions until this transaction ends.
+
+    Submitting, withdrawing, updating and placing read the person's other submissions and
+    act on them (link to the one matched, hand over to the oldest linked one, tell the linked
+    ones the person was housed). Two of these at once could otherwise leave a submission
+    linked to a withdrawn one, dormant forever, or send the person to the matcher twice.
+    PostgreSQL: a transaction-level advisory lock per person. SQLite: the database's write
+    lock, taken now (pysqlite starts the transaction at the first write, so what is read
+    after this is current).
+    """
+    lock_persons(uow, [person_ref])
+
+
+def lock_persons(uow: IntakeUnitOfWork, person_refs) -> None:
+    """lock_person for many persons in one statement (a batch of placements), in a fixed order."""
+    held = uow.cache.setdefault(_LOCKED, set())
+    refs = sorted(set(person_refs) - held)
+    if not refs:
+        return
+    if uow.engine.dialect.name == "postgresql":
+        keys = [advisory_key("intake", "person", r) for r in refs]
+        # Ordered keys: two transactions locking overlapping sets cannot deadlock.
+        uow.session.execute(text("select pg_advisory_xact_lock(k) from unnest(cast(:keys as bigint[])) as k "
+                                 "order by k"), {"keys": sorted(keys)})
+    elif not held:
+        uow.session.execute(text("update intake_candidate set status = status where 0 = 1"))
+    held.update(refs)
+
+
+_LOCKED = ("intake", "persons locked in this transaction")
+
+
+def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCandidate, secret: str,
+                     channel: str = "http") -> Result:
+    require(caller, "shelter")
+    person_ref = body.person_ref or person_ref_for(body.bsn, secret)
+    profile = ev.CandidateProfile.model_validate(body.model_dump(include=set(ev.CandidateProfile.model_fields)))
+    with uow:
+        s = uow.session
+        lock_person(uow, person_ref)
+        active = s.exec(select(CandidateRecord).where(CandidateRecord.person_ref == person_ref,
+                                                      CandidateRecord.status.in_(ACTIVE))
+                        .order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
+        own = next((c for c in active if c.shelter == caller.org_id), None)
+        if own is not None:
+            # The same person again from the same shelter: the same candidate (matched or linked).
+            audit(uow, caller, "candidate.submit.same", own.candidate_id, channel=channel)
+            return uow.finish(200, candidate_view(own))
+        existing = next((c for c in active if c.linked_to is None), None)
+        cid = new_id("cand")
+        rec = CandidateRecord(candidate_id=cid, shelter=caller.org_id, person_ref=person_ref, region=profile.region,
+                              profile=profile.model_dump(mode="json"), created_at=now())
+        if existing is not None:
+            # One person is one candidate: linked to the submission being matched, never matched twice.
+            rec.linked_to = existing.candidate_id
+            s.add(rec)
+            audit(uow, caller, "candidate.submit.linked", cid, channel=channel)
+            return uow.finish(200, candidate_view(rec))
+        s.add(rec)
+        uow.emit(ev.CandidateSubmitted(producer=caller.org_id, occurred_at=now(), candidate_id=cid,
+                                       person_ref=person_ref, shelter=caller.org_id,
+                                       **profile.model_dump()))
+        audit(uow, caller, "candidate.submit", cid, channel=channel)
+        return uow.finish(201, candidate_view(rec))
+
+
+def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, lock: bool = False
+                   ) -> CandidateRecord:
+    rec = uow.session.get(CandidateRecord, candidate_id)
+    if rec is None or rec.shelter != caller.org_id:
+        raise NotFound("no such candidate")
+    if lock:
+        lock_person(uow, rec.person_ref)
+        uow.session.refresh(rec)  # another submission's takeover or placement may have changed it meanwhile
+    return rec
+
+
+def get_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> dict[str, Any]:
+    require(caller, "shelter")
+    with uow:
+        rec = _own_candidate(uow, caller, candidate_id)
+        offers = uow.session.exec(select(OfferRecord).where(OfferRecord.candidate_id == candidate_id,
+                                                            OfferRecord.shelter == caller.org_id)
+                                  .order_by(OfferRecord.made_at)).all()
+        return {**candidate_view(rec), "offers": [offer_view(o, caller) for o in offers]}
+
+
+def list_passed_over(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> dict[str, Any]:
+    """Units offered to someone less urgent, and why the caller's candidate did not get them."""
+    require(caller, "shelter")
+    with uow:
+        _own_candidate(uow, caller, candidate_id)
+        rows = uow.session.exec(
+            select(PassedOverRecord, UnitRecord)
+            .join(UnitRecord, UnitRecord.unit_id == PassedOverRecord.unit_id, isouter=True)
+            .where(PassedOverRecord.candidate_id == candidate_id, PassedOverRecord.shelter == caller.org_id)
+            .order_by(PassedOverRecord.decided_at, PassedOverRecord.id)).all()
+        return {"items": [passed_over_view(p, u) for p, u in rows]}
+
+
+def passed_over_view(p: PassedOverRecord, unit: UnitRecord | None) -> dict[str, Any]:
+    details = unit.details if unit is not None else {}
+    return {"vacancy_id": p.unit_id.split(":", 1)[-1], "corporation": p.corporation,
+            "neighbourhood": details.get("neighbourhood"), "kind": details.get("kind"), "rooms": details.get("rooms"),
+            "reason": p.reason, "decided_at": p.decided_at}
+
+
+def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> dict[str, Any]:
+    require(caller, "shelter")
+    with uow:
+        q = select(CandidateRecord).where(CandidateRecord.shelter == caller.org_id)
+        if status:
+            q = q.where(CandidateRecord.status == status)
+        rows = uow.session.exec(q.order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
+        return {"items": [candidate_view(c) for c in rows]}
+
+
+def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.UpdateCandidate,
+                     channel: str = "http") -> Result:
+    require(caller, "shelter")
+    with uow:
+        rec = _own_candidate(uow, caller, candidate_id, lock=True)
+        if rec.status not in ACTIVE:
+            raise Conflict(f"a {rec.status} candidate can no longer be changed")
+        profile = ev.CandidateProfile.model_validate(body.model_dump())
+        rec.profile, rec.region = profile.model_dump(mode="json"), profile.region
+        uow.session.add(rec)
+        if rec.linked_to is None:  # a linked submission is not matched: nothing for the matcher
+            uow.emit(ev.CandidateUpdated(producer=caller.org_id, occurred_at=now(), candidate_id=candidate_id,
+                                         **profile.model_dump()))
+        audit(uow, caller, "candidate.update", candidate_id, channel=channel)
+        return uow.finish(200, candidate_view(rec))
+
+
+def withdraw_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.WithReason,
+                       channel: str = "http") -> Result:
+    require(caller, "shelter")
+    with uow:
+        rec = _own_candidate(uow, caller, candidate_id, lock=True)
+        if rec.status not in ACTIVE:
+            raise Conflict(f"a {rec.status} candidate cannot be withdrawn")
+        rec.status = "withdrawn"
+        uow.session.add(rec)
+        audit(uow, caller, "candidate.withdraw", candidate_id, channel=channel)
+        if rec.linked_to is None:  # a linked submission was never matched: nothing for the matcher
+            withdrawn = ev.CandidateWithdrawn(producer=caller.org_id, occurred_at=now(), candidate_id=candidate_id,
+                                              region=rec.region, reason=body.reason)
+            uow.emit(withdrawn)
+            heir = _hand_over(uow, rec, withdrawn)
+            if heir is not None:
+                audit(uow, caller, "candidate.hand_over", heir.candidate_id, channel=channel)
+        return uow.finish(200, candidate_view(rec))
+
+
+def _hand_over(uow: IntakeUnitOfWork, withdrawn: CandidateRecord, cause: ev.CandidateWithdrawn
+               ) -> CandidateRecord | None:
+    """The oldest still-active submission linked to a withdrawn one takes over, in the same transaction.
+
+    It is matched from now on (its own profile, its own shelter, the same person), the other
+    linked submissions are linked to it, and its shelter hears ``candidate.took_over`` — with
+    its own candidate's id only, never who withdrew or why.
+    """
+    s = uow.session
+    linked = s.exec(select(CandidateRecord).where(CandidateRecord.linked_to == withdrawn.candidate_id,
+                                                  CandidateRecord.status.in_(ACTIVE))
+                    .order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
+    if not linked:
+        return None
+    heir, rest = linked[0], linked[1:]
+    heir.linked_to = None
+    s.add(heir)
+    for other in rest:
+        other.linked_to = heir.candidate_id
+        s.add(other)
+    profile = ev.CandidateProfile.model_validate(heir.profile)
+    uow.emit(cause.caused(ev.CandidateSubmitted, producer=PRODUCER, candidate_id=heir.candidate_id,
+                          person_ref=heir.person_ref, shelter=heir.shelter, **profile.model_dump()))
+    uow.notify(heir.shelter, "candidate.took_over", cause.occurred_at, candidate_id=heir.candidate_id)
+    return heir
