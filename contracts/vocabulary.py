@@ -10,3 +10,39 @@ class Service(StrEnum):
     INTAKE = "intake"
     MATCHER = "matcher"
     LEDGER = "ledger"
+
+
+class Role(StrEnum):
+    """What an organisation is to the product; its API tokens act in this role."""
+
+    SHELTER = "shelter"            # shelters and other institutions people leave (youth care, clinics …)
+    CORPORATION = "corporation"    # housing corporations
+    MUNICIPALITY = "municipality"  # central and regional municipalities
+    MINISTRY = "ministry"
+    ADMIN = "admin"
+    MONITOR = "monitor"            # monitoring sources that report placements
+
+
+class CandidateStatus(StrEnum):
+    """A submission's status, as the intake shows it to its shelter."""
+
+    WAITING = "waiting"
+    OFFERED = "offered"
+    PLACED = "placed"
+    WITHDRAWN = "withdrawn"
+    HOUSED_ELSEWHERE = "housed_elsewhere"  # placed through another organisation's submission of the person
+
+
+class OfferStatus(StrEnum):
+    """An offer's status, as partners see it."""
+
+    OPEN = "open"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+    DECLINED = "declined"
+    PLACED = "placed"
+
+
+#: Submissions the matcher still works with (the intake and the matcher mean the same by it).
+STILL_MATCHABLE: tuple[str, ...] = (CandidateStatus.WAITING.value, CandidateStatus.OFFERED.value)

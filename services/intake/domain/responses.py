@@ -10,9 +10,20 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from contracts import vocabulary
 from contracts.types import (
-    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NotOfferedReason, PassOverReason, Period, PersonRef,
-    RegionCode, SourceKind, Support, UnitKind,
+    BagId,
+    Identifier,
+    MunicipalityCode,
+    NeighbourhoodCode,
+    NotOfferedReason,
+    PassOverReason,
+    Period,
+    PersonRef,
+    RegionCode,
+    SourceKind,
+    Support,
+    UnitKind,
 )
 
 
@@ -49,8 +60,9 @@ class PersonReference(Answer):
 
 #: housed_elsewhere: a linked submission whose person was placed through another organisation's submission
 #: (which organisation, home or offer is never shown).
-CandidateStatus = Literal["waiting", "offered", "placed", "withdrawn", "housed_elsewhere"]
-OfferStatus = Literal["open", "expired", "withdrawn", "rejected", "declined", "placed"]
+# Literal types over the shared vocabulary: the OpenAPI document keeps inline enums.
+CandidateStatus = Literal[tuple(s.value for s in vocabulary.CandidateStatus)]  # type: ignore[valid-type]
+OfferStatus = Literal[tuple(s.value for s in vocabulary.OfferStatus)]  # type: ignore[valid-type]
 
 
 class Offer(Answer):

@@ -14,6 +14,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from contracts.vocabulary import STILL_MATCHABLE, CandidateStatus
 from services.intake.adapters.orm import AuditEntry
 from services.intake.domain.errors import Forbidden, IntakeError, Invalid
 from services.intake.service_layer.organisations import Caller
@@ -22,9 +23,9 @@ from services.kernel.privacy import is_valid_bsn, mask_bsn_like_text, pseudonymi
 
 PRODUCER = "intake"
 #: Statuses of a submission the matcher still works with.
-ACTIVE = ("waiting", "offered")
+ACTIVE = STILL_MATCHABLE
 #: A linked submission whose person was placed through another submission (of another organisation).
-HOUSED_ELSEWHERE = "housed_elsewhere"
+HOUSED_ELSEWHERE = CandidateStatus.HOUSED_ELSEWHERE.value
 Result = tuple[int, dict[str, Any]]
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.types import Identifier
+from contracts.vocabulary import Role
 from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
 from services.intake.service_layer import agreements, candidates, common, feed, offers, placements, vacancies
@@ -123,8 +124,8 @@ def _answer(answer: str):
                                          getattr(c.body, "reason", None), c.channel)
 
 
-SHELTER, CORPORATION, MUNICIPALITY, ADMIN = ("shelter",), ("corporation",), ("municipality",), ("admin",)
-PARTNERS = ("shelter", "corporation", "municipality", "monitor")
+SHELTER, CORPORATION, MUNICIPALITY, ADMIN = (Role.SHELTER,), (Role.CORPORATION,), (Role.MUNICIPALITY,), (Role.ADMIN,)
+PARTNERS = (Role.SHELTER, Role.CORPORATION, Role.MUNICIPALITY, Role.MONITOR)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "/person-references", "createPersonReference", "Turn a BSN into the person reference",

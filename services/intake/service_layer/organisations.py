@@ -15,6 +15,7 @@ from sqlmodel import select
 from contracts import events as ev
 from contracts.inbound import key_id, signing_key
 from contracts.types import SourceKind
+from contracts.vocabulary import Role
 from services.intake.adapters.orm import ApiToken, Organisation
 from services.intake.domain.errors import Invalid, Unauthenticated
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -23,8 +24,9 @@ from services.kernel.privacy import hash_token
 
 #: "monitor" is the intake's own role for national monitoring sources (a flex registry, a subsidy scheme):
 #: they only report placements, so the other services never need to know them.
-ROLES = ("shelter", "corporation", "municipality", "ministry", "admin", "monitor")
-CONTRACT_ROLES = ("shelter", "corporation", "municipality", "ministry", "admin")
+ROLES = tuple(r.value for r in Role)
+#: Roles whose tokens every service accepts (announced on the organisations topic); monitors talk to the intake only.
+CONTRACT_ROLES = tuple(r.value for r in Role if r is not Role.MONITOR)
 INSTITUTION_TYPES = ("shelter", "youth_care", "mental_health_clinic", "protected_housing", "detention")
 
 

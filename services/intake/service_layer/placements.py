@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from contracts import events as ev
 from contracts.types import SourceKind
+from contracts.vocabulary import Role
 from services.intake.adapters.orm import Organisation, PlacementReportRecord
 from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, Forbidden, Invalid, NotFound
@@ -14,7 +15,7 @@ from services.intake.service_layer.common import Result, audit, now, person_ref_
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
-REPORTERS = ("municipality", "corporation", "monitor")
+REPORTERS = (Role.MUNICIPALITY, Role.CORPORATION, Role.MONITOR)
 
 
 DEFAULT_SOURCE_KIND = {"municipality": SourceKind.MUNICIPAL_MONITOR, "corporation": SourceKind.CORPORATION_MONITOR}

@@ -14,16 +14,17 @@ from datetime import date
 from aiohttp import web
 from faust.web import View
 
+from contracts.vocabulary import Role
+from services.kernel.config import settings
+from services.kernel.health import register_health_and_metrics
+from services.kernel.http import HttpProblem, bearer_token, json_ok
 from services.ledger.adapters.orm import Org, Token
 from services.ledger.entrypoints import dashboard, openapi
 from services.ledger.entrypoints.app import app, ctx
 from services.ledger.service_layer import reports
-from services.kernel.config import settings
-from services.kernel.health import register_health_and_metrics
-from services.kernel.http import HttpProblem, bearer_token, json_ok
 
 register_health_and_metrics(app, ctx)
-REPORT_ROLES = ("ministry", "municipality", "admin")
+REPORT_ROLES = (Role.MINISTRY, Role.MUNICIPALITY, Role.ADMIN)
 _MUNICIPALITY = re.compile(r"^GM\d{4}$")
 
 

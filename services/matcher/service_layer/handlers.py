@@ -5,18 +5,25 @@ offers whose deadline it passed, so expiry follows the events' own time.
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from contracts import events as ev
-from services.matcher.adapters.orm import (
-    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
-)
-from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
+from contracts.vocabulary import STILL_MATCHABLE
 from services.kernel import metrics
 from services.kernel.uow import apply_in_batch, event_keys
+from services.matcher.adapters.orm import (
+    Agreement,
+    Candidate,
+    DeclinedPair,
+    NeighbourhoodLimit,
+    Offer,
+    RegionClock,
+    Unit,
+)
+from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
 PRODUCER = "matcher"
 
@@ -42,7 +49,7 @@ def prefetch(events: list[ev.Event], uow: MatcherUnitOfWork) -> None:
     _load_matchable(uow, {e.person_ref for e in events if isinstance(e, ev.CandidateSubmitted)})
 
 
-MATCHABLE = ("waiting", "offered")
+MATCHABLE = STILL_MATCHABLE
 _ACTIVE_OF_PERSON = "matchable submissions of a person"
 
 
