@@ -309,7 +309,7 @@ class PlacementTotalsReported(Event):
 
 
 class PersonErased(Event):
-    """An erasure request: the ledger replaces the reference by a tombstone and keeps counts."""
+    """An erasure request (GDPR art. 17): every service replaces the reference by a tombstone; counts stay."""
 
     event_type: Literal["PersonErased"] = "PersonErased"
     person_ref: PersonRef

@@ -89,12 +89,14 @@ PLACEMENTS = TopicSpec(
     "housing.placements.v1", "person_ref", PARTITIONS,
     (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded, ev.PersonErased),
     "Realised placements from the matcher and external sources, with corrections.",
-    # PersonErased has no producer yet: the erasure command is still to be built (issue 10, item 6).
+    # PersonErased travels here, keyed by the person like every placement, so the ledger applies it in
+    # order with the person's reports; the matcher takes only that event from this topic.
     producers={MATCHER: (ev.PlacementConfirmed,),
-               INTAKE: (ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded)},
+               INTAKE: (ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded, ev.PersonErased)},
     consumers={LEDGER: (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted, ev.PlacementEnded,
                         ev.PersonErased),
-               INTAKE: (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted)},
+               INTAKE: (ev.PlacementConfirmed, ev.PlacementReported, ev.PlacementRetracted),
+               MATCHER: (ev.PersonErased,)},
 )
 PLACEMENT_TOTALS = TopicSpec(
     "housing.placement-totals.v1", "source", PARTITIONS,

@@ -58,6 +58,11 @@ def _cmd_dlq(args: argparse.Namespace) -> int:
     return main(args)
 
 
+def _cmd_person(args: argparse.Namespace) -> int:
+    from services.system.erase import main
+    return main()
+
+
 def _cmd_solve(args: list[str]) -> int:
     from services.matcher.entrypoints.solve_cli import main
     return main(args)
@@ -131,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     for sp in dlqsub.choices.values():
         sp.add_argument("--bootstrap", help="Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS)")
     dlq.set_defaults(fn=_cmd_dlq)
+    person = sub.add_parser("person", help="a person's rights: erasure on request (GDPR art. 17)")
+    psub = person.add_subparsers(dest="person_cmd", required=True)
+    psub.add_parser("erase", help="erase one person in every service (the BSN from standard input or a "
+                                  "prompt, never as an argument); counts stay")
+    person.set_defaults(fn=_cmd_person)
     sub.add_parser("solve", help="solve a matching instance file (see `housing-match solve --help`)", add_help=False)
     sub.add_parser("bench", help="national benchmark: matcher vs greedy vs FCFS vs LP bound", add_help=False)
     return p

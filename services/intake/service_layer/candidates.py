@@ -10,11 +10,18 @@ from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, NotFound
-from services.intake.service_layer.common import ACTIVE, PRODUCER, Result, audit, new_id, now, person_ref_for, require
+from services.intake.service_layer.common import (
+    ACTIVE, ERASED, PRODUCER, Result, audit, new_id, now, person_ref_for, require,
+)
 from services.intake.service_layer.offers import offer_view
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.db import advisory_key
+
+
+def is_erased(c: CandidateRecord) -> bool:
+    """Erased on request (erasure.py): the submission keeps its ids and status, nothing of the person."""
+    return c.person_ref.startswith(f"{ERASED}-")
 
 
 def candidate_view(c: CandidateRecord) -> dict[str, Any]:
@@ -92,7 +99,7 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
 def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, lock: bool = False
                    ) -> CandidateRecord:
     rec = uow.session.get(CandidateRecord, candidate_id)
-    if rec is None or rec.shelter != caller.org_id:
+    if rec is None or rec.shelter != caller.org_id or is_erased(rec):
         raise NotFound("no such candidate")
     if lock:
         lock_person(uow, rec.person_ref)
@@ -133,7 +140,8 @@ def passed_over_view(p: PassedOverRecord, unit: UnitRecord | None) -> dict[str, 
 def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None) -> dict[str, Any]:
     require(caller, "shelter")
     with uow:
-        q = select(CandidateRecord).where(CandidateRecord.shelter == caller.org_id)
+        q = select(CandidateRecord).where(CandidateRecord.shelter == caller.org_id,
+                                          ~CandidateRecord.person_ref.startswith(f"{ERASED}-"))
         if status:
             q = q.where(CandidateRecord.status == status)
         rows = uow.session.exec(q.order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()

@@ -27,6 +27,8 @@ ACTIVE = STILL_MATCHABLE
 #: A linked submission whose person was placed through another submission (of another organisation).
 HOUSED_ELSEWHERE = CandidateStatus.HOUSED_ELSEWHERE.value
 Result = tuple[int, dict[str, Any]]
+#: An erased person's submissions carry a tombstone with this prefix instead of the person reference.
+ERASED = "erased"
 
 
 class IdempotencyMismatch(IntakeError):

@@ -192,6 +192,22 @@ def candidate_withdrawn(event: ev.CandidateWithdrawn, uow: MatcherUnitOfWork) ->
     uow.session.add(cand)
 
 
+def person_erased(event: ev.PersonErased, uow: MatcherUnitOfWork) -> None:
+    """An erasure request: the person's submissions leave matching (if the intake's withdrawal, on
+    another partition, has not arrived yet) and keep neither the reference nor the profile."""
+    tombstone = f"erased:{event.event_id.hex}"
+    uow.session.flush()
+    for cand in uow.session.exec(select(Candidate).where(Candidate.person_ref == event.person_ref)).all():
+        if cand.status in MATCHABLE:
+            if cand.status == "offered":
+                _withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="erasure request")
+            cand.status = "withdrawn"
+            mark_dirty(uow, cand.region)
+        cand.person_ref, cand.profile = tombstone, {}
+        uow.session.add(cand)
+    uow.cache.pop((_ACTIVE_OF_PERSON, event.person_ref), None)
+
+
 # --- vacancies --------------------------------------------------------------------
 
 def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> None:
@@ -319,4 +335,5 @@ HANDLERS = {
     ev.OfferAccepted: offer_accepted,
     ev.OfferRejected: offer_rejected,
     ev.OfferDeclined: offer_declined,
+    ev.PersonErased: person_erased,
 }

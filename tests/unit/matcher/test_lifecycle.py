@@ -244,3 +244,22 @@ def test_no_passed_over_event_when_nobody_more_urgent_was_passed_over(uow):
     [offer] = matching.run_round(uow(), "R01", solve, TTL, explain=explain_round)
     assert offer.candidate_id == "c1" and offer.passed_over == {}
     assert [e for e in outbox_events(uow) if isinstance(e, ev.CandidatesPassedOver)] == []
+
+
+def test_an_erased_person_leaves_matching_and_keeps_no_reference_or_profile(uow):
+    from services.matcher.adapters.orm import Candidate
+    feed(uow, agreement(), vacancy(), candidate("c1"))
+    [offer] = round_(uow)
+    ref = candidate("c1").person_ref
+    # The erasure overtakes the intake's withdrawal, which travels on another topic.
+    feed(uow, ev.PersonErased(occurred_at=T0 + timedelta(hours=1), producer="intake", person_ref=ref))
+    with uow() as u:
+        cand = u.session.get(Candidate, "c1")
+        assert (cand.status, cand.profile) == ("withdrawn", {}) and cand.person_ref.startswith("erased:")
+        assert u.session.get(Offer, offer.offer_id).status == "withdrawn"
+        assert u.session.exec(select(Candidate).where(Candidate.person_ref == ref)).all() == []
+    withdrawn = [e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]
+    assert [w.offer_id for w in withdrawn] == [offer.offer_id]
+    feed(uow, ev.CandidateWithdrawn(occurred_at=T0 + timedelta(hours=2), producer="sh", candidate_id="c1",
+                                    region="R01", reason="erasure request"))  # late: changes nothing
+    assert len([e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]) == 1
