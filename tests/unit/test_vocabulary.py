@@ -6,7 +6,7 @@ from typing import get_args
 from contracts.vocabulary import STILL_MATCHABLE, CandidateStatus, OfferStatus, Role
 from services.intake.domain import responses
 from services.intake.service_layer import common, organisations
-from services.matcher.service_layer import handlers as matcher
+from services.matcher.service_layer import common as matcher
 
 
 def test_intake_and_matcher_mean_the_same_by_a_submission_still_matched():

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.kernel.db import infra_tables, json_column, utc_column

@@ -19,7 +19,7 @@ from services.matcher.domain.explain import RoundExplanation, reason_counts
 from services.matcher.domain.rounds import (
     CandidateState, OfferState, RegionState, UnitState, build_instance,
 )
-from services.matcher.service_layer.handlers import PRODUCER
+from services.matcher.service_layer.common import PRODUCER
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.kernel import metrics
 
