@@ -17,16 +17,14 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from contracts.types import Strategy
 from services.ledger.adapters.orm import AgreementTarget, Entry, NeighbourhoodLimit, Place
-from services.ledger.domain import disclosure, journal as jr
+from services.ledger.domain import cells, disclosure, journal as jr
 from services.ledger.service_layer.handlers import place_view, to_domain
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 
 #: Cells counting fewer persons than this are suppressed in every output (as statistics offices do).
 SUPPRESS_BELOW = disclosure.THRESHOLD
-STRATEGIES = [s.value for s in Strategy]
-LONG_STAY_DAYS = 90  # the policy: a shelter stay lasts at most three months
+STRATEGIES = cells.STRATEGIES
 
 
 @dataclass
@@ -129,118 +127,23 @@ def _region_of(inp: Inputs, municipality: str) -> str | None:
     return regions.most_common(1)[0][0] if regions else None
 
 
-def _month(p: jr.PlaceView) -> str:
-    return p.move_in_date.strftime("%Y-%m")
-
-
 def build(inp: Inputs, target: int, municipality: str | None = None, suppress_small: bool = True) -> dict[str, Any]:
-    """The report: national (ministry, admin) or one municipality's own figures."""
+    """The report: national (ministry, admin) or one municipality's own figures: count, protect, assemble."""
     places = [p for p in inp.view.places if not municipality or p.municipality == municipality]
     counted = [p for p in places if p.counted]
-    total = len(counted)
-    T = ("total",)
-    cells: dict[tuple, int] = {T: total}
-    lines: list[tuple[tuple, list[tuple]]] = []
-
-    def breakdown(name: str, values: list[str], keys: list[str] | None = None) -> list[tuple]:
-        c = Counter(values)
-        members = [(name, k) for k in (keys if keys is not None else sorted(c))]
-        for m in members:
-            cells[m] = c.get(m[1], 0)
-        lines.append((T, members))
-        return members
-
-    breakdown("strategy", [p.strategy for p in counted], STRATEGIES)
-    breakdown("region", [p.region for p in counted])
-    breakdown("municipality", [p.municipality for p in counted])
-    breakdown("corporation", [p.corporation or "unknown" for p in counted])
-    months = breakdown("month", [_month(p) for p in counted])
-    sm = Counter((p.strategy, _month(p)) for p in counted)
-    for _, m in months:
-        row = [("sm", s, m) for s in STRATEGIES]
-        for c in row:
-            cells[c] = sm.get((c[1], m), 0)
-        lines.append((("month", m), row))
-    for s in STRATEGIES:
-        lines.append((("strategy", s), [("sm", s, m) for _, m in months]))
-
-    def split(name: str, yes: int, base: tuple = T) -> None:
-        cells[(name, True)], cells[(name, False)] = yes, cells[base] - yes
-        lines.append((base, [(name, True), (name, False)]))
-
-    split("housing_first", sum(1 for p in counted if p.housing_first))
-    split("youth", sum(1 for p in counted if p.youth))
-    split("families", sum(1 for p in counted if (p.children or 0) > 0))
-    split("occupied", sum(1 for p in counted if p.ended_on is None or (inp.as_of and p.ended_on > inp.as_of)))
-    known = [p for p in counted if p.days_in_shelter is not None]
-    split("stay_known", len(known))
-    split("over_90", sum(1 for p in known if p.days_in_shelter > LONG_STAY_DAYS), base=("stay_known", True))
-
-    hidden = disclosure.protect(cells, lines, fixed=[T] if not municipality else []) if suppress_small else set()
-
-    def v(cell: tuple) -> int | None:
-        return None if cell in hidden else cells[cell]
-
-    def one(n: int) -> int | None:  # tables that do not add up to a published figure: primary only
-        return disclosure.primary(n) if suppress_small else n
-
-    tot = v(T)
-    per_agreement = Counter((p.corporation, p.municipality, str(p.move_in_date.year)) for p in counted)
-    per_neighbourhood = Counter((p.neighbourhood, str(p.move_in_date.year)) for p in counted if p.neighbourhood)
-    by_source = Counter(s for p in counted for s in p.source_names)
-    kind_of = {s: k for p in counted for s, k, _ in p.sources}
-    pairs = Counter(pair for p in counted for pair in combinations(p.source_names, 2))
-    by_kind = Counter(k for p in counted for k in p.source_kinds)
-    kind_pairs = Counter(pair for p in counted for pair in combinations(p.source_kinds, 2))
-    sources = sorted(by_source)
-    over = v(("over_90", True))
-    known_n = v(("stay_known", True))
-    unique = len({p.person_ref for p in counted})
+    pub = cells.publish(cells.count(counted, inp.as_of), national=not municipality, suppress_small=suppress_small)
     return {
         "as_of": inp.as_of.isoformat() if inp.as_of else None,
         "scope": {"level": "municipality" if municipality else "national", "municipality": municipality},
-        "realised_places": tot,
-        "unique_persons": unique if tot is not None else None,
-        "national_target": target,
-        "progress_ratio": round(tot / target, 4) if target and tot is not None else None,
-        "currently_occupied": v(("occupied", True)),
-        "housing_first": v(("housing_first", True)),
-        "youth": v(("youth", True)),
-        "families": v(("families", True)),
-        "shelter_stay_known": known_n,
-        "over_90_days_in_shelter": over,
-        "over_90_days_share": round(over / known_n, 4) if over is not None and known_n else None,
-        "flagged_for_review": one(sum(1 for p in places if not p.counted)),
+        **_headline(pub, counted, target),
+        "flagged_for_review": pub.one(sum(1 for p in places if not p.counted)),
         "retractions": inp.retractions,
-        "by_strategy": {s: v(("strategy", s)) for s in STRATEGIES},
-        "by_region": {r: v(("region", r)) for _, r in _members(cells, "region")},
-        "by_municipality": {m: v(("municipality", m)) for _, m in _members(cells, "municipality")},
-        "by_corporation": {c: v(("corporation", c)) for _, c in _members(cells, "corporation")},
-        "by_month": {m: v(("month", m)) for _, m in months},
-        "by_strategy_and_month": {m: {s: v(("sm", s, m)) for s in STRATEGIES} for _, m in months},
-        "agreements": [
-            {"corporation": a.corporation, "municipality": a.municipality, "period": a.period, "region": a.region,
-             "committed_places": a.max_places,
-             "realised": one(per_agreement.get((a.corporation, a.municipality, a.period), 0))}
-            for a in sorted(inp.agreements, key=lambda a: (a.region, a.municipality, a.corporation, a.period))
-            if not municipality or a.municipality == municipality
-        ],
-        "neighbourhood_limits": [
-            {"municipality": n.municipality, "neighbourhood": n.neighbourhood, "period": n.period,
-             "region": n.region, "max_placements": n.max_placements, "used_outside_ledger": n.used,
-             "placed": one(per_neighbourhood.get((n.neighbourhood, n.period), 0))}
-            for n in sorted(inp.limits, key=lambda n: (n.municipality, n.neighbourhood, n.period))
-            if not municipality or n.municipality == municipality
-        ],
-        "sources": [{"source": s, "source_kind": kind_of.get(s, ""), "places": one(by_source[s])} for s in sources],
-        "overlap": [{"source_a": a, "source_b": b, "places": one(pairs.get((a, b), 0))}
-                    for a, b in combinations(sources, 2)],
-        "source_kinds": {k: one(n) for k, n in sorted(by_kind.items())},
-        "overlap_by_source_kind": [{"source_kind_a": a, "source_kind_b": b, "places": one(n)}
-                                   for (a, b), n in sorted(kind_pairs.items())],
+        **_breakdowns(pub),
+        **_against_agreements_and_limits(pub, counted, inp, municipality),
+        **_sources(pub, counted),
         "unverified_totals": [
             {"source": u.source, "source_kind": u.source_kind, "period": u.period, "region": u.region,
-             "places": one(u.places), "note": "reported without persons: shown beside the count, never added"}
+             "places": pub.one(u.places), "note": "reported without persons: shown beside the count, never added"}
             for u in inp.view.unverified
             if not municipality  # totals are by region at best; a municipality sees its own persons only
         ],
@@ -248,8 +151,74 @@ def build(inp: Inputs, target: int, municipality: str | None = None, suppress_sm
     }
 
 
-def _members(cells: dict[tuple, int], name: str) -> list[tuple]:
-    return sorted(k for k in cells if len(k) == 2 and k[0] == name)
+def _headline(pub: cells.Published, counted: list[jr.PlaceView], target: int) -> dict[str, Any]:
+    v = pub.value
+    total, over, known = v(cells.TOTAL), v(("over_90", True)), v(("stay_known", True))
+    return {
+        "realised_places": total,
+        "unique_persons": len({p.person_ref for p in counted}) if total is not None else None,
+        "national_target": target,
+        "progress_ratio": round(total / target, 4) if target and total is not None else None,
+        "currently_occupied": v(("occupied", True)),
+        "housing_first": v(("housing_first", True)),
+        "youth": v(("youth", True)),
+        "families": v(("families", True)),
+        "shelter_stay_known": known,
+        "over_90_days_in_shelter": over,
+        "over_90_days_share": round(over / known, 4) if over is not None and known else None,
+    }
+
+
+def _breakdowns(pub: cells.Published) -> dict[str, Any]:
+    v, t = pub.value, pub.table
+    months = t.members("month")
+    return {
+        "by_strategy": {s: v(("strategy", s)) for s in STRATEGIES},
+        "by_region": {r: v(("region", r)) for r in t.members("region")},
+        "by_municipality": {m: v(("municipality", m)) for m in t.members("municipality")},
+        "by_corporation": {c: v(("corporation", c)) for c in t.members("corporation")},
+        "by_month": {m: v(("month", m)) for m in months},
+        "by_strategy_and_month": {m: {s: v(("sm", s, m)) for s in STRATEGIES} for m in months},
+    }
+
+
+def _against_agreements_and_limits(pub: cells.Published, counted: list[jr.PlaceView], inp: Inputs,
+                                   municipality: str | None) -> dict[str, Any]:
+    per_agreement = Counter((p.corporation, p.municipality, str(p.move_in_date.year)) for p in counted)
+    per_neighbourhood = Counter((p.neighbourhood, str(p.move_in_date.year)) for p in counted if p.neighbourhood)
+    return {
+        "agreements": [
+            {"corporation": a.corporation, "municipality": a.municipality, "period": a.period, "region": a.region,
+             "committed_places": a.max_places,
+             "realised": pub.one(per_agreement.get((a.corporation, a.municipality, a.period), 0))}
+            for a in sorted(inp.agreements, key=lambda a: (a.region, a.municipality, a.corporation, a.period))
+            if not municipality or a.municipality == municipality
+        ],
+        "neighbourhood_limits": [
+            {"municipality": n.municipality, "neighbourhood": n.neighbourhood, "period": n.period,
+             "region": n.region, "max_placements": n.max_placements, "used_outside_ledger": n.used,
+             "placed": pub.one(per_neighbourhood.get((n.neighbourhood, n.period), 0))}
+            for n in sorted(inp.limits, key=lambda n: (n.municipality, n.neighbourhood, n.period))
+            if not municipality or n.municipality == municipality
+        ],
+    }
+
+
+def _sources(pub: cells.Published, counted: list[jr.PlaceView]) -> dict[str, Any]:
+    by_source = Counter(s for p in counted for s in p.source_names)
+    kind_of = {s: k for p in counted for s, k, _ in p.sources}
+    pairs = Counter(pair for p in counted for pair in combinations(p.source_names, 2))
+    by_kind = Counter(k for p in counted for k in p.source_kinds)
+    kind_pairs = Counter(pair for p in counted for pair in combinations(p.source_kinds, 2))
+    sources = sorted(by_source)
+    return {
+        "sources": [{"source": s, "source_kind": kind_of.get(s, ""), "places": pub.one(by_source[s])} for s in sources],
+        "overlap": [{"source_a": a, "source_b": b, "places": pub.one(pairs.get((a, b), 0))}
+                    for a, b in combinations(sources, 2)],
+        "source_kinds": {k: pub.one(n) for k, n in sorted(by_kind.items())},
+        "overlap_by_source_kind": [{"source_kind_a": a, "source_kind_b": b, "places": pub.one(n)}
+                                   for (a, b), n in sorted(kind_pairs.items())],
+    }
 
 
 def region_strategy_cells(inp: Inputs) -> tuple[dict[tuple[str, str], int | None], int]:
