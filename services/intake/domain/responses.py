@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from contracts import vocabulary
+from services.kernel.problem import InvalidParam, Problem  # noqa: F401 - the one problem schema
 from contracts.types import (
     BagId,
     Identifier,
@@ -36,22 +37,6 @@ Timestamp = Annotated[datetime, AfterValidator(_utc)]
 
 class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class InvalidParam(Answer):
-    name: str = Field(description="Path of the field, header or parameter")
-    reason: str = Field(description="The rule it broke; never the submitted value")
-
-
-class Problem(Answer):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    invalid_params: list[InvalidParam] | None = None
 
 
 class PersonReference(Answer):

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from services.ledger.adapters.orm import AgreementTarget, Entry, NeighbourhoodLimit, Place
 from services.ledger.domain import cells, disclosure, journal as jr
+from services.ledger.domain.responses import RealisedPlaces
 from services.ledger.service_layer.handlers import place_view, to_domain
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 
@@ -89,13 +90,12 @@ def realised_places(uow: LedgerUnitOfWork, target: int, municipality: str | None
     if municipality:
         report["comparison"] = comparison(report, build(inp, target, None, suppress_small),
                                           _region_of(inp, municipality))
-    return report
+    # Every report leaves through its model (the API document's schema): a drift fails here, not at a client.
+    return RealisedPlaces.model_validate(report).model_dump(mode="json", exclude_unset=True)
 
 
 #: Shares a municipality can set beside the same shares nationally and in its region.
 SHARES = ("housing_first", "youth", "families", "currently_occupied")
-#: The keys of ``shares``: the report's own over-90-days share besides those.
-SHARE_KEYS = (*(f"{k}_share" for k in SHARES), "over_90_days_share")
 
 
 def shares(report: dict[str, Any]) -> dict[str, float | None]:
