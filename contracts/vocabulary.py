@@ -44,5 +44,12 @@ class OfferStatus(StrEnum):
     PLACED = "placed"
 
 
+class VacancyStatus(StrEnum):
+    """A published unit's status, as its corporation sees it."""
+
+    OPEN = "open"
+    WITHDRAWN = "withdrawn"
+
+
 #: Submissions the matcher still works with (the intake and the matcher mean the same by it).
 STILL_MATCHABLE: tuple[str, ...] = (CandidateStatus.WAITING.value, CandidateStatus.OFFERED.value)

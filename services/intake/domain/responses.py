@@ -48,6 +48,7 @@ class PersonReference(Answer):
 # Literal types over the shared vocabulary: the OpenAPI document keeps inline enums.
 CandidateStatus = Literal[tuple(s.value for s in vocabulary.CandidateStatus)]  # type: ignore[valid-type]
 OfferStatus = Literal[tuple(s.value for s in vocabulary.OfferStatus)]  # type: ignore[valid-type]
+VacancyStatus = Literal[tuple(s.value for s in vocabulary.VacancyStatus)]  # type: ignore[valid-type]
 
 
 class Offer(Answer):
@@ -127,7 +128,7 @@ class CandidateList(Answer):
 
 class Vacancy(Answer):
     vacancy_id: Identifier
-    status: Literal["open", "withdrawn"]
+    status: VacancyStatus
     municipality: MunicipalityCode
     region: RegionCode
     neighbourhood: NeighbourhoodCode
