@@ -34,3 +34,14 @@ def fresh_database(tmp_path, name_hint: str = "t") -> Iterator[str]:
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_until(fn, timeout: float = 30.0, every: float = 0.2):
+    """Poll ``fn`` until it returns something truthy (and return that), or fail after ``timeout`` seconds."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := fn():
+            return value
+        time.sleep(every)
+    raise AssertionError("condition not met in time")

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
 from services.system.scenario import Org, Scenario
 from services.system.supervisor import client_ssl_context
+from tests.support import wait_until as _wait
 
 pytestmark = pytest.mark.e2e
 PLACED_BSN, WAITING_BSN = "123456782", "111222333"
@@ -127,12 +127,3 @@ def _holders(engine, ref: str) -> list[str]:
 def _scalar(engine, sql: str):
     with engine.connect() as db:
         return db.execute(text(sql)).scalar()
-
-
-def _wait(fn, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := fn():
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")

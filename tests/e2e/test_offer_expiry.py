@@ -10,6 +10,7 @@ from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
 from services.system.scenario import Org, Scenario
 from services.system.supervisor import client_ssl_context
+from tests.support import wait_until as _wait
 
 pytestmark = pytest.mark.e2e
 STACK_ENV = {"OFFER_TTL_HOURS": str(2 / 3600)}  # offers expire two seconds (event time) after they are made
@@ -50,12 +51,3 @@ def test_unanswered_offer_expires_and_the_unit_goes_to_the_next_candidate(stack)
     assert nxt[0]["candidate_id"] == second["candidate_id"]  # the expired pair is not proposed again
     changes = api["shelter"].call("GET", "/v1/changes?cursor=0")["items"]
     assert "offer.expired" in {c["kind"] for c in changes}
-
-
-def _wait(fn, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := fn():
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")

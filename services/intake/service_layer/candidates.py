@@ -11,7 +11,15 @@ from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOve
 from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, NotFound
 from services.intake.service_layer.common import (
-    ACTIVE, ERASED, PRODUCER, Result, audit, new_id, now, person_ref_for, require,
+    ACTIVE,
+    ERASED,
+    PRODUCER,
+    Result,
+    audit,
+    new_id,
+    now,
+    person_ref_for,
+    require,
 )
 from services.intake.service_layer.offers import offer_view
 from services.intake.service_layer.organisations import Caller
@@ -148,13 +156,19 @@ def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = 
         return {"items": [candidate_view(c) for c in rows]}
 
 
+def _still_active(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, refusal: str) -> CandidateRecord:
+    """The caller's own submission, locked with its person, while the matcher still works with it."""
+    rec = _own_candidate(uow, caller, candidate_id, lock=True)
+    if rec.status not in ACTIVE:
+        raise Conflict(f"a {rec.status} candidate {refusal}")
+    return rec
+
+
 def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, body: cmd.UpdateCandidate,
                      channel: str = "http") -> Result:
     require(caller, "shelter")
     with uow:
-        rec = _own_candidate(uow, caller, candidate_id, lock=True)
-        if rec.status not in ACTIVE:
-            raise Conflict(f"a {rec.status} candidate can no longer be changed")
+        rec = _still_active(uow, caller, candidate_id, "can no longer be changed")
         profile = ev.CandidateProfile.model_validate(body.model_dump())
         rec.profile, rec.region = profile.model_dump(mode="json"), profile.region
         uow.session.add(rec)
@@ -169,9 +183,7 @@ def withdraw_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str,
                        channel: str = "http") -> Result:
     require(caller, "shelter")
     with uow:
-        rec = _own_candidate(uow, caller, candidate_id, lock=True)
-        if rec.status not in ACTIVE:
-            raise Conflict(f"a {rec.status} candidate cannot be withdrawn")
+        rec = _still_active(uow, caller, candidate_id, "cannot be withdrawn")
         rec.status = "withdrawn"
         uow.session.add(rec)
         audit(uow, caller, "candidate.withdraw", candidate_id, channel=channel)
