@@ -5,16 +5,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from services.kernel.privacy import pseudonymise
-from services.system.demo import create_organisations
-from services.system.partner_client import PartnerClient
-from services.system.scenario import Org, Scenario
-from services.system.supervisor import client_ssl_context
+from tests.e2e.region import one_region
 from tests.support import wait_until as _wait
 
 pytestmark = pytest.mark.e2e
@@ -22,17 +18,11 @@ PLACED_BSN, WAITING_BSN = "123456782", "111222333"
 
 
 def test_erasure_removes_the_person_from_every_service_and_keeps_the_count(stack):
-    today, conf = date.today(), stack.conf
-    sc = Scenario(period=str(today.year), today=today)
-    muni = Org("Gemeente Wissen", "municipality", municipality="GM0777", region="R07")
-    corp, shelter = Org("Woonstichting Wissen", "corporation"), Org("Opvang Wissen", "shelter")
-    sc.orgs = [muni, corp, shelter]
-    create_organisations(conf, sc)
-    api = {o.role: PartnerClient(stack.url("intake"), o.token, client_ssl_context(conf)) for o in sc.orgs}
-    api["municipality"].call("POST", "/v1/agreements", {"corporation": corp.org_id, "period": sc.period,
-                                                        "max_places": 5})
-    placed = _candidate(api, PLACED_BSN, days=300)
-    _vacancy(api, "E-1", today)
+    conf = stack.conf
+    wissen = one_region(stack, "Wissen", "GM0777", "R07", max_places=5)
+    api = wissen.api
+    placed = wissen.candidate(PLACED_BSN, days_in_shelter=300)["candidate_id"]
+    wissen.vacancy("E-1")
     first = _wait(lambda: api["shelter"].call("GET", "/v1/offers?status=open")["items"])[0]
     assert first["candidate_id"] == placed
     api["corporation"].call("POST", f"/v1/offers/{first['offer_id']}/confirmation", {})
@@ -40,8 +30,8 @@ def test_erasure_removes_the_person_from_every_service_and_keeps_the_count(stack
     engine = create_engine(conf.database_url)
     realised = "select count(*) from ledger_place where status = 'realised'"
     _wait(lambda: _scalar(engine, realised) == 1)
-    waiting = _candidate(api, WAITING_BSN, days=200)
-    _vacancy(api, "E-2", today)
+    waiting = wissen.candidate(WAITING_BSN, days_in_shelter=200)["candidate_id"]
+    wissen.vacancy("E-2")
     second = _wait(lambda: [o for o in api["shelter"].call("GET", "/v1/offers?status=open")["items"]
                             if o["vacancy_id"] == "E-2"])[0]
     assert second["candidate_id"] == waiting
@@ -83,18 +73,6 @@ def test_erasure_removes_the_person_from_every_service_and_keeps_the_count(stack
 def test_a_bad_bsn_is_refused_without_echo(stack):
     done = _run_erase(stack.conf, "12345678")
     assert done.returncode == 2 and "BSN" in done.stderr and "12345678" not in done.stdout + done.stderr
-
-
-def _candidate(api, bsn: str, days: int) -> str:
-    return api["shelter"].call("POST", "/v1/candidates", {
-        "bsn": bsn, "region": "R07", "household_size": 1,
-        "shelter_entry_date": (date.today() - timedelta(days=days)).isoformat()})["candidate_id"]
-
-
-def _vacancy(api, unit_id: str, today: date) -> None:
-    api["corporation"].call("POST", "/v1/vacancies", {
-        "unit_id": unit_id, "municipality": "GM0777", "region": "R07", "neighbourhood": "BU07770001",
-        "kind": "regular", "rooms": 1, "available_from": today.isoformat()})
 
 
 def _run_erase(conf, bsn: str) -> subprocess.CompletedProcess:

@@ -5,15 +5,11 @@ A module (and so a stack) of its own: the demo scenario's test counts every plac
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from services.system.demo import create_organisations
-from services.system.partner_client import PartnerClient
-from services.system.scenario import Org, Scenario
-from services.system.supervisor import client_ssl_context
+from tests.e2e.region import one_region
 from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -21,24 +17,10 @@ pytestmark = pytest.mark.e2e
 
 def test_one_candidate_over_http_becomes_exactly_one_realised_place(stack):
     conf = stack.conf
-    today = date.today()
-    sc = Scenario(period=str(today.year), today=today)
-    muni = Org("Gemeente Testdorp", "municipality", municipality="GM0999", region="R09")
-    corp = Org("Woonstichting Test", "corporation")
-    shelter = Org("Opvang Test", "shelter", institution_type="shelter")
-    ministry = Org("VWS test", "ministry")
-    sc.orgs = [muni, corp, shelter, ministry]
-    create_organisations(conf, sc)
-    tls = client_ssl_context(conf)
-    api = {o.role: PartnerClient(stack.url("intake"), o.token, tls) for o in sc.orgs}
-    api["municipality"].call("POST", "/v1/agreements", {"corporation": corp.org_id, "period": sc.period,
-                                                        "max_places": 1})
-    api["corporation"].call("POST", "/v1/vacancies", {
-        "unit_id": "T-1", "municipality": "GM0999", "region": "R09", "neighbourhood": "BU09990001",
-        "kind": "transformation", "rooms": 1, "available_from": today.isoformat()})
-    cand = api["shelter"].call("POST", "/v1/candidates", {
-        "bsn": "111222333", "region": "R09", "household_size": 1,
-        "shelter_entry_date": (today - timedelta(days=120)).isoformat()})
+    test = one_region(stack, "Testdorp", "GM0999", "R09", max_places=1, ministry=True)
+    api = test.api
+    test.vacancy("T-1", kind="transformation")
+    cand = test.candidate("111222333", days_in_shelter=120)
     offer = wait_until(lambda: api["shelter"].call("GET", "/v1/offers")["items"])[0]
     assert offer["candidate_id"] == cand["candidate_id"]
     corp_offer = api["corporation"].call("GET", "/v1/offers")["items"][0]
