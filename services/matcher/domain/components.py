@@ -1,0 +1,140 @@
+"""The solver's model (pure): independent components, the exact pair reduction, and per component the
+constraint rows and the MathOpt models over a subset of its pairs (filled straight from numpy arrays).
+
+See solver.py for the method these serve.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ortools.math_opt import model_pb2
+
+from services.matcher.domain.pairs import Pairs
+
+
+def component_max_placements(p: Pairs) -> np.ndarray:
+    """Upper bound on the number of placements per component (cheap, valid)."""
+    m = np.zeros(p.n_components, dtype=np.int64)
+    if p.n_edges == 0:
+        return m
+    ccomp = np.full(p.cand_score.size, -1, dtype=np.int64)
+    ccomp[p.edge_c] = p.edge_comp
+    n_cand = np.bincount(ccomp[ccomp >= 0], minlength=p.n_components)
+    ucomp = np.full(p.unit_cap.size, -1, dtype=np.int64)
+    ucomp[p.edge_u] = p.edge_comp
+    units = np.nonzero(ucomp >= 0)[0]
+    # per agreement: min(room, places of its units that have pairs); agreements lie in one component
+    agr = p.unit_agr[units]
+    agr_places = np.bincount(agr, weights=p.unit_cap[units], minlength=p.agr_room.size)
+    agr_comp = np.full(p.agr_room.size, -1, dtype=np.int64)
+    agr_comp[agr] = ucomp[units]
+    used = agr_comp >= 0
+    per_agr = np.minimum(p.agr_room[used], agr_places[used].astype(np.int64))
+    m = np.bincount(agr_comp[used], weights=per_agr, minlength=p.n_components).astype(np.int64)
+    return np.minimum(m, n_cand)
+
+
+def reduce_pairs(p: Pairs) -> np.ndarray:
+    """Indices of the pairs that survive the exact top-M-per-unit reduction (sorted)."""
+    if p.n_edges == 0:
+        return np.zeros(0, dtype=np.int64)
+    m = component_max_placements(p)
+    order = np.lexsort((p.edge_c, -p.edge_w, p.edge_u))
+    eu = p.edge_u[order]
+    starts = np.r_[0, np.nonzero(np.diff(eu))[0] + 1]
+    first = np.repeat(starts, np.diff(np.r_[starts, eu.size]))
+    rank = np.arange(eu.size) - first
+    keep = order[rank < m[p.edge_comp[order]]]
+    keep.sort()
+    return keep
+
+
+class Component:
+    """One independent component: its pairs, constraint rows and LP/MIP models over column subsets."""
+
+    def __init__(self, p: Pairs, idx: np.ndarray):
+        self.idx = idx
+        self.c, self.u, self.w = p.edge_c[idx], p.edge_u[idx], p.edge_w[idx]
+        n = idx.size
+        families = []
+        cu, cinv = np.unique(self.c, return_inverse=True)
+        families.append((cinv, np.ones(cu.size, dtype=np.int64)))
+        uu, uinv = np.unique(self.u, return_inverse=True)
+        families.append((uinv, p.unit_cap[uu]))
+        au, ainv = np.unique(p.unit_agr[self.u], return_inverse=True)
+        families.append((ainv, p.agr_room[au]))
+        nb = p.unit_nb[self.u]
+        has = nb >= 0
+        nu, ninv = np.unique(nb[has], return_inverse=True)
+        grp = np.full(n, -1, dtype=np.int64)
+        grp[has] = ninv
+        families.append((grp, p.nb_room[nu] if nu.size else np.zeros(0, dtype=np.int64)))
+        rows, ubs, offset = [], [], 0
+        for g, caps in families:
+            present = g >= 0
+            count = np.bincount(g[present], minlength=caps.size)
+            needed = count > caps  # a constraint that cannot be violated is left out
+            row_of = np.full(caps.size + 1, -1, dtype=np.int64)
+            row_of[:-1][needed] = offset + np.arange(int(needed.sum()))
+            offset += int(needed.sum())
+            ubs.append(caps[needed])
+            rows.append(np.where(present, row_of[g], -1))
+        self.n_rows = offset
+        self.sentinel = offset  # rows == -1 point here (dual 0, capacity unlimited)
+        self.rows = np.where(np.stack(rows) >= 0, np.stack(rows), offset)  # shape (4, n)
+        self.ub = np.concatenate(ubs).astype(np.int64)
+
+    # -- models -----------------------------------------------------------------------------
+    def model(self, cols: np.ndarray, integer: bool) -> model_pb2.ModelProto:
+        n = cols.size
+        m = model_pb2.ModelProto()
+        ids = list(range(n))
+        v = m.variables
+        v.ids.extend(ids)
+        v.lower_bounds.extend([0.0] * n)
+        v.upper_bounds.extend([1.0] * n)
+        v.integers.extend([integer] * n)
+        m.objective.maximize = True
+        m.objective.linear_coefficients.ids.extend(ids)
+        m.objective.linear_coefficients.values.extend(self.w[cols].astype(np.float64).tolist())
+        r = self.rows[:, cols].ravel()
+        var = np.tile(np.arange(n, dtype=np.int64), self.rows.shape[0])
+        sel = r != self.sentinel
+        r, var = r[sel], var[sel]
+        order = np.lexsort((var, r))
+        lc = m.linear_constraints
+        lc.ids.extend(range(self.n_rows))
+        lc.lower_bounds.extend([-math.inf] * self.n_rows)
+        lc.upper_bounds.extend(self.ub.astype(np.float64).tolist())
+        mat = m.linear_constraint_matrix
+        mat.row_ids.extend(r[order].tolist())
+        mat.column_ids.extend(var[order].tolist())
+        mat.coefficients.extend([1.0] * r.size)
+        return m
+
+    def reduced_costs(self, y: np.ndarray) -> np.ndarray:
+        y_ext = np.append(np.maximum(y, 0.0), 0.0)
+        return self.w - y_ext[self.rows].sum(axis=0)
+
+    # -- integer helpers ----------------------------------------------------------------------
+    def feasible(self, chosen: np.ndarray) -> bool:
+        load = np.bincount(self.rows[:, chosen].ravel(), minlength=self.n_rows + 1)[:-1]
+        return bool(np.all(load <= self.ub))
+
+    def complete(self, chosen: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """Add pairs in ``order`` while they still fit (``chosen`` must be feasible)."""
+        chosen = chosen.copy()
+        load = np.bincount(self.rows[:, chosen].ravel(), minlength=self.n_rows + 1)
+        left = np.append(self.ub, 1 << 40) - load
+        left[-1] = 1 << 40
+        # only pairs whose rows all have room now can ever fit
+        cand = order[~chosen[order] & np.all(left[self.rows[:, order]] > 0, axis=0)]
+        rows = self.rows.T
+        for e in cand.tolist():
+            r = rows[e]
+            if left[r[0]] > 0 and left[r[1]] > 0 and left[r[2]] > 0 and left[r[3]] > 0:
+                chosen[e] = True
+                left[r] -= 1
+                left[-1] = 1 << 40
+        return chosen
