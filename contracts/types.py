@@ -11,16 +11,16 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
-NeighbourhoodCode = Annotated[str, StringConstraints(pattern=r"^BU\d{8}$")]
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
+NeighbourhoodCode = Annotated[str, StringConstraints(pattern=r"^BU[0-9]{8}$")]
 #: The 16-digit BAG verblijfsobject id: the national id of an address object.
-BagId = Annotated[str, StringConstraints(pattern=r"^\d{16}$")]
+BagId = Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")]
 #: Region of a centrumgemeente (one of 43), e.g. "R01".
-RegionCode = Annotated[str, StringConstraints(pattern=r"^R\d{2}$")]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^R[0-9]{2}$")]
 #: Keyed pseudonym (HMAC-SHA256, hex) that stands for a person everywhere after intake.
 PersonRef = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$|^tombstone:[0-9a-f]{32}$")]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")]
-Period = Annotated[str, StringConstraints(pattern=r"^20\d{2}$")]
+Period = Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}$")]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 

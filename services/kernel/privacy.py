@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
+from urllib.parse import unquote
 
 # Nine digits standing alone. A run inside a hex string (a person reference, an event id)
 # borders on a-f and is left alone, so masked dead letters stay replayable.
@@ -15,9 +17,18 @@ _NINE_DIGITS_STR = re.compile(r"(?<![0-9a-f])\d{9}(?![0-9a-f])")
 _DIGIT_RUNS = re.compile(r"(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])")
 
 
+def ascii_digits(text: str) -> str:
+    """Every decimal digit of any script (full-width, Arabic-Indic, Devanagari, mathematical …) as 0-9,
+    so a number written with look-alike digits is recognised as the number it is."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def is_valid_bsn(value: str) -> bool:
-    """9 digits passing the 11-proef (weights 9..2 and -1)."""
-    if len(value) != 9 or not value.isdigit():
+    """9 ASCII digits passing the 11-proef (weights 9..2 and -1). Look-alike digits are not a BSN: one
+    person would otherwise get a second person reference (the boundary refuses them before this)."""
+    if len(value) != 9 or not (value.isascii() and value.isdigit()):
         return False
     digits = [int(c) for c in value]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1))) - digits[8]
@@ -30,8 +41,11 @@ def pseudonymise(bsn: str, secret: str) -> str:
 
 
 def mask_bsn_like(raw: bytes) -> bytes:
-    """Mask anything that looks like a BSN (any run of exactly nine digits)."""
-    return _NINE_DIGITS.sub(b"*********", raw)
+    """Mask anything that looks like a BSN (any run of exactly nine digits, in any script)."""
+    if raw.isascii():
+        return _NINE_DIGITS.sub(b"*********", raw)
+    text = raw.decode("utf-8", errors="surrogateescape")  # bytes that are no UTF-8 pass through as they are
+    return mask_bsn_like_text(text).encode("utf-8", errors="surrogateescape")
 
 
 def mask_bsn_like_text(text: str) -> str:
@@ -54,8 +68,16 @@ def safe_field_name(part: object) -> str:
 
 
 def contains_bsn(text: str) -> bool:
-    """True when the text holds a nine-digit run that passes the 11-proef (e.g. a BSN put in a URI)."""
-    return any(is_valid_bsn(m.group()) for m in _DIGIT_RUNS.finditer(text))
+    """True when the text holds a nine-digit run that passes the 11-proef (e.g. a BSN put in a URI), in any
+    digit script, and also once percent-decoded (a padding such as a leading %20, or encoded digits)."""
+    for _ in range(4):  # the text as it is, then decoded up to three times (double encoding)
+        if any(is_valid_bsn(m.group()) for m in _DIGIT_RUNS.finditer(ascii_digits(text))):
+            return True
+        decoded = unquote(text)
+        if decoded == text:
+            return False
+        text = decoded
+    return False
 
 
 def hash_token(token: str) -> str:

@@ -29,3 +29,45 @@ def test_pseudonym_is_keyed_and_stable():
 def test_masking_hits_nine_digit_runs_only():
     assert mask_bsn_like(b'{"bsn":"111222333","n":1234567890}') == b'{"bsn":"*********","n":1234567890}'
     assert mask_bsn_like_text("person 111222333.") == "person *********."
+
+
+# One person, one number: look-alike digits (issue 14, item 1). The same BSN in other digit scripts.
+LOOK_ALIKES = {
+    "full-width": "１２３４５６７８２",
+    "Arabic-Indic": "١٢٣٤٥٦٧٨٢",
+    "Devanagari": "१२३४५६७८२",
+    "mathematical": "𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟐",
+}
+
+
+def test_look_alike_digits_are_no_bsn_but_are_recognised_everywhere_one_must_not_be():
+    from urllib.parse import quote
+
+    from services.kernel.privacy import ascii_digits, contains_bsn
+    for script, bsn in LOOK_ALIKES.items():
+        assert ascii_digits(bsn) == "123456782", script
+        assert not is_valid_bsn(bsn), script  # refused as a BSN: it would give the person a second reference
+        assert contains_bsn(f"/v1/candidates/{quote(bsn)}"), script  # … and refused in a URI
+        assert mask_bsn_like_text(f"reason {bsn}.") == "reason *********.", script
+        assert mask_bsn_like(f'{{"reason":"{bsn}"}}'.encode()) == b'{"reason":"*********"}', script
+    # Padding and (double) percent-encoding do not hide one either; longer runs are not one.
+    assert contains_bsn("/v1/candidates/%20123456782") and contains_bsn("/v1/x?q=%2520123456782")
+    assert not contains_bsn("/v1/vacancies/0363010000012345") and not contains_bsn("/v1/x/%2F")
+    assert mask_bsn_like(b"\xff\xfe 111222333") == b"\xff\xfe *********"  # bytes that are no UTF-8 pass
+
+
+def test_codes_and_bsns_take_ascii_digits_only():
+    import pytest
+    from pydantic import TypeAdapter, ValidationError
+
+    from contracts.types import BagId, MunicipalityCode, NeighbourhoodCode, Period, RegionCode
+    from services.intake.domain.commands import PersonReferenceRequest
+    for kind, ok, look_alike in ((MunicipalityCode, "GM0363", "GM０３６３"), (RegionCode, "R07", "R٠٧"),
+                                 (NeighbourhoodCode, "BU03630001", "BU०३६३०००१"), (Period, "2026", "20２6"),
+                                 (BagId, "0363010000012345", "０363010000012345")):
+        assert TypeAdapter(kind).validate_python(ok) == ok
+        with pytest.raises(ValidationError):
+            TypeAdapter(kind).validate_python(look_alike)
+    with pytest.raises(ValidationError) as refused:
+        PersonReferenceRequest.model_validate({"bsn": LOOK_ALIKES["full-width"]})
+    assert refused.value.errors()[0]["loc"] == ("bsn",)

@@ -28,7 +28,7 @@ class Command(BaseModel):
 class SubmitCandidate(CandidateProfile):
     """A shelter's outflow candidate: a BSN (pseudonymised at once) or a person reference."""
 
-    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")] | None = None
     person_ref: PersonRef | None = None
 
     @model_validator(mode="after")
@@ -79,7 +79,7 @@ class ReportPlacement(Command):
 
     report_id: Identifier = Field(description="The source's own id of this report")
     source_kind: SourceKind | None = Field(default=None, description="Defaults to the organisation's kind of source")
-    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")] | None = None
     person_ref: PersonRef | None = None
     unit_id: Identifier | None = None
     bag_id: BagId | None = None
@@ -101,7 +101,7 @@ class RetractPlacement(Command):
 class EndPlacement(Command):
     """A person left the home (the place stays realised; occupancy ends)."""
 
-    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")] | None = None
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")] | None = None
     person_ref: PersonRef | None = None
     unit_id: Identifier | None = None
     bag_id: BagId | None = None
@@ -121,4 +121,4 @@ class ReportPlacementTotals(Command):
 
 
 class PersonReferenceRequest(Command):
-    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^\d{9}$")]
+    bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")]

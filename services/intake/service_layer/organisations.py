@@ -48,9 +48,9 @@ def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipalit
     """Create an organisation with a first token; returns (org_id, token)."""
     if role not in ROLES:
         raise Invalid("unknown role", [{"field": "role", "reason": f"one of {', '.join(ROLES)}"}])
-    if role == "municipality" and not (municipality and re.fullmatch(r"GM\d{4}", municipality)):
+    if role == "municipality" and not (municipality and re.fullmatch(r"GM[0-9]{4}", municipality)):
         raise Invalid("a municipality needs its code", [{"field": "municipality", "reason": "GM + 4 digits"}])
-    if region is not None and not re.fullmatch(r"R\d{2}", region):
+    if region is not None and not re.fullmatch(r"R[0-9]{2}", region):
         raise Invalid("bad region", [{"field": "region", "reason": "R + 2 digits"}])
     if role == "shelter":
         institution_type = institution_type or "shelter"

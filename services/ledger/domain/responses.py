@@ -22,7 +22,7 @@ class Answer(BaseModel):
 
 class Scope(Answer):
     level: Literal["national", "municipality"]
-    municipality: str | None = Field(default=None, pattern=r"^GM\d{4}$")
+    municipality: str | None = Field(default=None, pattern=r"^GM[0-9]{4}$")
 
 
 class AgreementProgress(Answer):

@@ -22,7 +22,7 @@ class ReportQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     asOf: date | None = Field(default=None, description="Figures as the ledger knew them at the end of this day "
                                                         "(event time)")
-    municipality: str | None = Field(default=None, pattern=r"^GM\d{4}$",
+    municipality: str | None = Field(default=None, pattern=r"^GM[0-9]{4}$",
                                      description="Ministry and administrators: one municipality's figures. A "
                                                  "municipality always gets its own.")
 

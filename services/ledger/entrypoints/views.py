@@ -25,7 +25,7 @@ from services.ledger.service_layer import reports
 
 register_health_and_metrics(app, ctx)
 REPORT_ROLES = (Role.MINISTRY, Role.MUNICIPALITY, Role.ADMIN)
-_MUNICIPALITY = re.compile(r"^GM\d{4}$")
+_MUNICIPALITY = re.compile(r"^GM[0-9]{4}$")
 
 
 def _caller(token: str | None) -> Org:
