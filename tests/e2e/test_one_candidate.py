@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
+from services.system.supervisor import client_ssl_context
 from tests.e2e.region import one_region
 from tests.support import wait_until
 
@@ -40,3 +41,16 @@ def test_one_candidate_over_http_becomes_exactly_one_realised_place(stack):
     rows = ledger_rows()
     engine.dispose()
     assert len(rows) == 1 and rows[0][0] == "transformation"
+
+
+def test_every_service_answers_with_the_api_version_and_security_headers(stack):
+    """Health and metrics included: the matcher's answers lacked them (issue 14)."""
+    import urllib.request
+
+    tls = client_ssl_context(stack.conf)
+    for service in ("intake", "matcher", "ledger"):
+        with urllib.request.urlopen(stack.url(service) + "/health/live", timeout=10,
+                                    context=tls if service == "intake" else None) as answer:
+            headers = answer.headers
+        assert headers["API-Version"] and headers["X-Content-Type-Options"] == "nosniff", service
+        assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY", service
