@@ -80,6 +80,21 @@ def contains_bsn(text: str) -> bool:
     return False
 
 
+# One written number: digits (of any script, once made ASCII) in groups joined by single spaces, dots or dashes.
+_WRITTEN_NUMBER = re.compile(r"[0-9](?:[ .\-]?[0-9])*")
+
+
+def bsn_like(text: str) -> bool:
+    """True when the text holds a BSN-like number: nine digits in any script, written together or in groups
+    joined by single spaces, dots or dashes, passing the 11-proef, and not part of a longer number (so a
+    16-digit BAG id or a phone number is not one)."""
+    for m in _WRITTEN_NUMBER.finditer(ascii_digits(text)):
+        digits = re.sub(r"[ .\-]", "", m.group())
+        if len(digits) == 9 and is_valid_bsn(digits):
+            return True
+    return False
+
+
 def hash_token(token: str) -> str:
     """API tokens are stored and compared as SHA-256 only."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -71,3 +71,13 @@ def test_codes_and_bsns_take_ascii_digits_only():
     with pytest.raises(ValidationError) as refused:
         PersonReferenceRequest.model_validate({"bsn": LOOK_ALIKES["full-width"]})
     assert refused.value.errors()[0]["loc"] == ("bsn",)
+
+
+def test_bsn_like_numbers_in_any_writing_but_not_longer_numbers():
+    from services.kernel.privacy import bsn_like
+    for text in ("123456782", "BSN 123 456 782.", "123.45.67.82", "12-34-56-782", "x123456782y",
+                 *LOOK_ALIKES.values(), "１２３ ４５６ ７８２"):
+        assert bsn_like(text), text
+    for text in ("0363010000012345", "06-12345678", "2026-12-02", "123456789", "1234  56782", "moved away",
+                 "12345678", "1234567820"):
+        assert not bsn_like(text), text

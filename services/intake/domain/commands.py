@@ -3,13 +3,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from contracts.events import CandidateProfile, VacancyDetails
 from contracts.types import (
     BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NonNegative, Period, PersonRef, Reason,
     RegionCode, SaneDate, SourceKind, UnitKind,
 )
+from services.kernel.privacy import bsn_like
+
+
+def _no_bsn(value: str) -> str:
+    # Refused, never masked: the partner must know its text or id was not taken (the value is not echoed).
+    if bsn_like(value):
+        raise ValueError("holds a number that looks like a BSN, which never goes in free text or an id")
+    return value
+
+
+#: Free text and ids a partner chooses travel on topics and into tables: no personal number may ride along.
+FreeText = Annotated[Reason, AfterValidator(_no_bsn)]
+PartnerId = Annotated[Identifier, AfterValidator(_no_bsn)]
 
 
 def _one_person_one_unit(model):
@@ -43,11 +56,11 @@ class UpdateCandidate(CandidateProfile):
 
 
 class WithReason(Command):
-    reason: Reason
+    reason: FreeText
 
 
 class PublishVacancy(VacancyDetails):
-    unit_id: Identifier = Field(description="The corporation's own id of the unit")
+    unit_id: PartnerId = Field(description="The corporation's own id of the unit")
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -77,11 +90,11 @@ class SetNeighbourhoodLimit(Command):
 class ReportPlacement(Command):
     """A monitoring source reports that a person moved into a home (the ledger de-duplicates by person)."""
 
-    report_id: Identifier = Field(description="The source's own id of this report")
+    report_id: PartnerId = Field(description="The source's own id of this report")
     source_kind: SourceKind | None = Field(default=None, description="Defaults to the organisation's kind of source")
     bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")] | None = None
     person_ref: PersonRef | None = None
-    unit_id: Identifier | None = None
+    unit_id: PartnerId | None = None
     bag_id: BagId | None = None
     corporation: Identifier | None = None
     municipality: MunicipalityCode
@@ -95,7 +108,7 @@ class ReportPlacement(Command):
 
 
 class RetractPlacement(Command):
-    reason: Reason
+    reason: FreeText
 
 
 class EndPlacement(Command):
@@ -103,11 +116,11 @@ class EndPlacement(Command):
 
     bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")] | None = None
     person_ref: PersonRef | None = None
-    unit_id: Identifier | None = None
+    unit_id: PartnerId | None = None
     bag_id: BagId | None = None
     corporation: Identifier | None = None
     end_date: SaneDate
-    reason: Reason
+    reason: FreeText
 
     _identity = model_validator(mode="after")(lambda self: _one_person_one_unit(self))
 
