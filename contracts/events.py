@@ -98,6 +98,8 @@ class CandidateWithdrawn(Event):
     candidate_id: Identifier
     region: RegionCode
     reason: Reason
+    erased: bool = Field(default=False, description="Withdrawn by an erasure request: keep nothing of the person. "
+                                                     "On the candidates topic it follows the submission itself")
 
 
 # --- vacancies (housing corporations) ---------------------------------------------

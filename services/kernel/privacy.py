@@ -80,19 +80,17 @@ def contains_bsn(text: str) -> bool:
     return False
 
 
-# One written number: digits (of any script, once made ASCII) in groups joined by single spaces, dots or dashes.
-_WRITTEN_NUMBER = re.compile(r"[0-9](?:[ .\-]?[0-9])*")
+# A BSN as people write it: nine digits together, or grouped 3-3-3, 4-2-3 or 2-3-4 with single spaces, dots
+# or dashes. Not inside a longer number, and not inside a hex string (a UUID or digest a partner uses as
+# an id would otherwise be refused now and then); a letter beyond a-f before or after does not hide it.
+_WRITTEN_BSN = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9]{9}|[0-9]{3}([ .-])[0-9]{3}\1[0-9]{3}"
+                          r"|[0-9]{4}([ .-])[0-9]{2}\2[0-9]{3}|[0-9]{2}([ .-])[0-9]{3}\3[0-9]{4})(?![0-9A-Fa-f])")
 
 
 def bsn_like(text: str) -> bool:
-    """True when the text holds a BSN-like number: nine digits in any script, written together or in groups
-    joined by single spaces, dots or dashes, passing the 11-proef, and not part of a longer number (so a
-    16-digit BAG id or a phone number is not one)."""
-    for m in _WRITTEN_NUMBER.finditer(ascii_digits(text)):
-        digits = re.sub(r"[ .\-]", "", m.group())
-        if len(digits) == 9 and is_valid_bsn(digits):
-            return True
-    return False
+    """True when the text holds a BSN-like number: nine digits in any script, written together or in the
+    usual groups (3-3-3, 4-2-3, 2-3-4) joined by single spaces, dots or dashes, passing the 11-proef."""
+    return any(is_valid_bsn(re.sub(r"[ .-]", "", m.group())) for m in _WRITTEN_BSN.finditer(ascii_digits(text)))
 
 
 def hash_token(token: str) -> str:

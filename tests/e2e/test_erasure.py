@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -30,7 +31,14 @@ def test_erasure_removes_the_person_from_every_service_and_keeps_the_count(stack
     engine = create_engine(conf.database_url)
     realised = "select count(*) from ledger_place where status = 'realised'"
     _wait(lambda: _scalar(engine, realised) == 1)
-    waiting = wissen.candidate(WAITING_BSN, days_in_shelter=200)["candidate_id"]
+    # The municipality's monitor reported the placement too; the waiting person came with an Idempotency-Key.
+    api["municipality"].call("POST", "/v1/placement-reports", {
+        "report_id": "w-1", "bsn": PLACED_BSN, "municipality": "GM0777", "region": "R07", "unit_id": "E-1",
+        "corporation": wissen.orgs["corporation"].org_id, "unit_kind": "regular",
+        "move_in_date": date.today().isoformat()})
+    waiting = api["shelter"].call("POST", "/v1/candidates", {
+        "bsn": WAITING_BSN, "region": "R07", "household_size": 1,
+        "shelter_entry_date": (date.today() - timedelta(days=200)).isoformat()}, idempotent=True)["candidate_id"]
     wissen.vacancy("E-2")
     second = _wait(lambda: [o for o in api["shelter"].call("GET", "/v1/offers?status=open")["items"]
                             if o["vacancy_id"] == "E-2"])[0]
@@ -63,7 +71,17 @@ def test_erasure_removes_the_person_from_every_service_and_keeps_the_count(stack
                                   {"a": placed, "b": waiting}).scalars().all()
             assert [json.loads(p) if isinstance(p, str) else p for p in profiles] == [{}, {}], table
         audited = db.execute(text("select count(*) from intake_audit where action = 'person.erase'")).scalar()
-    assert audited == 2
+        # What the offers said about them (priority components) and the stored first answer go too.
+        for table in ("intake_offer", "matcher_offer"):
+            said = db.execute(text(f"select explanation from {table} where candidate_id in (:a, :b)"),
+                              {"a": placed, "b": waiting}).scalars().all()
+            assert said and all((json.loads(e) if isinstance(e, str) else e) == {} for e in said), table
+        stored = [bytes(b) if isinstance(b, (bytes, memoryview)) else b
+                  for b in db.execute(text("select body from intake_idempotency")).scalars().all()]
+    assert audited == 2 and not any(waiting in json.dumps(b, default=str) for b in stored)
+    # A source can still retract its report about the erased person (the tombstone is a valid reference).
+    assert api["municipality"].request("POST", "/v1/placement-reports/w-1/retraction",
+                                       {"reason": "reported in error"})[0] == 200
     erased = [c["data"]["candidate_id"] for c in api["shelter"].call("GET", "/v1/changes?limit=500")["items"]
               if c["kind"] == "candidate.erased"]
     assert sorted(erased) == sorted([placed, waiting])

@@ -29,7 +29,7 @@ from services.kernel.db import advisory_key
 
 def is_erased(c: CandidateRecord) -> bool:
     """Erased on request (erasure.py): the submission keeps its ids and status, nothing of the person."""
-    return c.person_ref.startswith(f"{ERASED}-")
+    return c.person_ref.startswith(ERASED)
 
 
 def candidate_view(c: CandidateRecord) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def list_candidates(uow: IntakeUnitOfWork, caller: Caller, status: str | None = 
     require(caller, "shelter")
     with uow:
         q = select(CandidateRecord).where(CandidateRecord.shelter == caller.org_id,
-                                          ~CandidateRecord.person_ref.startswith(f"{ERASED}-"))
+                                          ~CandidateRecord.person_ref.startswith(ERASED))
         if status:
             q = q.where(CandidateRecord.status == status)
         rows = uow.session.exec(q.order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()

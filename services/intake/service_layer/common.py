@@ -27,8 +27,9 @@ ACTIVE = STILL_MATCHABLE
 #: A linked submission whose person was placed through another submission (of another organisation).
 HOUSED_ELSEWHERE = CandidateStatus.HOUSED_ELSEWHERE.value
 Result = tuple[int, dict[str, Any]]
-#: An erased person's submissions carry a tombstone with this prefix instead of the person reference.
-ERASED = "erased"
+#: An erased person's submissions carry a tombstone with this prefix instead of the person reference
+#: (the form the contracts' PersonRef admits, as the ledger's tombstones).
+ERASED = "tombstone:"
 
 
 class IdempotencyMismatch(IntakeError):

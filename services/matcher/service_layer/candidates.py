@@ -1,10 +1,11 @@
 """Candidates: submitted, updated, withdrawn, erased; one person is one candidate."""
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from contracts import events as ev
-from services.matcher.adapters.orm import Candidate
+from services.matcher.adapters.orm import Candidate, Offer
 from services.matcher.service_layer.common import MATCHABLE
 from services.matcher.service_layer.offers import advance_clock, mark_dirty, withdraw_active_offers
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
@@ -70,17 +71,21 @@ def candidate_updated(event: ev.CandidateUpdated, uow: MatcherUnitOfWork) -> Non
 
 def candidate_withdrawn(event: ev.CandidateWithdrawn, uow: MatcherUnitOfWork) -> None:
     cand = uow.get(Candidate, event.candidate_id)
-    if cand is None or cand.status in ("placed", "withdrawn"):
+    if cand is None:
         return
-    if cand.status == "offered":  # only an offered candidate has an open offer to take back
-        withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="candidate withdrawn")
-    cand.status = "withdrawn"
-    uow.session.add(cand)
+    if cand.status not in ("placed", "withdrawn"):
+        if cand.status == "offered":  # only an offered candidate has an open offer to take back
+            withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="candidate withdrawn")
+        cand.status = "withdrawn"
+        uow.session.add(cand)
+    if event.erased:  # after its own submission on this partition, whatever PersonErased found before
+        _forget(uow, cand, f"erased:{event.event_id.hex}")
 
 
 def person_erased(event: ev.PersonErased, uow: MatcherUnitOfWork) -> None:
     """An erasure request: the person's submissions leave matching (if the intake's withdrawal, on
-    another partition, has not arrived yet) and keep neither the reference nor the profile."""
+    another partition, has not arrived yet) and keep neither the reference nor the profile. A
+    submission still on its way is wiped by the intake's withdrawal (``erased``), which follows it."""
     tombstone = f"erased:{event.event_id.hex}"
     uow.session.flush()
     for cand in uow.session.exec(select(Candidate).where(Candidate.person_ref == event.person_ref)).all():
@@ -89,6 +94,14 @@ def person_erased(event: ev.PersonErased, uow: MatcherUnitOfWork) -> None:
                 withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="erasure request")
             cand.status = "withdrawn"
             mark_dirty(uow, cand.region)
-        cand.person_ref, cand.profile = tombstone, {}
-        uow.session.add(cand)
+        _forget(uow, cand, tombstone)
     uow.cache.pop((_ACTIVE_OF_PERSON, event.person_ref), None)
+
+
+def _forget(uow: MatcherUnitOfWork, cand: Candidate, tombstone: str) -> None:
+    """Nothing of the person stays: the reference, the profile, and what its offers said about them."""
+    if not cand.person_ref.startswith("erased:"):
+        cand.person_ref = tombstone
+    cand.profile = {}
+    uow.session.add(cand)
+    uow.session.execute(update(Offer).where(Offer.candidate_id == cand.candidate_id).values(explanation={}))

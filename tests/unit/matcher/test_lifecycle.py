@@ -263,3 +263,18 @@ def test_an_erased_person_leaves_matching_and_keeps_no_reference_or_profile(uow)
     feed(uow, ev.CandidateWithdrawn(occurred_at=T0 + timedelta(hours=2), producer="sh", candidate_id="c1",
                                     region="R01", reason="erasure request"))  # late: changes nothing
     assert len([e for e in outbox_events(uow) if isinstance(e, ev.OfferWithdrawn)]) == 1
+
+
+def test_a_submission_overtaken_by_its_erasure_is_wiped_by_the_withdrawal_that_follows_it(uow):
+    from services.matcher.adapters.orm import Candidate
+    ref = candidate("c1").person_ref
+    # PersonErased (placements topic) arrives before the submission (candidates topic) it concerns.
+    feed(uow, ev.PersonErased(occurred_at=T0, producer="intake", person_ref=ref), agreement(), vacancy(),
+         candidate("c1"))
+    feed(uow, ev.CandidateWithdrawn(occurred_at=T0 + timedelta(hours=1), producer="intake", candidate_id="c1",
+                                    region="R01", reason="erasure request", erased=True))
+    assert round_(uow) == []
+    with uow() as u:
+        cand = u.session.get(Candidate, "c1")
+        assert (cand.status, cand.profile) == ("withdrawn", {}) and cand.person_ref.startswith("erased:")
+        assert u.session.exec(select(Candidate).where(Candidate.person_ref == ref)).all() == []
