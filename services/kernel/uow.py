@@ -69,10 +69,12 @@ class SqlUnitOfWork:
         return self.session.get(self._processed, str(event.event_id)) is not None
 
     def seen_ids(self, events: list[Event]) -> set[str]:
+        return self._processed_among(self.session, [str(e.event_id) for e in events])
+
+    def _processed_among(self, session: Session, ids: list[str]) -> set[str]:
         from sqlmodel import select
-        ids = [str(e.event_id) for e in events]
         col = self._processed.event_id
-        return set(self.session.exec(select(col).where(col.in_(ids))).all())
+        return set(session.exec(select(col).where(col.in_(ids))).all())
 
     def mark_processed(self, event: Event) -> None:
         self.marked.append(str(event.event_id))
@@ -96,17 +98,15 @@ class SqlUnitOfWork:
             # Two workers raced on the same event after a rebalance: the inbox primary key lets
             # exactly one of them win. Recognised by the winner's committed row, not by the text of
             # the database's message (which differs between PostgreSQL and SQLite).
-            if self.marked and (won := self._already_processed(self.marked)):
+            if self.marked and (won := self._committed_elsewhere(self.marked)):
                 raise DuplicateEvent(f"{len(won)} event(s) processed by another worker") from None
             raise
         sent, self.emitted, self.marked = self.emitted, [], []
         return sent
 
-    def _already_processed(self, ids: list[str]) -> set[str]:
-        from sqlmodel import select
-        col = self._processed.event_id
-        with Session(self.engine) as fresh:
-            return set(fresh.exec(select(col).where(col.in_(ids))).all())
+    def _committed_elsewhere(self, ids: list[str]) -> set[str]:
+        with Session(self.engine) as fresh:  # outside the rolled-back transaction: what the winner committed
+            return self._processed_among(fresh, ids)
 
     def rollback(self) -> None:
         self.session.rollback()

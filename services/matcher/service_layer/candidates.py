@@ -41,11 +41,7 @@ def candidate_submitted(event: ev.CandidateSubmitted, uow: MatcherUnitOfWork) ->
     same_person = uow.cache[(_ACTIVE_OF_PERSON, event.person_ref)]
     for other in same_person:
         if other.status in MATCHABLE:
-            if other.status == "offered":
-                withdraw_active_offers(uow, event, candidate_id=other.candidate_id,
-                                        reason="superseded by another submission of the person")
-            other.status = "withdrawn"
-            uow.session.add(other)
+            _take_out(uow, other, event, "superseded by another submission of the person")
             mark_dirty(uow, other.region)
     cand = Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
                      person_ref=event.person_ref, profile=_profile(event))
@@ -73,11 +69,8 @@ def candidate_withdrawn(event: ev.CandidateWithdrawn, uow: MatcherUnitOfWork) ->
     cand = uow.get(Candidate, event.candidate_id)
     if cand is None:
         return
-    if cand.status not in ("placed", "withdrawn"):
-        if cand.status == "offered":  # only an offered candidate has an open offer to take back
-            withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="candidate withdrawn")
-        cand.status = "withdrawn"
-        uow.session.add(cand)
+    if cand.status in MATCHABLE:
+        _take_out(uow, cand, event, "candidate withdrawn")
     if event.erased:  # after its own submission on this partition, whatever PersonErased found before
         _forget(uow, cand, f"erased:{event.event_id.hex}")
 
@@ -90,12 +83,18 @@ def person_erased(event: ev.PersonErased, uow: MatcherUnitOfWork) -> None:
     uow.session.flush()
     for cand in uow.session.exec(select(Candidate).where(Candidate.person_ref == event.person_ref)).all():
         if cand.status in MATCHABLE:
-            if cand.status == "offered":
-                withdraw_active_offers(uow, event, candidate_id=cand.candidate_id, reason="erasure request")
-            cand.status = "withdrawn"
+            _take_out(uow, cand, event, "erasure request")
             mark_dirty(uow, cand.region)
         _forget(uow, cand, tombstone)
     uow.cache.pop((_ACTIVE_OF_PERSON, event.person_ref), None)
+
+
+def _take_out(uow: MatcherUnitOfWork, cand: Candidate, cause: ev.Event, reason: str) -> None:
+    """A submission leaves matching; only an offered one has an open offer to take back."""
+    if cand.status == "offered":
+        withdraw_active_offers(uow, cause, candidate_id=cand.candidate_id, reason=reason)
+    cand.status = "withdrawn"
+    uow.session.add(cand)
 
 
 def _forget(uow: MatcherUnitOfWork, cand: Candidate, tombstone: str) -> None:
