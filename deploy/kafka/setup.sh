@@ -37,7 +37,7 @@ done
 grep -v '^#' "$HERE/topics.tsv" | while IFS=$'\t' read -r topic partitions; do
   [ -n "$topic" ] || continue
   k kafka-topics.sh --create --if-not-exists --topic "$topic" --partitions "$partitions" \
-    --replication-factor 3 --config min.insync.replicas=2
+    --replication-factor 3 --config min.insync.replicas=2 --config max.message.bytes=1048576
 done
 
 grep -v '^#' "$HERE/acls.tsv" | while IFS=$'\t' read -r user operation resource name; do

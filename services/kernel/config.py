@@ -44,6 +44,16 @@ class Settings(BaseSettings):
         default=None, description="JSON policy file replacing the default matching policy")
     cors_allowed_origins: str = Field(
         default="", description="Browser origins (comma-separated) allowed to call the APIs; none by default")
+    max_message_bytes: int = Field(
+        default=1_048_576, ge=65_536, description="Largest message a service produces and a product topic takes "
+                                                  "(producer max.request.size, topic max.message.bytes)")
+    inbound_max_bytes: int = Field(
+        default=65_536, ge=1024, description="Largest signed command the intake takes from the inbound topic; a "
+                                             "larger one is refused and dead-lettered by reference")
+    dead_letter_inline_bytes: int = Field(
+        default=262_144, ge=0, description="Largest message a dead letter copies; a larger one is kept by reference "
+                                           "(topic, partition, offset) and digest. Keep it well under "
+                                           "MAX_MESSAGE_BYTES / 2: a letter's copy is base64")
     tansu_log: str = Field(default="warn", description="Log level of the embedded tansu broker (RUST_LOG)")
     intake_tls_cert: str | None = Field(default=None, description="PEM certificate of the intake's HTTPS listener")
     intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")

@@ -1,9 +1,9 @@
 """Prometheus metrics (prometheus-client), named by Prometheus conventions.
 
-Names carry their unit (``_seconds``, ``_ratio``, ``_messages``, ``_places``, ``_persons``);
-counters end in ``_total``. Label sets are bounded: service, event type, topic, outcome,
-region (43), strategy (5), source kind (6) and caller role (7); never municipality, month,
-organisation or anything per person.
+Names carry their unit (``_seconds``, ``_ratio``, ``_messages``, ``_places``, ``_persons``,
+``_consumers``); counters end in ``_total``. Label sets are bounded: service, consumer (one or two
+per service), event type, topic, outcome, region (43), strategy (5), source kind (6) and caller
+role (7); never municipality, month, organisation or anything per person.
 
 The ledger's figures leave the ledger here too, so they pass the same disclosure control as
 its reports: a region x strategy series below 5 places (or one that would reveal such a cell)
@@ -18,6 +18,9 @@ EVENTS_PROCESSED = Counter("housing_events_processed_total", "Events a service c
                            ["service", "event_type"])
 DEAD_LETTERED = Counter("housing_events_dead_lettered_total", "Messages sent to the dead-letter topic",
                         ["service"])
+CONSUMER_STOPPED = Gauge("housing_stopped_consumers",
+                         "1 while a consumer waits at a message it could neither apply nor dead-letter, or for "
+                         "its database (it never skips one); 0 when it goes on", ["service", "consumer"])
 CONSUMER_LAG = Gauge("housing_consumer_lag_messages",
                      "Messages between the consumer's position and the end offset, summed over its partitions",
                      ["service", "topic"])

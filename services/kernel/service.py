@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from services.kernel.config import settings
 from services.kernel.db import make_engine, migrate
-from services.kernel.messaging import OutboxRelay
+from services.kernel.outbox import OutboxRelay
 from services.kernel.uow import SqlUnitOfWork
 
 

@@ -99,7 +99,9 @@ async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = N
             await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(name, parts, replication) for name, parts in topics if name not in existing]
+        limit = {"max.message.bytes": str(conf.max_message_bytes)}
+        missing = [NewTopic(name, parts, replication, topic_configs=limit)
+                   for name, parts in topics if name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)

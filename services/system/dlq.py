@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from contracts.deadletter import DeadLetter
 from contracts.topics import DEAD_LETTER
-from services.kernel.messaging import REPLAYED_FROM
+from services.kernel.deadletters import REPLAYED_FROM, masked_digest
 
 
 @dataclass
@@ -72,6 +72,31 @@ async def letters(bootstrap: str) -> list[Letter]:
     return out
 
 
+async def original_message(bootstrap: str, x: Letter) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """The letter's message: copied in the letter, or (a letter by reference) read from its topic at its
+    offset and checked against the letter's digest. A message no longer there, or not the same, is an
+    error (exit 2), never replayed in part."""
+    if x.letter.payload == "inline":
+        key = base64.b64decode(x.letter.key_b64) if x.letter.key_b64 else None
+        return key, base64.b64decode(x.letter.value_b64 or ""), [(k, base64.b64decode(v))
+                                                                  for k, v in x.letter.headers.items()]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        tp = TopicPartition(x.letter.topic, x.letter.partition)
+        consumer.assign([tp])
+        consumer.seek(tp, x.letter.offset)
+        records = (await consumer.getmany(tp, timeout_ms=5000, max_records=1)).get(tp, [])
+    finally:
+        await consumer.stop()
+    if not records or records[0].offset != x.letter.offset:
+        raise LookupError(f"letter {x.coordinates}: its message is no longer on {x.letter.topic}")
+    m = records[0]
+    if masked_digest(m.value or b"") != x.letter.value_sha256:
+        raise LookupError(f"letter {x.coordinates}: the message on {x.letter.topic} does not match its digest")
+    return m.key, m.value or b"", list(m.headers or ())
+
+
 async def replay(bootstrap: str, *, service: str | None = None, topic: str | None = None,
                  at: list[str] | None = None, dry_run: bool = False, again: bool = False) -> dict:
     """Replay each selected letter once; returns the counts and the coordinates of the letters replayed.
@@ -112,11 +137,9 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
             replayed.append(x.coordinates)
             if producer is None:
                 continue
-            headers = [(k, base64.b64decode(v)) for k, v in x.letter.headers.items() if k != REPLAYED_FROM]
-            headers.append((REPLAYED_FROM, x.coordinates.encode()))
-            key = base64.b64decode(x.letter.key_b64) if x.letter.key_b64 else None
-            await producer.send_and_wait(x.letter.topic, base64.b64decode(x.letter.value_b64), key=key,
-                                         headers=headers)
+            key, value, headers = await original_message(bootstrap, x)
+            headers = [(k, v) for k, v in headers if k != REPLAYED_FROM] + [(REPLAYED_FROM, x.coordinates.encode())]
+            await producer.send_and_wait(x.letter.topic, value, key=key, headers=headers)
             done.add(x.coordinates)
     finally:
         if producer:

@@ -22,7 +22,7 @@ from services.intake.adapters.orm import Outbox
 from services.system.dlq import read_all
 from services.system.broker import broker
 from services.kernel.db import Lease, make_engine, migrate
-from services.kernel.messaging import OutboxRelay
+from services.kernel.outbox import OutboxRelay
 from tests.support import fresh_database
 
 pytestmark = pytest.mark.integration

@@ -1,7 +1,6 @@
 """The intake hears back from the matcher (offers, placements), takes signed partner commands, relays its outbox."""
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from contracts import topics
@@ -11,7 +10,8 @@ from services.intake.entrypoints.app import app, ctx
 from services.intake.service_layer import inbound, projections
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.config import settings
-from services.kernel.messaging import consume, message_headers, send_dead_letter
+from services.kernel.consumer import Held, consume, until_database_answers
+from services.kernel.deadletters import dead_letter_or_stop, message_headers
 
 log = logging.getLogger(__name__)
 
@@ -38,37 +38,47 @@ def _make_uow(idem=None) -> IntakeUnitOfWork:
 def process_inbound(key: bytes | None, value: bytes, headers: dict[str, bytes]) -> inbound.Rejected | None:
     """Run one inbound message; returns the refusal (the partner is told after the letter is sent)."""
     try:
-        inbound.handle_inbound(_make_uow, settings().pseudonym_secret, key, value, headers)
+        inbound.handle_inbound(_make_uow, settings().pseudonym_secret, key, value, headers,
+                               settings().inbound_max_bytes)
         return None
     except inbound.Rejected as rejected:
         return rejected
 
 
-@app.agent(inbound_topic, name="intake-inbound")
+INBOUND_CONSUMER = "intake-inbound"
+
+
+@app.agent(inbound_topic, name=INBOUND_CONSUMER)
 async def inbound_agent(stream):
     async for ev in stream.events():
-        message = ev.message
-        try:
-            rejected = await ctx.run_handler(process_inbound, message.key, message.value or b"",
-                                             message_headers(message))
-        except Exception as exc:  # noqa: BLE001 - no input may stop the worker
-            log.exception("inbound message failed at %s[%d]@%d", message.topic, message.partition, message.offset)
-            rejected = inbound.Rejected(f"internal error: {type(exc).__name__}")
-        if rejected is None:
-            continue
-        # The letter first, the partner's notice after: whoever reads the refusal and replays the
-        # letter (housing-match dlq replay) must find it on the topic, never a letter still on its way.
-        letter = None
-        try:
-            letter = await send_dead_letter(app, "intake", rejected.reason, message)
-        except Exception:  # noqa: BLE001
-            log.exception("could not dead-letter an inbound message")
-            await asyncio.sleep(0.5)
-        try:
-            await ctx.run_handler(inbound.record_rejection, _make_uow, rejected, letter)
-        except Exception:  # noqa: BLE001 - the letter holds the message; only the partner's notice is missing
-            log.exception("could not record the refusal of %s[%d]@%d", message.topic, message.partition,
-                          message.offset)
+        held = Held(app, [ev.message])  # committed only once applied or dead-lettered
+        await take_inbound(ev.message)
+        held.done(ev.message)
+
+
+async def take_inbound(message) -> None:
+    outcome: list[inbound.Rejected | None] = []
+
+    async def run(_) -> None:
+        outcome.append(await ctx.run_handler(process_inbound, message.key, message.value or b"",
+                                             message_headers(message)))
+
+    try:
+        await until_database_answers(Service.INTAKE, INBOUND_CONSUMER, run, None)
+        rejected = outcome[-1]
+    except Exception as exc:  # noqa: BLE001 - no input may stop the worker
+        log.exception("inbound message failed at %s[%d]@%d", message.topic, message.partition, message.offset)
+        rejected = inbound.Rejected(f"internal error: {type(exc).__name__}")
+    if rejected is None:
+        return
+    # The letter first, the partner's notice after: whoever reads the refusal and replays the
+    # letter (housing-match dlq replay) must find it on the topic, never a letter still on its way.
+    letter = await dead_letter_or_stop(app, Service.INTAKE, INBOUND_CONSUMER, rejected.reason, message)
+    try:
+        await ctx.run_handler(inbound.record_rejection, _make_uow, rejected, letter)
+    except Exception:  # noqa: BLE001 - the letter holds the message; only the partner's notice is missing
+        log.exception("could not record the refusal of %s[%d]@%d", message.topic, message.partition,
+                      message.offset)
 
 
 @app.task

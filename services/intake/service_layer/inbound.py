@@ -25,7 +25,7 @@ from services.intake.domain.errors import IntakeError
 from services.intake.service_layer import common, idempotency
 from services.intake.service_layer.organisations import Caller, signer
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
-from services.kernel.messaging import describe_validation_error
+from services.kernel.deadletters import describe_validation_error
 
 RESULT_IDS = ("candidate_id", "vacancy_id", "offer_id", "report_id", "status", "linked_to_existing")
 
@@ -118,8 +118,11 @@ def execute(make_uow: Callable[..., IntakeUnitOfWork], secret: str, caller: Call
 
 
 def handle_inbound(make_uow: Callable[..., IntakeUnitOfWork], secret: str, key: bytes | None, value: bytes,
-                   headers: dict[str, bytes]) -> Accepted:
+                   headers: dict[str, bytes], max_bytes: int) -> Accepted:
     """Verify, validate, authorise and run one inbound message; raises Rejected with the reason."""
+    if len(value) > max_bytes:
+        # before the signature: a huge message costs nothing more than its length
+        raise Rejected(f"message: larger than the limit of {max_bytes} bytes")
     caller, command = verify(make_uow, key, value, headers)
     return execute(make_uow, secret, caller, command)
 

@@ -12,7 +12,7 @@ from services.ledger.entrypoints.app import app, ctx
 from services.ledger.service_layer import handlers, reports
 from services.kernel import metrics
 from services.kernel.config import settings
-from services.kernel.messaging import consume
+from services.kernel.consumer import consume
 
 log = logging.getLogger(__name__)
 _JOURNAL_KIND = {"PlacementConfirmed": "confirmed", "PlacementReported": "reported",

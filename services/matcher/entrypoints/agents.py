@@ -14,7 +14,7 @@ from services.matcher.entrypoints.app import app, ctx
 from services.matcher.service_layer import handlers, matching
 from services.kernel import metrics
 from services.kernel.config import settings
-from services.kernel.messaging import consume
+from services.kernel.consumer import consume
 from services.kernel.service import partition_for
 
 log = logging.getLogger(__name__)

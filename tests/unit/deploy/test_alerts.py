@@ -40,7 +40,7 @@ def test_alerts_use_only_metrics_the_services_export():
             exported |= {s.name for s in fam.samples} | {fam.name, fam.name + "_total"}
     exported |= {"up"}
     rules = [r for g in yaml.safe_load(RULES.read_text())["groups"] for r in g["rules"]]
-    names = {"HousingConsumerLagHigh", "HousingEventsDeadLettered", "HousingNoMatchingRound", "HousingSolveGapHigh"}
+    names = {"HousingConsumerLagHigh", "HousingEventsDeadLettered", "HousingConsumerStopped", "HousingNoMatchingRound", "HousingSolveGapHigh"}
     assert names <= {r["alert"] for r in rules}
     for r in rules:
         used = set(re.findall(r"\b(housing_[a-z_]+)\b", r["expr"]))
