@@ -19,7 +19,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from services.kernel.config import settings
-from services.kernel.privacy import contains_bsn, safe_field_name
+from services.kernel.privacy import safe_field_name, uri_holds_bsn
 from services.kernel.ratelimit import Decision
 
 log = logging.getLogger(__name__)
@@ -159,8 +159,9 @@ async def _handle(request: web.Request, handler: Callable[[web.Request], Awaitab
         return web.Response(status=204, headers={**cors, "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
                                                  "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
                                                  "Access-Control-Max-Age": "600"})
-    # A BSN never belongs in a URI (it would end up in proxy and access logs): refuse it outright.
-    if contains_bsn(request.raw_path):
+    # A BSN never belongs in a URI (it would end up in proxy and access logs): refuse it outright, in any
+    # digit script, grouping or percent-encoding (raw_path is the path and query as sent, still encoded).
+    if uri_holds_bsn(request.raw_path):
         raise HttpProblem(400, "Personal number in URI", "a URI must not contain a BSN; send it in a body over HTTPS")
     return await handler(request)
 

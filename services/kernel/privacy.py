@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 # Nine digits standing alone. A run inside a hex string (a person reference, an event id)
 # borders on a-f and is left alone, so masked dead letters stay replayable.
@@ -117,3 +117,17 @@ def mask_written_bsns(text: str) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + "*" * (end - start) + text[end:]
     return text
+
+
+def uri_holds_bsn(uri: str) -> bool:
+    """True when a URI (its raw path and query) holds a BSN-like number in any digit script or grouping, as it
+    is or once percent-decoded (up to three times: a leading %20, encoded digits, double encoding; '+' as a
+    space). A letter other than a-f beside the digits does not hide them (an invalid escape such as %zz)."""
+    for _ in range(4):
+        if bsn_like(uri) or contains_bsn(uri):
+            return True
+        decoded = unquote_plus(uri)
+        if decoded == uri:
+            return False
+        uri = decoded
+    return False
