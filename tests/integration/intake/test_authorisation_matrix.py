@@ -52,7 +52,7 @@ def world(intake):
     w["ministry"], w["admin"] = intake.org("ministry"), intake.org("admin")
     sa, ca, ma = w["shelter_a"], w["corp_a"], w["muni_a"]
     cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn=make_bsn(random.Random())))
-    assert cand["linked_to_existing"] is False
+    assert "linked_to_existing" not in cand  # whether the person is registered elsewhere is never told
     ca.api.call("POST", "/v1/vacancies", vacancy_body("V-A1", municipality=ma.municipality))
     ma.api.call("POST", "/v1/agreements", {"corporation": ca.org_id, "period": "2026", "max_places": 5})
     ma.api.call("POST", "/v1/placement-reports", {

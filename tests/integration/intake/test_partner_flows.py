@@ -66,8 +66,14 @@ def test_one_person_is_one_candidate_across_organisations(intake):
     same = a.api.call("POST", "/v1/candidates", candidate_body(bsn=bsn))
     assert same["candidate_id"] == first["candidate_id"]
     ref = b.api.call("POST", "/v1/person-references", {"bsn": bsn})["person_ref"]
-    linked = b.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
-    assert linked["linked_to_existing"] is True and linked["candidate_id"] != first["candidate_id"]
+    status, linked = b.api.request("POST", "/v1/candidates", candidate_body(person_ref=ref))
+    # Answered exactly like a new submission: a shelter must not learn that the person is registered elsewhere.
+    status_new, new = b.api.request("POST", "/v1/candidates", candidate_body(bsn=new_bsn()))
+    assert status == status_new == 201 and set(linked) == set(new) and linked["status"] == new["status"]
+    assert linked["candidate_id"] != first["candidate_id"]
+    assert intake.query("select linked_to from intake_candidate where candidate_id = :c",
+                        c=linked["candidate_id"]) == [(first["candidate_id"],)]  # linked, internally
+    events += 1  # the new person's CandidateSubmitted
     assert outbox_count(intake, a, b) == events  # no second CandidateSubmitted: never matched twice
     assert "person_ref" not in linked and first["candidate_id"] not in json.dumps(linked)
 
