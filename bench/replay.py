@@ -42,6 +42,11 @@ class ReplayPlan:
     decline_share: float
 
 
+def bag_id(municipality: str, number: int) -> str:
+    """A BAG id: the four digits of the municipality's code, then twelve more (taken from ``number``)."""
+    return f"{municipality[2:]}{number % 10**12:012d}"
+
+
 def build_plan(seed: int = 2026, n_candidates: int = 20_000, n_units: int = 4_500, n_regions: int = 43,
                n_external: int = 5_000, decline_share: float = 0.1, resend_share: float = 0.03) -> ReplayPlan:
     rng = random.Random(seed)
@@ -70,7 +75,7 @@ def build_plan(seed: int = 2026, n_candidates: int = 20_000, n_units: int = 4_50
                 municipality=row["municipality"], region=row["region"], neighbourhood=row["neighbourhood"],
                 kind=row["kind"], rooms=row["rooms"], places=row["places"],
                 wheelchair_accessible=row["wheelchair_accessible"], support=tuple(row["support"]),
-                bag_id=f"{int(ref('bag', row['id'])[:15], 16) % 10**16:016d}", available_from=at.date()))
+                bag_id=bag_id(row["municipality"], int(ref("bag", row["id"])[:15], 16)), available_from=at.date()))
             continue
         profile = dict(region=row["region"], household_size=row["household_size"], children=row["children"],
                        wheelchair=row["wheelchair"], support=row["support"], youth=row["youth"],
@@ -100,7 +105,7 @@ def build_plan(seed: int = 2026, n_candidates: int = 20_000, n_units: int = 4_50
         move_in = date(2026, 1, 10) + timedelta(days=rng.randint(0, 330))
         kind = rng.choice(["regular", "flex", "shared", "transformation", "new_build", "housing_first"])
         by_bag = rng.random() < 0.7
-        unit = {"bag_id": f"{rng.randint(10**15, 10**16 - 1)}"} if by_bag else \
+        unit = {"bag_id": bag_id(muni, rng.randint(10**15, 10**16 - 1))} if by_bag else \
             {"corporation": f"corp-ext-{k % 17}", "unit_id": f"ext-{k}"}
         sources = rng.sample(SOURCES, rng.randint(1, 4))
         retract_all = rng.random() < 0.08

@@ -45,3 +45,30 @@ def wait_until(fn, timeout: float = 30.0, every: float = 0.2):
             return value
         time.sleep(every)
     raise AssertionError("condition not met in time")
+
+
+def raw_exchange(url: str, request: bytes, ssl_context=None, timeout: float = 10.0) -> bytes:
+    """Send raw bytes to an http(s)://host:port URL and return everything the server answers until it closes."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    with socket.create_connection((where.hostname, where.port), timeout=timeout) as sock:
+        conn = ssl_context.wrap_socket(sock, server_hostname=where.hostname) if where.scheme == "https" else sock
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+#: Requests aiohttp's own parser refuses before any middleware, each carrying the BSN 111222333 (11-proef).
+MALFORMED_WITH_BSN = (
+    b"GET /v1/candidates/111222333 HTTP/1.1 x\r\nHost: a\r\n\r\n",  # bad request line
+    b"111222333 / HTTP/1.1\r\nHost: a\r\n\r\n",  # no method
+    b"GET /health/live HTTP/1.1\r\nHost: a\r\nBad Header 111222333: y\r\n\r\n",  # bad header name
+    b"GET /health/live HTTP/1.1\r\nHost: a\r\nX-Bsn: 111 222 333\x00\r\n\r\n",  # bad header value
+    b"GET /health/live HTTP/1.1\r\nHost: a\r\nX-Big: " + b"111222333 " * 1000 + b"\r\n\r\n",  # oversized header
+    b"GET /health/live HTTP/1.1\r\nHost: a\r\nContent-Length: 111222333x\r\n\r\n",  # bad content length
+)
+BSN_FORMS = (b"111222333", b"111 222 333", "１１１２２２３３３".encode())

@@ -7,6 +7,7 @@ import faust
 
 from services.kernel import metrics
 from services.kernel.config import Settings, settings
+from services.kernel.http_listener import answer_unreadable_requests_as_problems
 from services.kernel.kafka_security import faust_broker_url, faust_credentials
 
 
@@ -43,6 +44,8 @@ def make_faust_app(service: str, port: int, conf: Settings | None = None,
         web_cors_options={},
         web_ssl_context=ssl_context,
     )
+
+    answer_unreadable_requests_as_problems(app.web)
 
     @app.timer(interval=CONSUMER_LAG_INTERVAL_S)
     async def consumer_lag() -> None:

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     intake_tls_cert: str | None = Field(default=None, description="PEM certificate of the intake's HTTPS listener")
     intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")
     trust_forwarded_proto: bool = Field(
-        default=False, description="Trust X-Forwarded-Proto from a TLS-terminating proxy in front of the intake")
+        default=False, description="Trust X-Forwarded-Proto from a TLS-terminating proxy in front of a service")
     intake_rate_limit_per_s: float = Field(
         default=50.0, gt=0, description="Requests per second each organisation (or, without a valid token, each "
                                         "client address) may make to one intake worker, sustained")

@@ -19,7 +19,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from services.kernel.config import settings
-from services.kernel.privacy import contains_bsn, safe_field_name
+from services.kernel.privacy import safe_field_name, uri_holds_bsn
 from services.kernel.ratelimit import Decision
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+#: The platform's endpoints (probes and scrapes): served over plain HTTP inside the cluster, without a token.
+PLATFORM_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
 M = TypeVar("M", bound=BaseModel)
 #: An API that limits request rates sets this on its aiohttp application: an async function of the request
 #: that returns the caller's Decision (its headers go on the answer, whatever the answer is), raises
@@ -136,6 +138,21 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def arrived_over_https(request: web.Request) -> bool:
+    """TLS to this listener, or to a TLS-terminating proxy in front that says so (``X-Forwarded-Proto: https``),
+    believed only when TRUST_FORWARDED_PROTO is set: anyone can send that header."""
+    return request.secure or (settings().trust_forwarded_proto and request.headers.get("X-Forwarded-Proto") == "https")
+
+
+def refuse_credentials_in_the_clear(request: web.Request) -> None:
+    """A token sent over plain HTTP can be read on the way: it is refused before it is looked up or used,
+    at every service, so no API answers a request it authenticated over plain HTTP (probes and scrapes aside)."""
+    if "Authorization" in request.headers and request.path not in PLATFORM_PATHS and not arrived_over_https(request):
+        raise HttpProblem(403, "HTTPS required", "an API token is accepted over HTTPS only; a token that was sent "
+                                                 "over plain HTTP may have been read on the way and should be revoked",
+                          [{"name": "Authorization", "reason": "send over HTTPS"}])
+
+
 def cors_origins() -> frozenset[str]:
     """Browser origins allowed to call the APIs (CORS_ALLOWED_ORIGINS, comma-separated); none by default."""
     return frozenset(o.strip() for o in settings().cors_allowed_origins.split(",") if o.strip())
@@ -159,8 +176,9 @@ async def _handle(request: web.Request, handler: Callable[[web.Request], Awaitab
         return web.Response(status=204, headers={**cors, "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
                                                  "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
                                                  "Access-Control-Max-Age": "600"})
-    # A BSN never belongs in a URI (it would end up in proxy and access logs): refuse it outright.
-    if contains_bsn(request.raw_path):
+    # A BSN never belongs in a URI (it would end up in proxy and access logs): refuse it outright, in any
+    # digit script, grouping or percent-encoding (raw_path is the path and query as sent, still encoded).
+    if uri_holds_bsn(request.raw_path):
         raise HttpProblem(400, "Personal number in URI", "a URI must not contain a BSN; send it in a body over HTTPS")
     return await handler(request)
 
@@ -170,6 +188,7 @@ async def conventions_middleware(request: web.Request, handler: Callable[[web.Re
                                  ) -> web.StreamResponse:
     limited = None
     try:
+        refuse_credentials_in_the_clear(request)  # before the rate limit, which looks the token up
         limit = request.config_dict.get(RATE_LIMIT)
         if limit is not None:
             limited = await limit(request)

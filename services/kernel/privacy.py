@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 # Nine digits standing alone. A run inside a hex string (a person reference, an event id)
 # borders on a-f and is left alone, so masked dead letters stay replayable.
@@ -96,3 +96,38 @@ def bsn_like(text: str) -> bool:
 def hash_token(token: str) -> str:
     """API tokens are stored and compared as SHA-256 only."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Every way a BSN can be written (nine digits together or in the usual groups), 11-proef or not: a log masks
+# more than the boundary refuses, since a masked number too many costs nothing there.
+_WRITTEN_NINE = re.compile(r"(?<![0-9a-f])(?:[0-9]{9}|[0-9]{3}([ .-])[0-9]{3}\1[0-9]{3}"
+                           r"|[0-9]{4}([ .-])[0-9]{2}\2[0-9]{3}|[0-9]{2}([ .-])[0-9]{3}\3[0-9]{4})(?![0-9a-f])")
+# A percent-encoded stretch of a URI or a raw request line, up to the next space or quote.
+_PERCENT_TOKEN = re.compile(r"""[^\s'"<>]*%[0-9A-Fa-f]{2}[^\s'"<>]*""")
+
+
+def mask_written_bsns(text: str) -> str:
+    """Mask every nine-digit number as people write it — together or grouped 3-3-3, 4-2-3, 2-3-4 with single
+    spaces, dots or dashes, in any digit script — and every percent-encoded stretch that hides one once
+    decoded. Digits inside a hex string (a person reference, an event id) or a longer number stay."""
+    normal = ascii_digits(text)  # one character for one: the positions of a match hold in the original
+    spans = [m.span() for m in _WRITTEN_NINE.finditer(normal)]
+    spans += [m.span() for m in _PERCENT_TOKEN.finditer(normal)
+              if contains_bsn(m.group()) or bsn_like(unquote(unquote(m.group())))]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + "*" * (end - start) + text[end:]
+    return text
+
+
+def uri_holds_bsn(uri: str) -> bool:
+    """True when a URI (its raw path and query) holds a BSN-like number in any digit script or grouping, as it
+    is or once percent-decoded (up to three times: a leading %20, encoded digits, double encoding; '+' as a
+    space). A letter other than a-f beside the digits does not hide them (an invalid escape such as %zz)."""
+    for _ in range(4):
+        if bsn_like(uri) or contains_bsn(uri):
+            return True
+        decoded = unquote_plus(uri)
+        if decoded == uri:
+            return False
+        uri = decoded
+    return False

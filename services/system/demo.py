@@ -22,6 +22,10 @@ from services.kernel.config import Settings, settings
 from services.system.partner_client import PartnerClient
 from services.system.scenario import Scenario, build_scenario
 from services.system.supervisor import Stack, client_ssl_context
+from services.system.tls_proxy import tls_proxy
+
+#: The ledger believes the TLS proxy the demo puts in front of it (tls_proxy.py), as it would an ingress.
+STACK_ENV = {"TRUST_FORWARDED_PROTO": "true"}
 
 
 @dataclass
@@ -50,6 +54,14 @@ def create_organisations(conf: Settings, sc: Scenario) -> None:
 
 def drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None = None,
           quiet_seconds: float = 4.0, timeout: float = 150.0) -> DemoOutcome:
+    """Play every partner; the ministry reads the ledger over HTTPS, through a TLS proxy (the stack's
+    ledger must trust it: STACK_ENV)."""
+    with tls_proxy(stack.url("ledger"), conf) as ledger_url:
+        return _drive(stack, sc, conf, console, quiet_seconds, timeout, ledger_url)
+
+
+def _drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None, quiet_seconds: float,
+           timeout: float, ledger_url: str) -> DemoOutcome:
     console = console or Console(stderr=True)
     started = time.monotonic()
     tls = client_ssl_context(conf)
@@ -84,7 +96,7 @@ def drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None = 
         match = progress.add_task("matching", total=None, count="")
         last_change = time.monotonic()
         ministry = next(o for o in sc.orgs if o.role == "ministry")
-        ledger = PartnerClient(stack.url("ledger"), ministry.token)
+        ledger = PartnerClient(ledger_url, ministry.token, tls)
         declined_once: set[str] = set()
         while True:
             changed = False
@@ -177,7 +189,7 @@ def run_demo(seed: int = 2026, scale: float = 1.0) -> int:
                   f"{len({o.region for o in sc.orgs if o.region})} regions (seed {seed})")
     create_organisations(conf, sc)
     with console.status("starting broker and services (first consumer-group join takes a few seconds)"):
-        stack = Stack(conf, log_dir=conf.data_dir / "logs").start()
+        stack = Stack(conf, log_dir=conf.data_dir / "logs", env=STACK_ENV).start()
     try:
         console.print(f"broker {stack.bootstrap}{' (embedded tansu)' if stack.broker else ''}; "
                       f"services ready after {time.monotonic() - t0:.1f} s; logs in {conf.data_dir / 'logs'}")

@@ -95,7 +95,8 @@ def build_scenario(seed: int = 2026, scale: float = 1.0, today: date | None = No
                 "available_from": available.isoformat(),
             }
             if rng.random() < 0.6:
-                body["bag_id"] = f"{rng.randint(10**15, 10**16 - 1)}"
+                # A BAG id starts with the four digits of its municipality's code (the rest is random here).
+                body["bag_id"] = f"{m.municipality[2:]}{rng.randint(10**15, 10**16 - 1) % 10**12:012d}"
             if kind == "flex":
                 body["available_until"] = (available + timedelta(days=365 * rng.choice([10, 15]))).isoformat()
             sc.vacancies.append((rng.choice(corps), body))

@@ -6,6 +6,7 @@ import pytest
 
 from services.system.broker import free_port
 from services.kernel.config import Settings
+from services.system.demo import STACK_ENV
 from services.system.supervisor import Stack
 from tests.support import fresh_database
 
@@ -25,7 +26,7 @@ def stack(request, tmp_path_factory):
                         intake_port=free_port(), matcher_port=free_port(), ledger_port=free_port(),
                         kafka_session_timeout_s=4.0)
         s = Stack(conf, workers_per_service=getattr(request.module, "STACK_WORKERS", 1), log_dir=tmp / "logs",
-                  env={"KAFKA_SESSION_TIMEOUT_S": "4", **extra})
+                  env={"KAFKA_SESSION_TIMEOUT_S": "4", **STACK_ENV, **extra})
         s.start()
         try:
             yield s

@@ -54,3 +54,21 @@ def test_every_service_answers_with_the_api_version_and_security_headers(stack):
             headers = answer.headers
         assert headers["API-Version"] and headers["X-Content-Type-Options"] == "nosniff", service
         assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY", service
+
+
+def test_no_service_quotes_the_bytes_of_a_request_it_cannot_read(stack):
+    """aiohttp's own 400 quoted the raw request line or header in text/plain, before any middleware (issue 14)."""
+    import json
+
+    from tests.support import BSN_FORMS, MALFORMED_WITH_BSN, raw_exchange
+
+    tls = client_ssl_context(stack.conf)
+    for service in ("intake", "matcher", "ledger"):
+        for request in MALFORMED_WITH_BSN:
+            answer = raw_exchange(stack.url(service), request, tls)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert b" 400 " in head.split(b"\r\n")[0] and b"application/problem+json" in head, (service, answer)
+            assert json.loads(body)["status"] == 400 and b"API-Version: " in head, service
+            assert not any(form in answer for form in BSN_FORMS), (service, answer)
+    for log in stack.log_dir.glob("*.log"):
+        assert not any(form in log.read_bytes() for form in BSN_FORMS), log.name

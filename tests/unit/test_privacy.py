@@ -82,3 +82,16 @@ def test_bsn_like_numbers_in_any_writing_but_not_longer_numbers():
                  "12345678", "1234567820", "123 456-782", "declined on 1-5-2025 9.11", "rep-2025-01-01-2",
                  "a123456782", "3f2c1d7e-1234-5678-9abc-123456782def"):
         assert not bsn_like(text), text
+
+
+def test_a_uri_holds_a_bsn_in_any_form_padding_or_encoding():
+    from services.kernel.privacy import uri_holds_bsn
+
+    full_width = "".join(f"%{b:02X}" for b in "１２３４５６７８２".encode())
+    for uri in ("/v1/candidates/123456782", "/v1/candidates/%20123456782", "/v1/candidates/%2520123456782",
+                f"/v1/candidates/{full_width}", "/v1/candidates/%zz111222333", "/v1/candidates/111-222-333",
+                "/v1/candidates/%31%31%31%2E222.333", "/v1/candidates?q=111+222+333"):
+        assert uri_holds_bsn(uri), uri
+    for uri in ("/v1/offers/off-3a123456782f", "/v1/reports?asOf=2026-01-31&municipality=GM0363",
+                "/v1/units/0363010000000001", "/v1/candidates/cand-0123456789ab", "/v1/candidates/123456789"):
+        assert not uri_holds_bsn(uri), uri

@@ -79,10 +79,6 @@ class Candidate(Answer):
         description="waiting, offered, placed, withdrawn, or housed_elsewhere: this submission was linked and the "
                     "person was placed through another organisation's submission (which organisation, home or "
                     "offer is not shown)")
-    linked_to_existing: bool = Field(description="The same person was already a candidate of another organisation: "
-                                                 "this submission is linked to that one and never matched twice. "
-                                                 "When that one is withdrawn, the oldest still-active linked "
-                                                 "submission takes over (false from then on) and is matched")
     submitted_at: Timestamp
     region: RegionCode
     household_size: int

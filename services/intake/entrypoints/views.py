@@ -27,6 +27,7 @@ from services.kernel.health import register_health_and_metrics
 from services.kernel.http import (
     RATE_LIMIT,
     HttpProblem,
+    arrived_over_https,
     bearer_token,
     field_errors,
     json_ok,
@@ -98,10 +99,6 @@ async def rate_limit(request: web.Request) -> Decision | None:
 app.web.web_app[RATE_LIMIT] = rate_limit
 
 
-def _forwarded_https(request: web.Request) -> bool:
-    return settings().trust_forwarded_proto and request.headers.get("X-Forwarded-Proto") == "https"
-
-
 def _parse_query(request: web.Request, op: Operation):
     if op.query is None:
         if request.query:
@@ -158,7 +155,7 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     if op.request is not None:
         raw = await read_json_body(request)
         body = validate_json(raw, op.request)
-        if getattr(body, "bsn", None) is not None and not (request.secure or _forwarded_https(request)):
+        if getattr(body, "bsn", None) is not None and not arrived_over_https(request):
             raise HttpProblem(400, "HTTPS required", "a BSN is accepted only over HTTPS",
                               [{"name": "bsn", "reason": "send over HTTPS"}])
     else:

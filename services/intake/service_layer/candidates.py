@@ -33,8 +33,9 @@ def is_erased(c: CandidateRecord) -> bool:
 
 
 def candidate_view(c: CandidateRecord) -> dict[str, Any]:
-    return {"candidate_id": c.candidate_id, "status": c.status, "linked_to_existing": c.linked_to is not None,
-            "submitted_at": c.created_at, **c.profile}
+    # Whether the submission is linked to another organisation's stays internal: it would tell a shelter that
+    # the person is registered elsewhere.
+    return {"candidate_id": c.candidate_id, "status": c.status, "submitted_at": c.created_at, **c.profile}
 
 
 def lock_person(uow: IntakeUnitOfWork, person_ref: str) -> None:
@@ -91,11 +92,12 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
         rec = CandidateRecord(candidate_id=cid, shelter=caller.org_id, person_ref=person_ref, region=profile.region,
                               profile=profile.model_dump(mode="json"), created_at=now())
         if existing is not None:
-            # One person is one candidate: linked to the submission being matched, never matched twice.
+            # One person is one candidate: linked to the submission being matched, never matched twice. The
+            # answer is that of a new submission (201, a new id): the shelter must not learn of the other one.
             rec.linked_to = existing.candidate_id
             s.add(rec)
             audit(uow, caller, "candidate.submit.linked", cid, channel=channel)
-            return uow.finish(200, candidate_view(rec))
+            return uow.finish(201, candidate_view(rec))
         s.add(rec)
         uow.emit(ev.CandidateSubmitted(producer=caller.org_id, occurred_at=now(), candidate_id=cid,
                                        person_ref=person_ref, shelter=caller.org_id,

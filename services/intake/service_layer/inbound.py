@@ -27,7 +27,7 @@ from services.intake.service_layer.organisations import Caller, signer
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.kernel.deadletters import describe_validation_error
 
-RESULT_IDS = ("candidate_id", "vacancy_id", "offer_id", "report_id", "status", "linked_to_existing")
+RESULT_IDS = ("candidate_id", "vacancy_id", "offer_id", "report_id", "status")
 
 
 class Rejected(Exception):

@@ -141,8 +141,9 @@ OPERATIONS: tuple[Operation, ...] = (
               lambda c, uow: candidates.submit_candidate(uow, c.caller, c.body, c.secret, c.channel), r.Candidate,
               success=(201, 200), request=cmd.SubmitCandidate, write=True, idempotent=True,
               command="candidate.submit",
-              description="201: a new candidate. 200: the person was already a candidate (of this organisation: "
-                          "the same candidate; of another: linked to that one, never matched twice)."),
+              description="201: a new candidate. 200: the person is already a candidate of this organisation "
+                          "(the same candidate). A person already submitted by another organisation is answered "
+                          "like a new one (201); the product matches the person once."),
     Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
               SHELTER, lambda c, uow: candidates.get_candidate(uow, c.caller, c.params["candidate_id"]),
               r.CandidateDetail,

@@ -8,7 +8,7 @@ from sqlmodel import select
 from contracts import events as ev
 from contracts.types import SourceKind
 from contracts.vocabulary import Role
-from services.intake.adapters.orm import Organisation, PlacementReportRecord
+from services.intake.adapters.orm import Organisation, PlacementReportRecord, UnitRecord
 from services.intake.domain import commands as cmd
 from services.intake.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from services.intake.service_layer.common import Result, audit, now, person_ref_for, require
@@ -37,6 +37,23 @@ def _check_reported_unit(caller: Caller, municipality: str | None, corporation: 
         raise Forbidden("a corporation reports placements in its own homes only")
 
 
+def _check_reported_bag_id(uow: IntakeUnitOfWork, caller: Caller, bag_id: str | None) -> None:
+    """A BAG id names a home for the ledger's de-duplication, whoever owns it: a corporation may name only one
+    of its own homes (a BAG id of one of its vacancies), a municipality only a home in its own municipality
+    (a BAG id starts with the four digits of the municipality code). Refused naming the field, never the value."""
+    if bag_id is None:
+        return
+    if caller.role == "municipality" and bag_id[:4] != (caller.municipality or "")[2:]:
+        raise Forbidden("a municipality reports placements in its own municipality only",
+                        [{"field": "bag_id", "reason": "not a home in this organisation's municipality"}])
+    if caller.role == "corporation":
+        own = uow.session.exec(select(UnitRecord.details).where(UnitRecord.corporation == caller.org_id)).all()
+        if not any(details.get("bag_id") == bag_id for details in own):
+            raise Forbidden("a corporation reports placements in its own homes only",
+                            [{"field": "bag_id", "reason": "not the BAG id of one of this corporation's "
+                                                           "vacancies; name other homes by unit_id"}])
+
+
 def report_placement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.ReportPlacement, secret: str,
                      channel: str = "http") -> Result:
     require(caller, *REPORTERS)
@@ -47,6 +64,7 @@ def report_placement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.ReportPlac
         if body.source_kind is not None and body.source_kind != kind:
             raise Invalid("wrong source kind", [{"field": "source_kind",
                                                  "reason": f"this organisation reports as {kind.value}"}])
+        _check_reported_bag_id(uow, caller, body.bag_id)
         existing = uow.session.exec(select(PlacementReportRecord).where(
             PlacementReportRecord.org_id == caller.org_id, PlacementReportRecord.report_id == body.report_id)).first()
         if existing is not None:
@@ -111,6 +129,7 @@ def end_placement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.EndPlacement,
     person_ref = body.person_ref or person_ref_for(body.bsn, secret)
     with uow:
         _source_kind(uow, caller)
+        _check_reported_bag_id(uow, caller, body.bag_id)
         corporation = body.corporation or (caller.org_id if caller.role == "corporation" and body.unit_id else None)
         uow.emit(ev.PlacementEnded(producer=caller.org_id, occurred_at=now(), person_ref=person_ref,
                                    unit_id=body.unit_id, bag_id=body.bag_id, corporation=corporation,

@@ -34,13 +34,18 @@ def body_for(op_id: str, world) -> dict | None:
         "rejectOffer": {"reason": "unit not ready"},
         "declineOffer": {"reason": "too far"},
         "reportPlacement": {"report_id": "rep-x", "bsn": "111222333", "municipality": world["muni_a"].municipality,
-                            "region": "R07", "bag_id": "0363010000000001", "unit_kind": "regular",
+                            "region": "R07", "bag_id": home_of(world), "unit_kind": "regular",
                             "move_in_date": today},
         "retractPlacement": {"reason": "double entry"},
-        "endPlacement": {"person_ref": "a" * 64, "bag_id": "0363010000000001", "end_date": today,
+        "endPlacement": {"person_ref": "a" * 64, "bag_id": home_of(world), "end_date": today,
                          "reason": "moved on"},
         "reportPlacementTotals": {"period": "2026", "places": 4},
     }.get(op_id)
+
+
+def home_of(world) -> str:
+    """The BAG id of corporation a's vacancy V-A1, in municipality a: a home both may report placements in."""
+    return world["muni_a"].municipality[2:] + "010000000001"
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +57,12 @@ def world(intake):
     w["ministry"], w["admin"] = intake.org("ministry"), intake.org("admin")
     sa, ca, ma = w["shelter_a"], w["corp_a"], w["muni_a"]
     cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn=make_bsn(random.Random())))
-    assert cand["linked_to_existing"] is False
-    ca.api.call("POST", "/v1/vacancies", vacancy_body("V-A1", municipality=ma.municipality))
+    assert "linked_to_existing" not in cand  # whether the person is registered elsewhere is never told
+    ca.api.call("POST", "/v1/vacancies", vacancy_body("V-A1", municipality=ma.municipality, bag_id=home_of(w)))
     ma.api.call("POST", "/v1/agreements", {"corporation": ca.org_id, "period": "2026", "max_places": 5})
     ma.api.call("POST", "/v1/placement-reports", {
         "report_id": "rep-a1", "bsn": "123456782", "municipality": ma.municipality, "region": "R07",
-        "bag_id": "0363010000000002", "unit_kind": "flex", "move_in_date": date.today().isoformat()})
+        "bag_id": home_of(w), "unit_kind": "flex", "move_in_date": date.today().isoformat()})
     w["ids"] = {"candidate_id": cand["candidate_id"], "vacancy_id": "V-A1", "report_id": "rep-a1",
                 "offer_id": intake.offer(sa, cand["candidate_id"], ca, "V-A1")}
     return w

@@ -47,11 +47,16 @@ def feed(org, kind_prefix: str = "candidate.") -> list[tuple[str, dict]]:
 def person(intake, *shelters, **profiles):
     """The same person submitted by each shelter in turn; returns the candidate ids and the person reference."""
     ref = shelters[0].api.call("POST", "/v1/person-references", {"bsn": make_bsn(_rng)})["person_ref"]
-    ids = []
+    ids, shapes = [], set()
     for n, shelter in enumerate(shelters):
-        answer = shelter.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref, **profiles.get(str(n), {})))
-        assert answer["linked_to_existing"] is (n > 0)
+        status, answer = shelter.api.request("POST", "/v1/candidates",
+                                             candidate_body(person_ref=ref, **profiles.get(str(n), {})))
+        # Every submission is answered like a new one (issue 14); the link to the first is internal.
+        assert status == 201 and answer["status"] == "waiting", answer
+        shapes.add(tuple(sorted(answer)))
         ids.append(answer["candidate_id"])
+        assert linked_to(intake, ids[-1]) == (ids[0] if n else None)
+    assert len(shapes) == 1 and not any("linked" in key for key in shapes.pop())
     return ids, ref
 
 
@@ -70,7 +75,7 @@ def test_withdrawing_the_matched_submission_hands_the_person_over_to_the_second_
     assert taken["causation_id"] == cause["event_id"] and "moved to family" not in json.dumps(taken)
     # The second shelter sees its candidate matched now, and hears it; nothing about the first shelter.
     mine = b.api.call("GET", f"/v1/candidates/{second}")
-    assert mine["linked_to_existing"] is False and mine["status"] == "waiting"
+    assert linked_to(intake, second) is None and mine["status"] == "waiting"
     assert feed(b) == [("candidate.took_over", {"candidate_id": second})]
     assert feed(a) == []
     for leak in (first, a.org_id, "moved to family"):
@@ -102,8 +107,8 @@ def test_a_chain_of_three_shelters_hands_over_twice_then_stops(intake):
     assert linked_to(intake, second) is None and linked_to(intake, third) == second
     # A fourth shelter's submission now links to the one matched now.
     ref = intake.query("select person_ref from intake_candidate where candidate_id = :c", c=second)[0][0]
-    fourth = d.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
-    assert fourth["linked_to_existing"] is True and linked_to(intake, fourth["candidate_id"]) == second
+    status, fourth = d.api.request("POST", "/v1/candidates", candidate_body(person_ref=ref))
+    assert status == 201 and linked_to(intake, fourth["candidate_id"]) == second
     mark = last_seq(intake)
     b.api.call("POST", f"/v1/candidates/{second}/withdrawal", {"reason": "moved away"})
     assert about(events_after(intake, mark), first, second, third, fourth["candidate_id"]) == [
@@ -111,7 +116,7 @@ def test_a_chain_of_three_shelters_hands_over_twice_then_stops(intake):
     assert linked_to(intake, third) is None and linked_to(intake, fourth["candidate_id"]) == third
     assert feed(b) == [("candidate.took_over", {"candidate_id": second})]
     assert feed(c) == [("candidate.took_over", {"candidate_id": third})]
-    assert c.api.call("GET", f"/v1/candidates/{third}")["linked_to_existing"] is False
+    assert c.api.call("GET", f"/v1/candidates/{third}")["status"] == "waiting"
     # The last two go: the fourth takes over from the third, then nobody is left to take over.
     mark = last_seq(intake)
     c.api.call("POST", f"/v1/candidates/{third}/withdrawal", {"reason": "moved away"})

@@ -66,8 +66,14 @@ def test_one_person_is_one_candidate_across_organisations(intake):
     same = a.api.call("POST", "/v1/candidates", candidate_body(bsn=bsn))
     assert same["candidate_id"] == first["candidate_id"]
     ref = b.api.call("POST", "/v1/person-references", {"bsn": bsn})["person_ref"]
-    linked = b.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
-    assert linked["linked_to_existing"] is True and linked["candidate_id"] != first["candidate_id"]
+    status, linked = b.api.request("POST", "/v1/candidates", candidate_body(person_ref=ref))
+    # Answered exactly like a new submission: a shelter must not learn that the person is registered elsewhere.
+    status_new, new = b.api.request("POST", "/v1/candidates", candidate_body(bsn=new_bsn()))
+    assert status == status_new == 201 and set(linked) == set(new) and linked["status"] == new["status"]
+    assert linked["candidate_id"] != first["candidate_id"]
+    assert intake.query("select linked_to from intake_candidate where candidate_id = :c",
+                        c=linked["candidate_id"]) == [(first["candidate_id"],)]  # linked, internally
+    events += 1  # the new person's CandidateSubmitted
     assert outbox_count(intake, a, b) == events  # no second CandidateSubmitted: never matched twice
     assert "person_ref" not in linked and first["candidate_id"] not in json.dumps(linked)
 
@@ -103,7 +109,8 @@ def test_monitoring_sources_report_retract_end_and_total(intake):
     muni, corp = intake.org("municipality"), intake.org("corporation")
     flex = intake.org("monitor", source_kind="flex_registry")
     report = {"report_id": "r-1", "bsn": "111222333", "municipality": muni.municipality, "region": "R07",
-              "bag_id": "0363010000000009", "unit_kind": "flex", "move_in_date": date.today().isoformat()}
+              "bag_id": f"{muni.municipality[2:]}010000000009", "unit_kind": "flex",
+              "move_in_date": date.today().isoformat()}
     assert muni.api.call("POST", "/v1/placement-reports", report)["source_kind"] == "municipal_monitor"
     assert muni.api.request("POST", "/v1/placement-reports", {**report, "municipality": "GM0001",
                                                               "report_id": "r-2"})[0] == 403
@@ -200,3 +207,30 @@ def test_dead_letter_replay_republishes_once(intake):
     assert [c["data"]["command_id"] for c in accepted if c["data"]["command"] == "vacancy.withdraw"] == [late_id]
     with pytest.raises(LookupError):  # a letter asked for that is not on the topic is an error, never skipped
         asyncio.run(replay(intake.bootstrap, at=["0:99999999"]))
+
+
+def test_a_placement_by_bag_id_only_in_the_reporters_own_homes_or_municipality(intake):
+    """A BAG id makes the ledger count a place in that home, whoever owns it (issue 14, item 4)."""
+    muni, corp, other = intake.org("municipality"), intake.org("corporation"), intake.org("corporation")
+    own_home, elsewhere = f"{muni.municipality[2:]}010000000042", "0999010000000042"
+    corp.api.call("POST", "/v1/vacancies", vacancy_body("BAG-1", municipality=muni.municipality, bag_id=own_home))
+    report = {"bsn": new_bsn(), "municipality": muni.municipality, "region": "R07", "unit_kind": "regular",
+              "move_in_date": date.today().isoformat()}
+    ending = {"person_ref": "d" * 64, "end_date": date.today().isoformat(), "reason": "moved on"}
+
+    def refused(org, path, body):
+        status, problem = org.api.request("POST", path, body)
+        assert status == 403 and [p["name"] for p in problem["invalid_params"]] == ["bag_id"], problem
+        assert body["bag_id"] not in json.dumps(problem)
+
+    for n, (org, home) in enumerate(((muni, elsewhere), (corp, elsewhere), (other, own_home))):
+        refused(org, "/v1/placement-reports", {**report, "report_id": f"bag-no-{n}", "bag_id": home})
+        refused(org, "/v1/placement-endings", {**ending, "bag_id": home})
+    # Not even beside the corporation's own unit id: the BAG id would still join another's home in the ledger.
+    refused(other, "/v1/placement-reports", {**report, "report_id": "bag-no-x", "bag_id": own_home,
+                                             "corporation": other.org_id, "unit_id": "X-1"})
+    for n, org in enumerate((muni, corp)):
+        assert org.api.call("POST", "/v1/placement-reports", {**report, "report_id": f"bag-ok-{n}",
+                                                              "bag_id": own_home})["status"] == "reported"
+        assert org.api.call("POST", "/v1/placement-endings", {**ending, "bag_id": own_home}, ok=(202,))
+    assert intake.query("select count(*) from intake_placement_report where report_id like 'bag-no-%'") == [(0,)]

@@ -71,3 +71,24 @@ def test_a_bsn_in_an_inbound_commands_free_text_is_refused_too(intake):
                                 if c["kind"] == "command.rejected"])
     assert "body: reason: " in refused[0]["reason"] and "111" not in refused[0]["reason"]
     assert shelter.api.call("GET", f"/v1/candidates/{cand}")["status"] == "waiting"
+
+
+def test_a_malformed_request_is_answered_as_a_problem_that_quotes_nothing(intake):
+    """aiohttp's own 400 quoted the raw request bytes in text/plain and logged them with a traceback."""
+    from services.system.supervisor import client_ssl_context
+    from tests.support import BSN_FORMS, MALFORMED_WITH_BSN, raw_exchange
+
+    tls = client_ssl_context(intake.conf)
+    for request in MALFORMED_WITH_BSN:
+        answer = raw_exchange(intake.url, request, tls)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.") and b" 400 " in head.split(b"\r\n")[0], answer[:200]
+        assert b"Content-Type: application/problem+json" in head and b"API-Version: " in head, head
+        assert json.loads(body)["status"] == 400
+        assert not any(form in answer for form in BSN_FORMS), answer
+    for path in ("/v1/candidates/%zz111222333", "/v1/candidates/111-222-333", "/v1/candidates?q=111+222+333"):
+        answer = raw_exchange(intake.url, f"GET {path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".encode(), tls)
+        assert b" 400 " in answer.split(b"\r\n")[0] and b"Personal number in URI" in answer, path
+    log = (intake.stack.log_dir / "intake-0.log").read_bytes()
+    assert b"could not be read" in log  # the refusals were logged, by kind only
+    assert not any(form in log for form in BSN_FORMS)

@@ -80,7 +80,7 @@ def build(seed: int = 5, persons: int = 80) -> Scenario:
         person = _ref(rng)
         muni, region = MUNICIPALITIES[i % len(MUNICIPALITIES)]
         corp = f"corp-{i % 4}"
-        unit = {"bag_id": f"{rng.randrange(10**15, 10**16)}", "own_id": f"V{i:04d}", "corporation": corp,
+        unit = {"bag_id": f"{muni[2:]}{rng.randrange(10**15, 10**16) % 10**12:012d}", "own_id": f"V{i:04d}", "corporation": corp,
                 "municipality": muni, "region": region, "kind": KINDS[i % len(KINDS)]}
         move_in = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 330))
         sources = [s for s in ("matcher", *MONITORS) if rng.random() < 0.6]
@@ -137,7 +137,7 @@ def build(seed: int = 5, persons: int = 80) -> Scenario:
                 truth.occupied += 1
             if i % 17 == 3:
                 # The same person reported in another unit a month later: flagged, not counted twice.
-                other = {**unit, "bag_id": f"{rng.randrange(10**15, 10**16)}", "own_id": f"W{i:04d}"}
+                other = {**unit, "bag_id": f"{muni[2:]}{rng.randrange(10**15, 10**16) % 10**12:012d}", "own_id": f"W{i:04d}"}
                 out.append(report("corporatiemonitor", person, other, move_in + timedelta(days=45),
                                   f"corporatiemonitor-x{i}", _at(move_in, 60)))
                 truth.review += 1

@@ -67,7 +67,8 @@ def test_withdrawing_the_matched_submission_hands_over_to_the_oldest_linked_one(
     a = submit(engine, A)[1]["candidate_id"]
     status, b = submit(engine, B, household_size=3, region="R02")
     c = submit(engine, C)[1]["candidate_id"]
-    assert status == 200 and b["linked_to_existing"]
+    assert status == 201 and "linked_to_existing" not in b  # answered like a new submission (issue 14)
+    assert records(engine)[b["candidate_id"]].linked_to == a  # the link stays internal
     mark = last_seq(engine)
     status, answer = withdraw(engine, A, a)
     assert status == 200 and answer["status"] == "withdrawn" and b["candidate_id"] not in json.dumps(answer)
