@@ -12,11 +12,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed .tools/node_modules/.bin/s3rver
 	$(BIN)/housing-match demo
 
-up: $(VENV)/.installed
+up: $(VENV)/.installed .tools/node_modules/.bin/s3rver
 	$(BIN)/housing-match up
+
+# The durable embedded broker's object store (see services/system/broker.py).
+.tools/node_modules/.bin/s3rver:
+	scripts/install-tools.sh broker
 
 tools:
 	scripts/install-tools.sh

@@ -68,6 +68,26 @@ def latencies(url: str, sent: dict[str, float]) -> list[float]:
     return [done[i] - t for i, t in sent.items() if i in done]
 
 
+def raw_rates_of_both_engines(rounds: int = 3) -> int:
+    """Produce and consume rates of tansu's memory engine and of the durable one (object store on disk),
+    alternating, each on a fresh broker: medians of ``rounds``."""
+    rates: dict[str, list[tuple[float, float]]] = {"memory": [], "durable": []}
+    for _ in range(rounds):
+        for engine in rates:
+            with tempfile.TemporaryDirectory(prefix="hm-raw-") as tmp:
+                broker = start_embedded_broker(store=Path(tmp) / "broker" if engine == "durable" else None)
+                try:
+                    rates[engine].append(asyncio.run(raw_broker_rate(broker.bootstrap)))
+                finally:
+                    broker.stop()
+    for engine, runs in rates.items():
+        produce = statistics.median(r[0] for r in runs)
+        consume = statistics.median(r[1] for r in runs)
+        print(f"{engine:>7} engine: produce {produce:,.0f} msg/s, consume {consume:,.0f} msg/s "
+              f"(700-byte messages, median of {rounds})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, default=1)
@@ -75,12 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--external", type=int, default=6_000)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--database-url", default=None, help="a database to use (it must be empty)")
+    ap.add_argument("--storage", choices=("durable", "memory"), default="durable",
+                    help="the embedded broker's engine (durable is the default of `housing-match up`)")
+    ap.add_argument("--raw-only", action="store_true",
+                    help="only the raw broker rates, of the memory and the durable engine in one run")
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.raw_only:
+        return raw_rates_of_both_engines()
     plan = build_plan(seed=args.seed, n_candidates=args.candidates, n_units=args.candidates * 9 // 40,
                       n_external=args.external)
     with tempfile.TemporaryDirectory(prefix="hm-load-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'all.db'}"
-        broker = start_embedded_broker()
+        broker = start_embedded_broker(store=Path(tmp) / "broker" if args.storage == "durable" else None)
         try:
             produce, consume = asyncio.run(raw_broker_rate(broker.bootstrap))
             conf = Settings(kafka_bootstrap_servers=broker.bootstrap, database_url=url, data_dir=Path(tmp),
@@ -103,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             broker.stop()
     rate = state.messages / elapsed
     q = statistics.quantiles(lat, n=100)
-    print(f"raw broker (aiokafka, 700-byte messages): produce {produce:,.0f} msg/s, consume {consume:,.0f} msg/s")
+    print(f"raw broker ({args.storage} engine; aiokafka, 700-byte messages): produce {produce:,.0f} msg/s, "
+          f"consume {consume:,.0f} msg/s")
     print(f"pipeline ({args.workers} worker(s) per service, {'PostgreSQL' if 'postgres' in url else 'SQLite'}): "
           f"{state.messages:,} input messages ({len(state.sent):,} distinct events) in {elapsed:.1f} s = "
           f"{rate:,.0f} events/s sustained; {rate / produce:.1%} of the raw produce rate")

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Tools the test suite drives besides Python: Debian's prometheus and chromium, and the
-# NL GOV API Design Rules linter (spectral) from npm. Idempotent; run by `make test`.
+# Tools besides Python: the durable broker's object store (s3rver, npm; `make demo` and `make up`
+# need only this: `install-tools.sh broker`), and for the test suite Debian's prometheus and
+# chromium and the NL GOV API Design Rules linter (spectral, npm). Idempotent; run by `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -x .tools/node_modules/.bin/s3rver ]; then
+  echo "installing s3rver (the embedded broker's object store) into .tools/" >&2
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools s3rver@3.7.1 >/dev/null 2>&1
+fi
+[ "${1:-all}" = broker ] && exit 0
 need_apt=()
 command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v chromium >/dev/null || need_apt+=(chromium)

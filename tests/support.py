@@ -72,3 +72,47 @@ MALFORMED_WITH_BSN = (
     b"GET /health/live HTTP/1.1\r\nHost: a\r\nContent-Length: 111222333x\r\n\r\n",  # bad content length
 )
 BSN_FORMS = (b"111222333", b"111 222 333", "１１１２２２３３３".encode())
+
+
+class OwnPostgres:
+    """A PostgreSQL server of one test's own (initdb in a temporary directory, a free port), so the test
+    can restart it without taking the database away from any other test. Run as the `postgres` user
+    when the tests run as root (initdb refuses root)."""
+
+    def __init__(self) -> None:
+        import glob
+        import shutil
+        import tempfile
+
+        from services.system.broker import free_port
+
+        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        self.dir = tempfile.mkdtemp(prefix="hm-pg-")
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        self.port = free_port()
+        self._run("initdb", "-D", self.dir, "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def _run(self, tool: str, *args: str) -> None:
+        import subprocess
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_postgres, f"{self.bin}/{tool}", *args], check=True, capture_output=True)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", self.dir, "-l", f"{self.dir}/server.log", "-w", "start", "-o",
+                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200")
+
+    def restart(self) -> None:
+        """An immediate shutdown (no checkpoint, like a crash: recovery on start), then a start."""
+        self._run("pg_ctl", "-D", self.dir, "-m", "immediate", "-w", "stop")
+        self.start()
+
+    def stop(self) -> None:
+        import shutil
+        self._run("pg_ctl", "-D", self.dir, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
         default=262_144, ge=0, description="Largest message a dead letter copies; a larger one is kept by reference "
                                            "(topic, partition, offset) and digest. Keep it well under "
                                            "MAX_MESSAGE_BYTES / 2: a letter's copy is base64")
+    broker_storage: Literal["durable", "memory"] = Field(
+        default="durable", description="The embedded broker's log: durable (on disk under DATA_DIR/broker, "
+                                       "survives restarts and kills) or memory (forgotten on restart)")
     tansu_log: str = Field(default="warn", description="Log level of the embedded tansu broker (RUST_LOG)")
     intake_tls_cert: str | None = Field(default=None, description="PEM certificate of the intake's HTTPS listener")
     intake_tls_key: str | None = Field(default=None, description="PEM key; without cert and key a self-signed one is made")

@@ -61,6 +61,9 @@ def exposition() -> tuple[bytes, str]:
 async def update_consumer_lag(app, service: str) -> None:
     """Lag of one faust app's consumer: end offsets minus the consumer's positions, per topic.
 
+    The end is the high watermark of the latest fetch answer (``highwater``), not a ListOffsets
+    request: tansu's object-store engine answers those with wrong end offsets.
+
     Topics this worker no longer holds (after a rebalance) are set to 0, so summing the gauge over
     a service's workers counts every partition once.
     """
@@ -68,10 +71,9 @@ async def update_consumer_lag(app, service: str) -> None:
     tps = list(consumer.assignment())
     lag: dict[str, int] = {}
     if tps:
-        ends = await consumer.highwaters(*tps)
         for tp in tps:
             position = await consumer.position(tp)
-            end = ends.get(tp)
+            end = consumer.highwater(tp)
             if end is None or position is None:
                 continue
             lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - position)

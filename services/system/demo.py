@@ -191,7 +191,8 @@ def run_demo(seed: int = 2026, scale: float = 1.0) -> int:
     with console.status("starting broker and services (first consumer-group join takes a few seconds)"):
         stack = Stack(conf, log_dir=conf.data_dir / "logs", env=STACK_ENV).start()
     try:
-        console.print(f"broker {stack.bootstrap}{' (embedded tansu)' if stack.broker else ''}; "
+        embedded = f" (embedded tansu, {stack.conf.broker_storage})" if stack.broker else ""
+        console.print(f"broker {stack.bootstrap}{embedded}; "
                       f"services ready after {time.monotonic() - t0:.1f} s; logs in {conf.data_dir / 'logs'}")
         outcome = drive(stack, sc, conf, console)
     finally:

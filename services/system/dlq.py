@@ -44,22 +44,28 @@ async def read_all(bootstrap: str, topic: str) -> list:
         if not tps:
             return []
         consumer.assign(tps)
-        ends = await consumer.end_offsets(tps)
         await consumer.seek_to_beginning(*tps)
-        out = []
-        pending = {tp for tp in tps if ends[tp] > 0}
-        while pending:
-            batch = await consumer.getmany(*pending, timeout_ms=1000)
-            for tp, msgs in batch.items():
-                out.extend(msgs)
-                if msgs and msgs[-1].offset + 1 >= ends[tp]:
-                    pending.discard(tp)
-            for tp in list(pending):
-                if await consumer.position(tp) >= ends[tp]:
-                    pending.discard(tp)
-        return out
+        return await read_to_end(consumer, tps)
     finally:
         await consumer.stop()
+
+
+async def read_to_end(consumer: AIOKafkaConsumer, tps: list[TopicPartition]) -> list:
+    """Every message from the consumer's positions to each partition's end as the first fetch sees it.
+
+    The end comes from the fetch answers' high watermark, not from ListOffsets: tansu's object-store
+    engine answers ListOffsets with wrong end offsets (seen: 1 for a partition of 2,000 messages)."""
+    out, pending = [], set(tps)
+    ends: dict[TopicPartition, int] = {}
+    while pending:
+        batch = await consumer.getmany(*pending, timeout_ms=1000)
+        for tp, msgs in batch.items():
+            out.extend(msgs)
+        for tp in list(pending):
+            end = ends.setdefault(tp, consumer.highwater(tp)) if consumer.highwater(tp) is not None else None
+            if end is not None and await consumer.position(tp) >= end:
+                pending.discard(tp)
+    return out
 
 
 async def letters(bootstrap: str) -> list[Letter]:

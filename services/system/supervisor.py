@@ -57,8 +57,10 @@ class Stack:
         import asyncio
         self.bootstrap = self.conf.kafka_bootstrap_servers or ""
         if not self.bootstrap:
+            durable = self.conf.broker_storage == "durable"
             self.broker = start_embedded_broker(
-                log_file=(self.log_dir / "broker.log") if self.log_dir else None)
+                log_file=(self.log_dir / "broker.log") if self.log_dir else None,
+                store=self.conf.data_dir / "broker" if durable else None)
             self.bootstrap = self.broker.bootstrap
         asyncio.run(ensure_topics(self.bootstrap))
         base = {"intake": self.conf.intake_port, "matcher": self.conf.matcher_port, "ledger": self.conf.ledger_port}
@@ -99,19 +101,32 @@ class Stack:
                     pending.remove(w)
             time.sleep(0.2)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 6.0) -> None:
+        """SIGTERM to every worker at once, SIGKILL to those still running after ``grace`` seconds (what
+        they had not committed is taken again from the broker), then the broker: under 10 s in all."""
         for w in self.workers:
             if w.process and w.process.poll() is None:
                 w.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
         for w in self.workers:
             if w.process:
                 try:
-                    w.process.wait(10)
+                    w.process.wait(max(0.0, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     w.process.kill()
                     w.process.wait()
         if self.broker:
-            self.broker.stop()
+            self.broker.stop(timeout=2.0)
+
+    def keep_running(self) -> None:
+        """Start again what died: the embedded broker or its store (same ports), and any worker."""
+        if self.broker and not self.broker.alive():
+            log.warning("the embedded broker or its store died; restarting them")
+            self.broker.restart()
+        for w in self.workers:
+            if w.process.poll() is not None:
+                log.warning("%s-%d exited (%s); restarting", w.service, w.index, w.process.returncode)
+                self.spawn(w)
 
     def url(self, service: str) -> str:
         return next(w.url for w in self.workers if w.service == service)
@@ -157,15 +172,13 @@ def run_up(workers: int = 1) -> int:
     signal.signal(signal.SIGINT, _stop)
     try:
         stack.start()
-        log.info("broker %s%s", stack.bootstrap, " (embedded tansu)" if stack.broker else "")
+        embedded = f" (embedded tansu, {conf.broker_storage}: {conf.data_dir / 'broker'})" if stack.broker else ""
+        log.info("broker %s%s", stack.bootstrap, embedded)
         for w in stack.workers:
             log.info("%s-%d ready at %s", w.service, w.index, w.url)
         log.info("running; Ctrl-C stops everything")
         while not stopping:
-            for w in stack.workers:
-                if w.process.poll() is not None and not stopping:
-                    log.warning("%s-%d exited (%s); restarting", w.service, w.index, w.process.returncode)
-                    stack.spawn(w)
+            stack.keep_running()
             time.sleep(0.5)
     finally:
         log.info("stopping")

@@ -23,18 +23,22 @@ from contracts import events as ev
 from contracts import topics
 from contracts.events import encode_event
 from services.system import dlq
+from services.system.supervisor import client_ssl_context
 from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 STACK_ENV = {"MAX_MESSAGE_BYTES": "65536", "DEAD_LETTER_INLINE_BYTES": "1000000", "LOG_LEVEL": "warning"}
 
 
-def ready(url: str) -> tuple[int, str]:
+def ready(url: str, conf=None) -> tuple[int, str]:
+    context = client_ssl_context(conf) if url.startswith("https") else None
     try:
-        with urllib.request.urlopen(f"{url}/health/ready", timeout=3) as r:
+        with urllib.request.urlopen(f"{url}/health/ready", timeout=3, context=context) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+    except OSError:
+        return 0, ""
 
 
 def processed(engine, ids: list[str]) -> list[str]:
@@ -89,3 +93,14 @@ def test_a_message_that_cannot_be_dead_lettered_stops_the_consumer_at_its_offset
                            {"ids": [e.unit_id for e in vacancies]}).scalar_one()
     assert units == len(vacancies)
     engine.dispose()
+
+
+def test_readiness_is_false_while_the_broker_is_gone(stack):
+    stack.broker.process.kill()
+    stack.broker.process.wait()
+    for w in stack.workers:
+        status, body = wait_until(lambda w=w: (r := ready(w.url, stack.conf))[0] == 503 and r, timeout=30)
+        assert "broker unreachable" in body, body
+    stack.keep_running()  # what `housing-match up` does: the broker back on its port, with its log
+    for w in stack.workers:
+        wait_until(lambda w=w: ready(w.url, stack.conf)[0] == 200, timeout=60)

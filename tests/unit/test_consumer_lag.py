@@ -16,8 +16,8 @@ class FakeConsumer:
     def assignment(self):
         return set(self.positions)
 
-    async def highwaters(self, *tps):
-        return {tp: self.ends[tp] for tp in tps}
+    def highwater(self, tp):
+        return self.ends[tp]
 
     async def position(self, tp):
         return self.positions[tp]
