@@ -32,6 +32,7 @@ from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.system.broker import broker
 from services.kernel.db import make_engine, migrate
 from services.kernel.heap import settle_startup_heap
+from services.kernel.signing import signer_for
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -40,6 +41,7 @@ def load_region(engine, seed: int) -> tuple[str, int, int]:
     inst = generate(seed=seed)
     region = Counter(c["region"] for c in inst["candidates"]).most_common(1)[0][0]
     uow = lambda: MatcherUnitOfWork(engine)  # noqa: E731
+    signer = signer_for("matcher")
     events: list[ev.Event] = []
     munis = sorted({u["municipality"] for u in inst["units"] if u["region"] == region})
     corps = sorted({u["corporation"] for u in inst["units"] if u["region"] == region})
@@ -73,6 +75,7 @@ async def measure(engine, bootstrap: str, region: str, samples: int) -> list[flo
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     uow = lambda: MatcherUnitOfWork(engine)  # noqa: E731
+    signer = signer_for("matcher")
     with Session(engine) as s:  # the first round's offers were sent long ago
         s.exec(update(Outbox).values(sent=True))
         s.commit()
@@ -94,7 +97,8 @@ async def measure(engine, bootstrap: str, region: str, samples: int) -> list[flo
                                              explain_round)
             with Session(engine) as s:
                 rows = s.exec(select(Outbox).where(Outbox.sent == False)).all()  # noqa: E712
-                futures = [await producer.send(r.topic, r.value, key=r.key) for r in rows]
+                futures = [await producer.send(r.topic, r.value, key=r.key, headers=signer.headers(r.topic, r.key, r.value))
+                           for r in rows]  # signed, as the matcher's relay does
                 await asyncio.gather(*futures)
                 s.exec(update(Outbox).where(Outbox.seq.in_([r.seq for r in rows])).values(sent=True))
                 s.commit()

@@ -148,19 +148,26 @@ class DriverState:
 
 
 class Driver:
-    """Sends the plan and answers offers, over the Kafka protocol only."""
+    """Sends the plan and answers offers, over the Kafka protocol only.
+
+    Everything it sends is what the intake publishes (partners' candidates, vacancies, agreements,
+    answers and reports), so it signs as the intake, with the configured key (INTAKE_SIGNING_KEY) or
+    the development one: the services take no unsigned event."""
 
     def __init__(self, bootstrap: str, plan: ReplayPlan, seed: int = 2026, rate: float | None = None) -> None:
+        from services.kernel.signing import signer_for
         self.bootstrap, self.plan, self.seed, self.rate = bootstrap, plan, seed, rate
         self.state = DriverState()
         self.rng = random.Random(seed + 1)
         self._stop = asyncio.Event()
+        self.signer = signer_for("intake")
 
     async def send(self, producer: AIOKafkaProducer, event: ev.Event, raw: bytes | None = None) -> None:
         spec = topics.topic_for(event)
         self.state.sent.setdefault(str(event.event_id), time.time())
         self.state.messages += 1
-        await producer.send(spec.name, raw or encode_event(event), key=spec.key_of(event))
+        key, value = spec.key_of(event), raw or encode_event(event)
+        await producer.send(spec.name, value, key=key, headers=self.signer.headers(spec.name, key, value))
 
     async def _produce_plan(self, producer: AIOKafkaProducer, reference_applied=None) -> None:
         resend = set(self.plan.resend)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from contracts import authenticity
 from contracts.deadletter import DeadLetter
 from contracts.events import ALL_EVENTS, Event
 from contracts.inbound import COMMANDS, KEY_ID_HEADER, SIGNATURE_HEADER, InboundCommand
@@ -35,6 +36,17 @@ def event_schemas() -> dict[str, dict[str, Any]]:
     return out
 
 
+EVENT_HEADERS = {
+    "type": "object", "required": [authenticity.HEADER],
+    "properties": {authenticity.HEADER: {
+        "type": "string", "pattern": authenticity.HEADER_PATTERN,
+        "description": "'v1 <service> <base64 Ed25519 signature>' by the publishing service over the topic, key "
+                       "and value (contracts/authenticity.py); consumers dead-letter an event that is unsigned, "
+                       "does not verify with that service's public key, or is not that service's to make on "
+                       "that topic"}},
+}
+
+
 def asyncapi() -> dict[str, Any]:
     channels, operations, messages = {}, {}, {}
     for cls in ALL_EVENTS:
@@ -42,6 +54,7 @@ def asyncapi() -> dict[str, Any]:
             "name": cls.__name__, "title": cls.__name__, "contentType": "application/json",
             "summary": (cls.__doc__ or cls.__name__).strip().splitlines()[0],
             "payload": {"$ref": f"schemas/events/{schema_name(cls)}.json"},
+            "headers": EVENT_HEADERS,
         }
     messages["DeadLetter"] = {"name": "DeadLetter", "contentType": "application/json",
                               "payload": DeadLetter.model_json_schema()}

@@ -37,6 +37,11 @@ openssl pkcs12 -export -in broker.crt -inkey broker.key -certfile ca.crt -name b
 issue intake-https intake "DNS:intake,DNS:localhost,IP:127.0.0.1" "serverAuth"
 rm -f ca.srl
 
+# Event signing keys (services/kernel/signing.py): an Ed25519 pair per service that publishes events.
+openssl genpkey -algorithm ed25519 -out intake-events.key
+openssl genpkey -algorithm ed25519 -out matcher-events.key
+raw() { openssl pkey -in "$@" -outform DER | tail -c 32 | base64; }  # base64 of the raw key: the DER's last 32 bytes
+
 cat > stack.env <<ENV
 # Secrets of the compose stack (made by gen-secrets.sh). Never commit this file.
 KAFKA_CLUSTER_ID=$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
@@ -50,8 +55,13 @@ PG_INTAKE_PASSWORD=$(rand)
 PG_MATCHER_PASSWORD=$(rand)
 PG_LEDGER_PASSWORD=$(rand)
 PSEUDONYM_SECRET=$(openssl rand -hex 32)
+INTAKE_SIGNING_KEY=$(raw intake-events.key)
+INTAKE_VERIFY_KEY=$(raw intake-events.key -pubout)
+MATCHER_SIGNING_KEY=$(raw matcher-events.key)
+MATCHER_VERIFY_KEY=$(raw matcher-events.key -pubout)
 GRAFANA_ADMIN_PASSWORD=$(rand)
 ENV
+rm -f intake-events.key matcher-events.key  # kept in stack.env only
 # The containers run as other users than the one who made the files: keep them readable there;
 # the directory itself (0700) keeps them private on the host.
 chmod 644 ./*.crt ./*.key broker.p12

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +20,15 @@ class Settings(BaseSettings):
     pseudonym_secret: str = Field(
         default="dev-only-pseudonym-secret-change-me",
         description="HMAC key that turns a BSN into a person reference; set a long random value in production")
+    # Ed25519 keys in base64 (32 raw bytes; `python -m services.kernel.signing` makes a pair per service).
+    intake_signing_key: SecretStr | None = Field(
+        default=None, description="The intake's private key for signing its events; unset: a development key")
+    matcher_signing_key: SecretStr | None = Field(
+        default=None, description="The matcher's private key for signing its events; unset: a development key")
+    intake_verify_key: str | None = Field(
+        default=None, description="The intake's public key, which every consumer checks its events with")
+    matcher_verify_key: str | None = Field(
+        default=None, description="The matcher's public key, which every consumer checks its events with")
     kafka_replication_factor: int = Field(default=1, description="Replication factor of topics the product creates")
     kafka_security_protocol: str = Field(
         default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")

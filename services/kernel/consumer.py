@@ -19,7 +19,8 @@ from sqlalchemy.exc import OperationalError
 from contracts.events import Event, parse_event
 from contracts.topics import TopicSpec
 from services.kernel import metrics
-from services.kernel.deadletters import dead_letter_or_stop, describe_validation_error
+from services.kernel.deadletters import dead_letter_or_stop, describe_validation_error, message_headers
+from services.kernel.signing import Unauthentic, Verifier, may_produce, verifier
 from services.kernel.stalls import STALLS
 from services.kernel.uow import DuplicateEvent
 
@@ -64,6 +65,22 @@ async def until_database_answers(service: str, consumer: str, fn, arg) -> None:
         return
 
 
+def decode(message, specs: dict[str, TopicSpec], signatures: Verifier) -> Event | str:
+    """The message's event if it is authentic (signed by a service that may make it on that topic), or why
+    it is not: a reason to dead-letter it with, naming fields and rules, never a value."""
+    try:
+        signer = signatures.signer_of(message.topic, message.key, message.value, message_headers(message))
+        event = parse_event(message.value)
+        may_produce(specs[message.topic], signer, event)
+        return event
+    except Unauthentic as exc:
+        return str(exc)
+    except ValidationError as exc:
+        return describe_validation_error(exc)
+    except Exception as exc:  # noqa: BLE001 - whatever the bytes are, they become a dead letter
+        return f"undecodable message ({type(exc).__name__})"
+
+
 def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: set[type[Event]],
             handle: Handler, *, handle_batch: BatchHandler | None = None, max_batch: int = 500,
             within: float = 0.05):
@@ -71,10 +88,11 @@ def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: s
 
     Events are taken in batches (up to ``max_batch`` within ``within`` seconds) and applied in one
     transaction by ``handle_batch``; if the batch fails, each event is retried on its own so one
-    poison message cannot hold back the others. Bad bytes, an event this service cannot take, or a
-    handler that fails on a message go to the dead-letter topic.
+    poison message cannot hold back the others. Bad bytes, an unsigned or forged event, an event this
+    service cannot take, or a handler that fails on a message go to the dead-letter topic.
     """
     specs = list(specs)
+    by_name, signatures = {s.name: s for s in specs}, verifier()
     name = f"{service}-events"
     topic = app.topic(*[s.name for s in specs], key_type=bytes, value_type=bytes,
                       key_serializer="raw", value_serializer="raw")
@@ -95,14 +113,6 @@ def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: s
             return
         held.done(message)
 
-    def decode(message) -> Event | str:
-        try:
-            return parse_event(message.value)
-        except ValidationError as exc:
-            return describe_validation_error(exc)
-        except Exception as exc:  # noqa: BLE001 - whatever the bytes are, they become a dead letter
-            return f"undecodable message ({type(exc).__name__})"
-
     async def apply_in_order(decoded: list[tuple[Event, object]], held: Held) -> None:
         if handle_batch is not None and len(decoded) > 1:
             try:
@@ -121,7 +131,7 @@ def consume(app: faust.App, service: str, specs: Iterable[TopicSpec], accepts: s
         held = Held(app, (ev.message for ev in batch))
         decoded: list[tuple[Event, object]] = []
         for ev in batch:
-            event = decode(ev.message)
+            event = decode(ev.message, by_name, signatures)
             if isinstance(event, str):
                 # what came before the bad message is applied first: it never waits behind a letter
                 await apply_in_order(decoded, held)

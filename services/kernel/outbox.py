@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select, update
 
 from services.kernel.db import Lease
+from services.kernel.signing import Signer
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ class OutboxRelay:
     which the consumers' inbox absorbs. With several workers of a service one
     relay holds the service's lease and sends for all of them (the others stand
     by and take over within a second when it dies), so rows are not sent twice
-    and one key's events keep their order.
+    and one key's events keep their order. Every message is signed as this service (``signer``), so its
+    consumers know it is authentic (services.kernel.signing).
     """
 
     #: how often the leader looks for rows other workers committed (its own commits wake it at once)
@@ -29,8 +31,9 @@ class OutboxRelay:
     #: how often a standby tries to take the lease, and the leader checks it still holds it
     LEASE_CHECK_S = 1.0
 
-    def __init__(self, app: faust.App, engine: Engine, outbox: type[SQLModel], batch: int = 500) -> None:
-        self.app, self.engine, self.outbox, self.batch = app, engine, outbox, batch
+    def __init__(self, app: faust.App, engine: Engine, outbox: type[SQLModel], signer: Signer,
+                 batch: int = 500) -> None:
+        self.app, self.engine, self.outbox, self.signer, self.batch = app, engine, outbox, signer, batch
         self.wake = asyncio.Event()
         self.lease = Lease(engine, f"{outbox.__tablename__}-relay")
 
@@ -50,7 +53,8 @@ class OutboxRelay:
         if not rows:
             return 0
         futures = [await self.app.producer.send(topic, key, value, partition=None, timestamp=None,
-                                                headers=None) for _, topic, key, value in rows]
+                                                headers=self.signer.headers(topic, key, value))
+                   for _, topic, key, value in rows]
         await asyncio.gather(*futures)
         await asyncio.to_thread(self._mark, [r[0] for r in rows])
         return len(rows)

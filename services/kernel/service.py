@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from services.kernel.config import settings
 from services.kernel.db import make_engine, migrate
 from services.kernel.outbox import OutboxRelay
+from services.kernel.signing import signer_for
 from services.kernel.uow import SqlUnitOfWork
 
 
@@ -20,6 +21,9 @@ class ServiceContext:
                  outbox_model=None) -> None:
         """``outbox_model`` is the table whose rows the relay sends; a service that emits nothing has none."""
         self.name, self.app, self.uow_class, self.outbox_model = name, app, uow_class, outbox_model
+        # A signing key that is not the service's own would have everything it sends dead-lettered:
+        # refuse to start instead (services.kernel.signing).
+        self.signer = signer_for(name) if outbox_model is not None else None
         # Handlers of one worker run one at a time: per-partition order is kept and a
         # matching round never interleaves with the events it reads.
         self.lock = asyncio.Lock()
@@ -30,7 +34,7 @@ class ServiceContext:
 
     @cached_property
     def relay(self) -> OutboxRelay:
-        return OutboxRelay(self.app, self.engine, self.outbox_model)
+        return OutboxRelay(self.app, self.engine, self.outbox_model, self.signer)
 
     def uow(self) -> SqlUnitOfWork:
         return self.uow_class(self.engine)

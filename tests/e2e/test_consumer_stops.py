@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, create_engine, text
 from bench.replay import build_plan
 from contracts import events as ev
 from contracts import topics
-from contracts.events import encode_event
+from services.kernel.signing import signed_message
 from services.system import dlq
 from services.system.supervisor import client_ssl_context
 from tests.support import wait_until
@@ -58,10 +58,13 @@ def test_a_message_that_cannot_be_dead_lettered_stops_the_consumer_at_its_offset
         producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, acks="all", max_request_size=2 ** 21)
         await producer.start()
         try:
-            await producer.send_and_wait(topics.VACANCIES.name, encode_event(first), key=key)
+            # the valid vacancies are signed as the intake, which publishes them
+            topic, _, value, headers = signed_message(first)
+            await producer.send_and_wait(topic, value, key=key, headers=headers)
             at = await producer.send_and_wait(topics.VACANCIES.name, poison, key=key)
             for e in behind:
-                await producer.send_and_wait(topics.VACANCIES.name, encode_event(e), key=key)
+                topic, _, value, headers = signed_message(e)
+                await producer.send_and_wait(topic, value, key=key, headers=headers)
             return at.offset
         finally:
             await producer.stop()

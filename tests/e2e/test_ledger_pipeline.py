@@ -19,8 +19,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from contracts import events as ev
-from contracts.events import encode_event
-from contracts.topics import topic_for
+from services.kernel.signing import signed_message
 from services.system.broker import free_port
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
@@ -39,9 +38,9 @@ async def _publish(bootstrap: str, events: list[ev.Event]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        for e in events:
-            spec = topic_for(e)
-            await producer.send_and_wait(spec.name, encode_event(e), key=spec.key_of(e))
+        for e in events:  # as the service that makes each event: the ledger takes only authentic ones
+            topic, key, value, headers = signed_message(e)
+            await producer.send_and_wait(topic, value, key=key, headers=headers)
     finally:
         await producer.stop()
 

@@ -22,6 +22,9 @@ def test_every_created_topic_has_a_channel_with_its_partitions():
     inbound = doc["components"]["messages"]["InboundCommand"]
     assert set(inbound["headers"]["required"]) == {"hm-key-id", "hm-signature"}
     assert "bsn" not in json.dumps(inbound["payload"]).lower()
+    # every event says how its publisher signed it (contracts/authenticity.py)
+    events = [m for name, m in doc["components"]["messages"].items() if name not in ("InboundCommand", "DeadLetter")]
+    assert events and all(m["headers"]["required"] == ["hm-signature"] for m in events)
 
 
 def test_asyncapi_document_passes_spectrals_asyncapi_rules(tmp_path):

@@ -22,7 +22,9 @@ from services.intake.adapters.orm import Outbox
 from services.system.dlq import read_all
 from services.system.broker import broker
 from services.kernel.db import Lease, make_engine, migrate
+from services.kernel.deadletters import message_headers
 from services.kernel.outbox import OutboxRelay
+from services.kernel.signing import signer_for, verifier
 from tests.support import fresh_database
 
 pytestmark = pytest.mark.integration
@@ -93,7 +95,7 @@ class _Producer:
         self.producer = producer
 
     async def send(self, topic, key, value, partition=None, timestamp=None, headers=None):
-        return await self.producer.send(topic, value, key=key)
+        return await self.producer.send(topic, value, key=key, headers=headers)
 
 
 class _App:
@@ -108,13 +110,15 @@ def test_two_relays_send_each_row_once_in_order_and_the_standby_takes_over(db_ur
     values = [int(m.value) for m in messages]
     assert Counter(values).most_common(1)[0][1] == 1, "a row was sent twice"
     assert values == sorted(values) == list(range(1, 601))
+    signers = {verifier().signer_of(TOPIC, m.key, m.value, message_headers(m)) for m in messages}
+    assert signers == {"intake"}, "every row is sent signed as the relay's service"
 
 
 async def _two_relays(db_url: str, bootstrap: str) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     engines = [make_engine(db_url), make_engine(db_url)]
-    relays = [OutboxRelay(_App(producer), e, Outbox, batch=50) for e in engines]
+    relays = [OutboxRelay(_App(producer), e, Outbox, signer_for("intake"), batch=50) for e in engines]
     tasks = [asyncio.create_task(r.run()) for r in relays]
 
     def insert(first: int, n: int) -> None:

@@ -21,13 +21,13 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import create_engine, text
 
 from contracts import events as ev
-from contracts import topics
 from contracts.inbound import signed_headers
 from services.intake.service_layer.organisations import create_organisation
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.system.broker import broker, free_port
 from services.kernel.config import Settings
 from services.kernel.db import make_engine, migrate
+from services.kernel.signing import signed_message
 from services.system.partner_client import PartnerClient
 from services.system.supervisor import Stack, Worker, client_ssl_context
 from tests.support import fresh_database
@@ -82,8 +82,9 @@ class Intake:
         asyncio.run(go())
 
     def send_event(self, event: ev.Event) -> None:
-        spec = topics.topic_for(event)
-        self.produce(spec.name, [(spec.key_of(event), ev.encode_event(event), None)])
+        """As the service that makes the event (the matcher's offers): signed, or the intake refuses it."""
+        topic, key, value, headers = signed_message(event)
+        self.produce(topic, [(key, value, headers)])
 
     def offer(self, shelter: Org, candidate_id: str, corp: Org, vacancy_id: str, region: str = "R07",
               hours: float = 72) -> str:

@@ -123,3 +123,16 @@ def test_prometheus_mounts_the_alert_rules(doc):
 
 def test_topics_file_equals_the_contracts():
     assert [(n, int(p)) for n, p in read_tsv(KAFKA / "topics.tsv")] == all_topic_names()
+
+
+def test_each_service_signs_with_its_own_key_and_knows_every_public_key(doc):
+    """Production sets real event-signing keys (services.kernel.signing), never the development ones; a
+    service holds only its own private key, so a broken-into service cannot sign as another."""
+    from services.kernel.signing import SIGNING_SERVICES
+    workers = project_services(doc)
+    for svc in SERVICES:
+        env = workers[svc]["environment"]
+        own = {f"{svc.upper()}_SIGNING_KEY"} if svc in SIGNING_SERVICES else set()
+        assert {k for k in env if k.endswith("_SIGNING_KEY")} == own, svc
+        assert {f"{s.upper()}_VERIFY_KEY" for s in SIGNING_SERVICES} <= set(env), svc
+        assert all(env[k].startswith("dummy-") for k in env if k.endswith(("_SIGNING_KEY", "_VERIFY_KEY")))

@@ -128,3 +128,16 @@ def test_network_policies_deny_by_default():
     policies = by_kind("NetworkPolicy")
     deny = policies["default-deny"]["spec"]
     assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+
+
+def test_each_service_signs_with_its_own_key_and_knows_every_public_key():
+    """As in compose: a real key pair per publishing service (services.kernel.signing), the private key only in
+    its own service's Secret, every public key in every service's."""
+    from services.kernel.signing import SIGNING_SERVICES
+    deployments, config, secrets = by_kind("Deployment"), by_kind("ConfigMap"), by_kind("Secret")
+    for svc in SERVICES:
+        (c,) = deployments[f"housing-{svc}"]["spec"]["template"]["spec"]["containers"]
+        env = _env_names(c, config, secrets)
+        own = {f"{svc.upper()}_SIGNING_KEY"} if svc in SIGNING_SERVICES else set()
+        assert {k for k in env if k.endswith("_SIGNING_KEY")} == own, svc
+        assert {f"{s.upper()}_VERIFY_KEY" for s in SIGNING_SERVICES} <= env, svc
