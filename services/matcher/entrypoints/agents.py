@@ -4,14 +4,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from contracts import topics
 from contracts.events import Event
 from contracts.vocabulary import Service
 from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.entrypoints.app import app, ctx
-from services.matcher.service_layer import handlers, matching
+from services.matcher.service_layer import clock, handlers, matching
 from services.kernel import metrics
 from services.kernel.config import settings
 from services.kernel.consumer import consume
@@ -76,6 +76,14 @@ async def matching_rounds() -> None:
     start = time.monotonic()
     await run_due_rounds()
     _next_pass = time.monotonic() + (time.monotonic() - start)
+
+
+@app.timer(interval=settings().clock_tick_s)
+async def region_clock() -> None:
+    # Real time reaches a quiet region as a ClockTicked in the log (see service_layer/clock.py).
+    ticked = await ctx.run_handler(clock.publish_ticks, ctx.uow(), _owns, datetime.now(UTC))
+    if ticked:
+        log.debug("clock ticked %d region(s)", len(ticked))
 
 
 @app.task
