@@ -341,6 +341,20 @@ class ApiTokenRevoked(Event):
     token_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+# --- time: the matcher's clock, so deadlines pass in a quiet region too ----------------
+
+class ClockTicked(Event):
+    """Real time reached ``occurred_at`` in a region where a deadline was due and nothing else happened.
+
+    The matcher publishes it and hears it back like any event of the region, so event time (and with
+    it offer expiry) moves on without waiting for the region's next event, and a replay of the log
+    passes each deadline at the same point as the first run did.
+    """
+
+    event_type: Literal["ClockTicked"] = "ClockTicked"
+    region: RegionCode
+
+
 # --- partners hear back: one outbound feed per organisation ---------------------------
 
 class PartnerNotified(Event):
@@ -366,7 +380,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
     PlacementTotalsReported, PersonErased,
     OrganisationRegistered, ApiTokenIssued, ApiTokenRevoked,
-    PartnerNotified,
+    PartnerNotified, ClockTicked,
 )
 
 AnyEvent = Annotated[Union[tuple(ALL_EVENTS)], Field(discriminator="event_type")]  # type: ignore[valid-type]

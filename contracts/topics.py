@@ -122,9 +122,20 @@ OUTBOUND = TopicSpec(
     producers={INTAKE: (ev.PartnerNotified,)},  # read by the partners' own systems, not by a service
 )
 
+CLOCK = TopicSpec(
+    "housing.clock.v1", "region", PARTITIONS,
+    (ev.ClockTicked,),
+    "Real time reaching a region whose next offer deadline passed while nothing else happened there: "
+    "the matcher's own clock, in the log so a replay expires the same offers at the same point.",
+    # Only the matcher keeps time-dependent state per region; the intake judges answers by the request's
+    # own time and the ledger by the events' dates, so neither subscribes.
+    producers={MATCHER: (ev.ClockTicked,)},
+    consumers={MATCHER: (ev.ClockTicked,)},
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     CANDIDATES, VACANCIES, AGREEMENTS, OFFER_RESPONSES, OFFERS, PLACEMENTS, PLACEMENT_TOTALS, ORGANISATIONS,
-    OUTBOUND,
+    OUTBOUND, CLOCK,
 )
 
 #: Partners that stream send signed commands here (contracts.inbound.InboundCommand), keyed by their

@@ -95,6 +95,8 @@ class PassOverReason(StrEnum):
     """Why a more urgent candidate of the region did not get an offered unit (the matcher's explanations)."""
 
     DECLINED_BEFORE = "declined_before"
+    #: an earlier offer of the unit to this person expired unanswered (not a decline: nobody said no)
+    EXPIRED_BEFORE = "expired_before"
     HOUSEHOLD_TOO_LARGE_FOR_SHARED_UNIT = "household_too_large_for_shared_unit"
     ROOMS_DO_NOT_FIT = "rooms_do_not_fit"
     NEEDS_WHEELCHAIR_ACCESS = "needs_wheelchair_access"

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     kafka_heartbeat_s: float = Field(default=1.0, description="Consumer heartbeat interval")
     match_batch_window_s: float = Field(default=0.3, description="Collect changes this long before a matching round")
     offer_ttl_hours: float = Field(default=72.0, description="An offer expires this long after it was made (event time)")
+    clock_tick_s: float = Field(
+        default=15.0, gt=0, description="How often the matcher's clock looks for regions whose next offer deadline "
+                                        "real time has passed, and publishes a ClockTicked for each: an offer in a "
+                                        "quiet region expires at most about this long after its deadline")
     solve_time_limit_s: float = Field(default=5.0, description="Time limit of one region's solve in a round")
     intake_port: int = Field(default=8081, description="HTTPS port of the intake API (worker i adds 10*i)")
     matcher_port: int = Field(default=8082, description="HTTP port of the matcher's health and metrics")

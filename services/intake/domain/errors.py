@@ -37,3 +37,13 @@ class NotFound(IntakeError):
 class Conflict(IntakeError):
     status = 409
     title = "Conflict"
+
+
+class OfferExpired(Conflict):
+    """An answer after the offer's deadline: refused whether or not the matcher has expired it yet."""
+
+    title = "Offer expired"
+
+    def __init__(self) -> None:
+        super().__init__("the offer expired: its deadline (expires_at) passed before this answer",
+                         [{"field": "offer_id", "reason": "expired: an answer must arrive before expires_at"}])

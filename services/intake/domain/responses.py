@@ -61,7 +61,7 @@ class Offer(Answer):
     explanation: dict[str, int] | None = Field(description="Priority components; only for the shelter")
     passed_over: dict[str, int] = Field(
         description="More urgent candidates of the region who did not get this unit, counted per reason "
-                    "(the first failing eligibility rule, declined_before, placed_elsewhere or "
+                    "(the first failing eligibility rule, declined_before, expired_before, placed_elsewhere or "
                     "higher_total_elsewhere); counts only, never who")
     corporation_answer: Literal["confirmed", "rejected"] | None
     person_answer: Literal["accepted", "declined"] | None
@@ -108,7 +108,9 @@ class PassedOver(Answer):
     reason: PassOverReason = Field(
         description="The first eligibility rule this candidate fails for the unit (household_too_large_for_"
                     "shared_unit, rooms_do_not_fit, needs_wheelchair_access, support_not_offered, "
-                    "neighbourhood_excluded), declined_before (this person declined the unit), placed_elsewhere "
+                    "neighbourhood_excluded), declined_before (this person declined the unit, or was rejected for "
+                    "it), expired_before (an earlier offer of the unit to this person expired unanswered: not a "
+                    "decline), placed_elsewhere "
                     "(the round offered this person another unit) or higher_total_elsewhere (giving this person "
                     "the unit would have housed fewer urgent people in the region as a whole)")
     decided_at: Timestamp = Field(description="Event time of the matching round that made the offer")

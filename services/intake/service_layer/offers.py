@@ -1,13 +1,14 @@
 """Offers: the shelter and the corporation read them and answer (confirm, reject, accept, decline)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import select
 
 from contracts import events as ev
 from services.intake.adapters.orm import OfferRecord
-from services.intake.domain.errors import Conflict, Invalid, NotFound
+from services.intake.domain.errors import Conflict, Invalid, NotFound, OfferExpired
 from services.intake.service_layer.common import Result, audit, now, require
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -56,6 +57,12 @@ ANSWERS = {
 }
 
 
+def past_deadline(rec: OfferRecord, at: datetime) -> bool:
+    """An answer stamped ``at`` comes too late: the matcher, judging the answer's event by that same time,
+    would expire the offer first (it expires offers whose deadline its event time has reached)."""
+    return at >= rec.expires_at
+
+
 def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: str, reason: str | None,
                  channel: str = "http") -> Result:
     role, event_cls, column, value = ANSWERS[answer]
@@ -69,6 +76,9 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
             raise NotFound("no such offer")
         if getattr(rec, column) == value:
             return uow.finish(200, offer_view(rec, caller))  # answered the same way before
+        at = now()
+        if rec.status == "expired" or (rec.status == "open" and past_deadline(rec, at)):
+            raise OfferExpired()
         if rec.status != "open":
             raise Conflict(f"the offer is {rec.status}")
         if getattr(rec, column) is not None:
@@ -76,6 +86,6 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
         setattr(rec, column, value)
         uow.session.add(rec)
         extra = {"reason": reason} if "reason" in event_cls.model_fields else {}
-        uow.emit(event_cls(producer=caller.org_id, occurred_at=now(), offer_id=offer_id, region=rec.region, **extra))
+        uow.emit(event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region, **extra))
         audit(uow, caller, f"offer.{answer}", offer_id, channel=channel)
         return uow.finish(200, offer_view(rec, caller))

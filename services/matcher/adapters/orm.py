@@ -79,9 +79,13 @@ class Offer(SQLModel, table=True):
 
 
 class DeclinedPair(SQLModel, table=True):
+    """A person and a unit never proposed again: the offer was declined, rejected or left to expire."""
+
     __tablename__ = "matcher_declined_pair"
     candidate_id: str = Field(primary_key=True, max_length=80)
     unit_id: str = Field(primary_key=True, max_length=80)
+    # How the offer ended: an expired one is told as expired_before, never as a decline.
+    closed_as: str = Field(default="declined", max_length=16)  # declined|rejected|expired
 
 
 class RegionClock(SQLModel, table=True):
@@ -93,3 +97,5 @@ class RegionClock(SQLModel, table=True):
     dirty: bool = Field(default=False, index=True)
     # Earliest deadline of the region's open offers: expiry is looked for only once the clock passes it.
     next_expiry: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # When the clock last published a ClockTicked for the region: one tick per overdue deadline.
+    last_tick: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

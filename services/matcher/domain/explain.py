@@ -2,7 +2,8 @@
 
 For every offer, each candidate of the region with a higher urgency score (the priority without the
 unit-dependent neighbourhood bonus) who did not get that unit is given one reason: the first
-eligibility rule that fails, a pair declined before, "placed_elsewhere" (the optimum housed that
+eligibility rule that fails, a pair declined before (or whose offer expired before,
+see expiries_as_such), "placed_elsewhere" (the optimum housed that
 person in another unit), or "higher_total_elsewhere" (taking this unit would have lowered the sum
 of priorities, e.g. because the unit fits fewer people). Agreement, limit and unit capacity cannot be
 the reason for a unit that was just offered: the offer itself shows there was room.
@@ -78,6 +79,13 @@ def passed_over(instance: Instance, result: Result, policy: Policy = DEFAULT_POL
             rows.append(PassedOver(cid, reason))
         out[(a.candidate, a.unit)] = rows
     return out
+
+
+def expiries_as_such(rows: list[PassedOver], unit: str, expired: set[tuple[str, str]]) -> list[PassedOver]:
+    """A person kept from ``unit`` because their earlier offer of it expired unanswered did not decline it:
+    the solver sees one set of pairs never proposed again, the shelter is told which it was."""
+    return [PassedOver(p.candidate, "expired_before")
+            if p.reason == "declined_before" and (p.candidate, unit) in expired else p for p in rows]
 
 
 def explain_round(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -> RoundExplanation:

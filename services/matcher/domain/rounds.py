@@ -60,6 +60,8 @@ class RegionState:
     declined: set[tuple[str, str]] = field(default_factory=set)
     #: the declined pairs this very submission declined (not another submission of the same person)
     declined_here: set[tuple[str, str]] = field(default_factory=set)
+    #: the pairs among ``declined`` whose offer was left to expire: never told as declined
+    expired: set[tuple[str, str]] = field(default_factory=set)
 
 
 def days_in_shelter(entry: date | str, at: datetime) -> int:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from contracts import topics
 from contracts.events import Event
 from contracts.vocabulary import Service
 from services.matcher.adapters.solver import explain_round, solve_instance
 from services.matcher.entrypoints.app import app, ctx
-from services.matcher.service_layer import handlers, matching
+from services.matcher.service_layer import clock, handlers, matching
 from services.kernel import metrics
 from services.kernel.config import settings
 from services.kernel.consumer import consume
@@ -32,9 +32,9 @@ async def on_batch(events: list[Event]) -> None:
 events_agent = consume(app, Service.MATCHER, SOURCES, set(handlers.HANDLERS), on_event, handle_batch=on_batch)
 
 
-def _owns(region: str) -> bool:
+def _owns(region: str, owned: set[int] | None = None) -> bool:
     # Each matcher worker runs rounds only for the regions whose partition it consumes.
-    owned = ctx.owned_partitions(topics.CANDIDATES.name)
+    owned = ctx.owned_partitions(topics.CANDIDATES.name) if owned is None else owned
     return partition_for(region, topics.CANDIDATES.partitions) in owned
 
 
@@ -76,6 +76,17 @@ async def matching_rounds() -> None:
     start = time.monotonic()
     await run_due_rounds()
     _next_pass = time.monotonic() + (time.monotonic() - start)
+
+
+@app.timer(interval=settings().clock_tick_s)
+async def region_clock() -> None:
+    # Real time reaches a quiet region as a ClockTicked in the log (see service_layer/clock.py).
+    # The assignment is read here, on the event loop, not from the handler's thread.
+    owned = ctx.owned_partitions(topics.CANDIDATES.name)
+    ticked = await ctx.run_handler(clock.publish_ticks, ctx.uow(), lambda region: _owns(region, owned),
+                                   datetime.now(UTC))
+    if ticked:
+        log.debug("clock ticked %d region(s)", len(ticked))
 
 
 @app.task

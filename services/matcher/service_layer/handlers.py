@@ -1,9 +1,10 @@
 """The matcher's handlers: one per consumed event, applied in batches in one unit of work.
 
 Every handler first advances the region's event-time watermark and expires offers whose
-deadline it passed, so expiry follows the events' own time. The handlers themselves live by
-subject: candidates (with erasure), supply (vacancies, agreements, limits) and offers (the
-region clock, expiry and answers)."""
+deadline it passed, so expiry follows the events' own time; in a quiet region the matcher's own
+ClockTicked events move that time on (clock.py). The handlers themselves live by subject:
+candidates (with erasure), supply (vacancies, agreements, limits) and offers (the region's
+event-time clock, expiry and answers)."""
 from __future__ import annotations
 
 from contracts import events as ev
@@ -16,6 +17,7 @@ from services.matcher.service_layer.candidates import (
     load_matchable,
     person_erased,
 )
+from services.matcher.service_layer.clock import clock_ticked
 from services.matcher.service_layer.offers import (
     advance_clock,
     offer_accepted,
@@ -68,4 +70,5 @@ HANDLERS = {
     ev.OfferRejected: offer_rejected,
     ev.OfferDeclined: offer_declined,
     ev.PersonErased: person_erased,
+    ev.ClockTicked: clock_ticked,
 }

@@ -15,7 +15,7 @@ from contracts import events as ev
 from services.matcher.adapters.orm import (
     Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
 )
-from services.matcher.domain.explain import RoundExplanation, reason_counts
+from services.matcher.domain.explain import RoundExplanation, expiries_as_such, reason_counts
 from services.matcher.domain.rounds import (
     CandidateState, OfferState, RegionState, UnitState, build_instance,
 )
@@ -45,19 +45,22 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
                    .where(Unit.region == region, Unit.status == "open")).all()
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
-    declined, declined_here = set(), set()
+    declined, declined_here, expired = set(), set(), set()
     if cands and units:
         # Declines belong to the person, not to one submission: when another shelter's submission of
         # the same person takes over, the units they declined stay declined. A join, not an IN list
         # of every waiting id (a thousand parameters cost ~10 ms a round to render; bench/incremental).
         decliner, waiter = aliased(Candidate), aliased(Candidate)
         rows = s.exec(
-            select(waiter.candidate_id, DeclinedPair.unit_id, DeclinedPair.candidate_id)
+            select(waiter.candidate_id, DeclinedPair.unit_id, DeclinedPair.candidate_id, DeclinedPair.closed_as)
             .join(decliner, decliner.candidate_id == DeclinedPair.candidate_id)
             .join(waiter, waiter.person_ref == decliner.person_ref)
             .where(waiter.region == region, waiter.status == "waiting")).all()
-        declined = {(c, u) for c, u, _ in rows}
-        declined_here = {(c, u) for c, u, by in rows if by == c}
+        declined = {(c, u) for c, u, _, _ in rows}
+        declined_here = {(c, u) for c, u, by, _ in rows if by == c}
+        # Expired only when no submission of the person said no to the unit.
+        expired = {(c, u) for c, u, _, how in rows if how == "expired"} - {
+            (c, u) for c, u, _, how in rows if how != "expired"}
     return RegionState(
         region=region, at=clock.watermark,
         candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
@@ -68,7 +71,7 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
         limits=[lim.model_dump() for lim in
                 s.exec(select(NeighbourhoodLimit).where(NeighbourhoodLimit.region == region)).all()],
         offers=[OfferState(o.candidate_id, o.unit_id, o.period, o.status) for o in offers],
-        declined=declined, declined_here=declined_here,
+        declined=declined, declined_here=declined_here, expired=expired,
     )
 
 
@@ -83,6 +86,8 @@ NO_CANDIDATES = {"assignments": [], "objective": 0, "bound": 0, "status": "OPTIM
 #: Reasons kept per offer for the shelters of the passed-over candidates (the most urgent first);
 #: the offer itself carries the counts of all of them.
 REASONS_KEPT_PER_OFFER = 50
+#: Reasons that tell of an earlier offer of the unit to the person.
+EARLIER_OFFER = ("declined_before", "expired_before")
 
 
 def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: timedelta,
@@ -130,10 +135,10 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                   made_at=at, expires_at=expires))
             cand.status = "offered"
             uow.session.add(cand)
-            passed = why.passed_over.get((c_id, u_id), []) if why else []
-            # A unit declined through another organisation's submission of the person is not named to this
-            # shelter: that would show it the other organisation's offer (the counts keep it).
-            kept = [p for p in passed if p.reason != "declined_before" or (p.candidate, u_id) in state.declined_here
+            passed = expiries_as_such(why.passed_over.get((c_id, u_id), []) if why else [], u_id, state.expired)
+            # A unit declined (or left to expire) through another organisation's submission of the person is not
+            # named to this shelter: that would show it the other organisation's offer (the counts keep it).
+            kept = [p for p in passed if p.reason not in EARLIER_OFFER or (p.candidate, u_id) in state.declined_here
                     ][:REASONS_KEPT_PER_OFFER]
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,

@@ -55,7 +55,8 @@ def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, 
     # than the rest of a decline (py-spy, bench.pipeline).
     with s.no_autoflush:
         if remember_pair and uow.get(DeclinedPair, pair) is None:
-            uow.add(DeclinedPair(candidate_id=pair[0], unit_id=pair[1]), pair)
+            # How it closed, so a round tells an expired offer as expired_before, not as a decline.
+            uow.add(DeclinedPair(candidate_id=pair[0], unit_id=pair[1], closed_as=status), pair)
     cand = uow.get(Candidate, offer.candidate_id)
     if cand is not None and cand.status == "offered":
         cand.status = "waiting"
