@@ -52,7 +52,7 @@ def mask_bsn_like_text(text: str) -> str:
     return _NINE_DIGITS_STR.sub("*********", text)
 
 
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")  # used with fullmatch: no trailing newline
 
 
 def safe_field_name(part: object) -> str:
@@ -64,7 +64,7 @@ def safe_field_name(part: object) -> str:
     if isinstance(part, int):
         return str(part)
     text = str(part)
-    return mask_bsn_like_text(text) if _FIELD_NAME.match(text) else "(unnamed field)"
+    return mask_bsn_like_text(text) if _FIELD_NAME.fullmatch(text) else "(unnamed field)"
 
 
 def contains_bsn(text: str) -> bool:

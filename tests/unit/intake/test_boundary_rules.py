@@ -36,6 +36,7 @@ def test_masking_hides_bsn_like_digits_but_keeps_hex_references_replayable():
 def test_error_paths_never_carry_invented_keys():
     assert safe_field_name("household_size") == "household_size" and safe_field_name(3) == "3"
     assert safe_field_name("Jan Jansen") == "(unnamed field)" and safe_field_name("bsn_111222333") == "bsn_*********"
+    assert safe_field_name("kk\n") == "(unnamed field)"  # a trailing newline is not part of a field name
 
 
 def strict(model, body):
