@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.intake.domain import responses as r
-from services.intake.service_layer.operations import OPERATIONS, TOO_MANY_REQUESTS, Operation
+from services.intake.service_layer.operation_types import TOO_MANY_REQUESTS, Operation
+from services.intake.service_layer.operations import OPERATIONS
 from services.kernel.openapi import Endpoint, document
 
 #: Routes that exist but are not part of the partner API document (see API.md).

@@ -19,7 +19,8 @@ from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
 from services.intake.entrypoints.openapi import build_openapi
 from services.intake.service_layer import common, idempotency
-from services.intake.service_layer.operations import API_PREFIX, OPERATIONS, Call, NoBody, Operation
+from services.intake.service_layer.operation_types import API_PREFIX, Call, NoBody, Operation
+from services.intake.service_layer.operations import OPERATIONS
 from services.intake.service_layer.organisations import Caller, authenticate
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.kernel.config import settings

@@ -75,7 +75,8 @@ def verify(make_uow: Callable[..., IntakeUnitOfWork], key: bytes | None, value: 
 
 def execute(make_uow: Callable[..., IntakeUnitOfWork], secret: str, caller: Caller,
             command: InboundCommand) -> Accepted:
-    from services.intake.service_layer.operations import COMMANDS, Call
+    from services.intake.service_layer.operation_types import Call
+    from services.intake.service_layer.operations import COMMANDS
 
     op = COMMANDS[command.command]
     if op.roles and caller.role not in op.roles:

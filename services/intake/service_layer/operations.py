@@ -8,248 +8,111 @@ service layer so both entrances only translate and dispatch.
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-from contracts.types import Identifier
 from contracts.vocabulary import Role
 from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
-from services.intake.service_layer import agreements, candidates, common, feed, offers, placements, vacancies
-from services.intake.service_layer.organisations import Caller
-from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
-
-API_PREFIX = "/v1"
-
-
-# --- query parameters (lowerCamelCase names, NL GOV API-26) --------------------------
-
-class Query(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CandidateQuery(Query):
-    status: r.CandidateStatus | None = Field(default=None, description="Only candidates with this status")
-
-
-class OfferQuery(Query):
-    status: r.OfferStatus | None = Field(default=None, description="Only offers with this status")
-
-
-class CursorQuery(Query):
-    cursor: int = Field(default=0, ge=0, le=2**31 - 1, description="Entries after this sequence number")
-    limit: int = Field(default=100, ge=1, le=500)
-
-
-class AuditQuery(CursorQuery):
-    organisation: Identifier | None = Field(default=None, description="Only this organisation's actions")
-
-
-class NoBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-# --- operations -----------------------------------------------------------------------
-
-@dataclass
-class Call:
-    """One request (HTTP) or command (Kafka), parsed and authenticated."""
-
-    caller: Caller
-    make_uow: Callable[[Idempotency | None], IntakeUnitOfWork]
-    secret: str
-    body: Any = None
-    params: dict[str, str] = field(default_factory=dict)
-    query: Any = None
-    idem: Idempotency | None = None
-    channel: str = "http"
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: Literal["GET", "POST", "PUT"]
-    path: str  # below API_PREFIX
-    operation_id: str
-    summary: str
-    tag: str
-    roles: tuple[str, ...]
-    run: Callable[[Call, IntakeUnitOfWork], Any]
-    response: type[BaseModel]
-    success: tuple[int, ...] = (200,)
-    request: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    write: bool = False
-    idempotent: bool = False  # accepts an Idempotency-Key header
-    command: str | None = None  # name on the inbound topic
-    target: str | None = None  # path parameter the inbound ``target`` stands for
-    conflicts: bool = False  # can answer 409
-    description: str = ""
-    personal: bool = False  # a read of candidates' personal data: audited like a write
-
-    @property
-    def path_params(self) -> list[str]:
-        return re.findall(r"{(\w+)}", self.path)
-
-    @property
-    def full_path(self) -> str:
-        return API_PREFIX + self.path
-
-    def errors(self) -> dict[int, str]:
-        out = {400: "Invalid input: each field with its reason", 401: "No valid API token"}
-        if self.roles:
-            out[403] = "The caller's role may not do this"
-        if self.path_params:
-            out[404] = "No such record for this organisation (another's records are never revealed)"
-        if self.conflicts:
-            out[409] = "The record's state does not allow this"
-        if self.request is not None or self.write:
-            out[413] = "Body too large"
-            out[415] = "Body is not application/json"
-        if self.idempotent:
-            out[422] = "The Idempotency-Key was used for a different request"
-        out[429] = TOO_MANY_REQUESTS
-        out[500] = "Internal error (never with details)"
-        return out
-
-
-TOO_MANY_REQUESTS = "Too many requests from this caller: wait the Retry-After seconds (nothing was done)"
-
-
-def _answer(answer: str):
-    return lambda c, uow: offers.answer_offer(uow, c.caller, c.params["offer_id"], answer,
-                                         getattr(c.body, "reason", None), c.channel)
-
+from services.intake.service_layer import calls, placements
+from services.intake.service_layer.operation_types import AuditQuery, CandidateQuery, CursorQuery, OfferQuery, Operation
 
 SHELTER, CORPORATION, MUNICIPALITY, ADMIN = (Role.SHELTER,), (Role.CORPORATION,), (Role.MUNICIPALITY,), (Role.ADMIN,)
 PARTNERS = (Role.SHELTER, Role.CORPORATION, Role.MUNICIPALITY, Role.MONITOR)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "/person-references", "createPersonReference", "Turn a BSN into the person reference",
-              "persons", PARTNERS, lambda c, uow: {"person_ref": common.person_ref_for(c.body.bsn, c.secret)},
-              r.PersonReference, request=cmd.PersonReferenceRequest,
+              "persons", PARTNERS, calls.create_person_reference, r.PersonReference, request=cmd.PersonReferenceRequest,
               description="HTTPS only. The BSN is checked (9 digits, 11-proef) and replaced at once by a keyed "
                           "pseudonym; it is never stored. Streaming partners send only this reference on topics."),
     # candidates: shelters and other institutions people leave
     Operation("GET", "/candidates", "listCandidates", "The caller's candidates with their status", "candidates",
-              SHELTER, lambda c, uow: candidates.list_candidates(uow, c.caller, c.query.status), r.CandidateList,
-              query=CandidateQuery, personal=True),
+              SHELTER, calls.list_candidates, r.CandidateList, query=CandidateQuery, personal=True),
     Operation("POST", "/candidates", "submitCandidate", "Submit an outflow candidate", "candidates", SHELTER,
-              lambda c, uow: candidates.submit_candidate(uow, c.caller, c.body, c.secret, c.channel), r.Candidate,
-              success=(201, 200), request=cmd.SubmitCandidate, write=True, idempotent=True,
-              command="candidate.submit",
+              calls.submit_candidate, r.Candidate, success=(201, 200), request=cmd.SubmitCandidate, write=True,
+              idempotent=True, command="candidate.submit",
               description="201: a new candidate. 200: the person is already a candidate of this organisation "
                           "(the same candidate). A person already submitted by another organisation is answered "
                           "like a new one (201); the product matches the person once."),
     Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
-              SHELTER, lambda c, uow: candidates.get_candidate(uow, c.caller, c.params["candidate_id"]),
-              r.CandidateDetail,
-              personal=True),
+              SHELTER, calls.get_candidate, r.CandidateDetail, personal=True),
     Operation("GET", "/candidates/{candidate_id}/passed-over", "listPassedOver",
               "Units offered to someone less urgent, and why this candidate did not get them", "candidates",
-              SHELTER, lambda c, uow: candidates.list_passed_over(uow, c.caller, c.params["candidate_id"]),
-              r.PassedOverList,
+              SHELTER, calls.list_passed_over, r.PassedOverList,
               description="The matcher records, for every offer, the more urgent candidates of the region who did "
                           "not get the unit and why (at most the 50 most urgent per offer). Only the candidate's "
                           "own shelter sees these entries; the corporation sees counts per reason on the offer.",
               personal=True),
     Operation("PUT", "/candidates/{candidate_id}", "updateCandidate", "Replace a candidate's profile", "candidates",
-              SHELTER,
-              lambda c, uow: candidates.update_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
-              r.Candidate, request=cmd.UpdateCandidate, write=True, idempotent=True, conflicts=True,
-              command="candidate.update", target="candidate_id"),
+              SHELTER, calls.update_candidate, r.Candidate, request=cmd.UpdateCandidate, write=True, idempotent=True,
+              conflicts=True, command="candidate.update", target="candidate_id"),
     Operation("POST", "/candidates/{candidate_id}/withdrawal", "withdrawCandidate", "Withdraw a candidate",
-              "candidates", SHELTER,
-              lambda c, uow: candidates.withdraw_candidate(uow, c.caller, c.params["candidate_id"], c.body, c.channel),
-              r.Candidate, request=cmd.WithReason, write=True, idempotent=True, conflicts=True,
-              command="candidate.withdraw", target="candidate_id"),
+              "candidates", SHELTER, calls.withdraw_candidate, r.Candidate, request=cmd.WithReason, write=True,
+              idempotent=True, conflicts=True, command="candidate.withdraw", target="candidate_id"),
     # vacancies: housing corporations
     Operation("GET", "/vacancies", "listVacancies", "The caller's vacancies", "vacancies", CORPORATION,
-              lambda c, uow: vacancies.list_vacancies(uow, c.caller), r.VacancyList),
+              calls.list_vacancies, r.VacancyList),
     Operation("POST", "/vacancies", "publishVacancy", "Publish (or re-publish) a vacancy of any kind", "vacancies",
-              CORPORATION, lambda c, uow: vacancies.publish_vacancy(uow, c.caller, c.body, c.channel), r.Vacancy,
-              success=(201, 200), request=cmd.PublishVacancy, write=True, idempotent=True,
-              command="vacancy.publish",
+              CORPORATION, calls.publish_vacancy, r.Vacancy, success=(201, 200), request=cmd.PublishVacancy,
+              write=True, idempotent=True, command="vacancy.publish",
               description="Regular (priority allocation), flex (with available_until), shared (places >= 2), "
                           "Housing First, transformation or new build. 200 when the unit was published before."),
     Operation("GET", "/vacancies/{vacancy_id}", "getVacancy", "One of the caller's vacancies", "vacancies",
-              CORPORATION, lambda c, uow: vacancies.get_vacancy(uow, c.caller, c.params["vacancy_id"]), r.Vacancy),
+              CORPORATION, calls.get_vacancy, r.Vacancy),
     Operation("POST", "/vacancies/{vacancy_id}/withdrawal", "withdrawVacancy", "Withdraw a vacancy", "vacancies",
-              CORPORATION,
-              lambda c, uow: vacancies.withdraw_vacancy(uow, c.caller, c.params["vacancy_id"], c.body, c.channel),
-              r.Vacancy, request=cmd.WithReason, write=True, idempotent=True, conflicts=True,
-              command="vacancy.withdraw", target="vacancy_id"),
+              CORPORATION, calls.withdraw_vacancy, r.Vacancy, request=cmd.WithReason, write=True, idempotent=True,
+              conflicts=True, command="vacancy.withdraw", target="vacancy_id"),
     # municipalities
     Operation("GET", "/agreements", "listAgreements", "The caller's prestatieafspraken", "municipalities",
-              MUNICIPALITY, lambda c, uow: agreements.list_agreements(uow, c.caller, "agreement"), r.AgreementList),
+              MUNICIPALITY, calls.list_agreements, r.AgreementList),
     Operation("POST", "/agreements", "registerAgreement", "Register a prestatieafspraak for the own municipality",
-              "municipalities", MUNICIPALITY,
-              lambda c, uow: agreements.register_agreement(uow, c.caller, c.body, c.channel),
-              r.Agreement, success=(201,), request=cmd.RegisterAgreement, write=True, idempotent=True,
-              conflicts=True, command="agreement.register"),
+              "municipalities", MUNICIPALITY, calls.register_agreement, r.Agreement, success=(201,),
+              request=cmd.RegisterAgreement, write=True, idempotent=True, conflicts=True, command="agreement.register"),
     Operation("GET", "/neighbourhood-limits", "listNeighbourhoodLimits", "The caller's neighbourhood limits",
-              "municipalities", MUNICIPALITY, lambda c, uow: agreements.list_agreements(uow, c.caller, "limit"),
-              r.NeighbourhoodLimitList),
+              "municipalities", MUNICIPALITY, calls.list_neighbourhood_limits, r.NeighbourhoodLimitList),
     Operation("POST", "/neighbourhood-limits", "setNeighbourhoodLimit",
               "Set the placement limit of a neighbourhood of the own municipality (draagkracht)", "municipalities",
-              MUNICIPALITY, lambda c, uow: agreements.set_neighbourhood_limit(uow, c.caller, c.body, c.channel),
-              r.NeighbourhoodLimit, success=(201,), request=cmd.SetNeighbourhoodLimit, write=True,
-              idempotent=True, conflicts=True, command="neighbourhood-limit.set"),
+              MUNICIPALITY, calls.set_neighbourhood_limit, r.NeighbourhoodLimit, success=(201,),
+              request=cmd.SetNeighbourhoodLimit, write=True, idempotent=True, conflicts=True,
+              command="neighbourhood-limit.set"),
     # offers
     Operation("GET", "/offers", "listOffers", "Offers to the caller's candidates or on the caller's units",
-              "offers", ("shelter", "corporation"), lambda c, uow: offers.list_offers(uow, c.caller, c.query.status),
-              r.OfferList, query=OfferQuery, personal=True),
+              "offers", ("shelter", "corporation"), calls.list_offers, r.OfferList, query=OfferQuery, personal=True),
     Operation("GET", "/offers/{offer_id}", "getOffer", "One offer", "offers", ("shelter", "corporation"),
-              lambda c, uow: offers.get_offer(uow, c.caller, c.params["offer_id"]), r.Offer, personal=True),
+              calls.get_offer, r.Offer, personal=True),
     Operation("POST", "/offers/{offer_id}/confirmation", "confirmOffer", "The corporation confirms the offer",
-              "offers", CORPORATION, _answer("confirmation"), r.Offer, request=None, write=True,
+              "offers", CORPORATION, calls.confirm_offer, r.Offer, request=None, write=True,
               idempotent=True, conflicts=True, command="offer.confirm", target="offer_id"),
     Operation("POST", "/offers/{offer_id}/rejection", "rejectOffer", "The corporation rejects the offer (reason)",
-              "offers", CORPORATION, _answer("rejection"), r.Offer, request=cmd.WithReason, write=True,
+              "offers", CORPORATION, calls.reject_offer, r.Offer, request=cmd.WithReason, write=True,
               idempotent=True, conflicts=True, command="offer.reject", target="offer_id"),
     Operation("POST", "/offers/{offer_id}/acceptance", "acceptOffer", "The person accepts the offer", "offers",
-              SHELTER, _answer("acceptance"), r.Offer, request=None, write=True, idempotent=True, conflicts=True,
+              SHELTER, calls.accept_offer, r.Offer, request=None, write=True, idempotent=True, conflicts=True,
               command="offer.accept", target="offer_id"),
     Operation("POST", "/offers/{offer_id}/decline", "declineOffer", "The person declines the offer (reason)",
-              "offers", SHELTER, _answer("decline"), r.Offer, request=cmd.WithReason, write=True,
+              "offers", SHELTER, calls.decline_offer, r.Offer, request=cmd.WithReason, write=True,
               idempotent=True, conflicts=True, command="offer.decline", target="offer_id"),
     # monitoring sources: placements for the ledger
     Operation("GET", "/placement-reports", "listPlacementReports", "The caller's placement reports", "placements",
-              placements.REPORTERS, lambda c, uow: placements.list_placement_reports(uow, c.caller),
-              r.PlacementReportList),
+              placements.REPORTERS, calls.list_placement_reports, r.PlacementReportList),
     Operation("POST", "/placement-reports", "reportPlacement", "Report a realised placement", "placements",
-              placements.REPORTERS,
-              lambda c, uow: placements.report_placement(uow, c.caller, c.body, c.secret, c.channel),
-              r.PlacementReport, success=(201, 200), request=cmd.ReportPlacement, write=True, idempotent=True,
-              conflicts=True, command="placement.report",
+              placements.REPORTERS, calls.report_placement, r.PlacementReport, success=(201, 200),
+              request=cmd.ReportPlacement, write=True, idempotent=True, conflicts=True, command="placement.report",
               description="By a municipality's monitor, a corporation's monitor or a national source (flex "
                           "registry). The ledger counts each person once across all sources."),
     Operation("POST", "/placement-reports/{report_id}/retraction", "retractPlacement", "Retract an own report",
-              "placements", placements.REPORTERS,
-              lambda c, uow: placements.retract_placement(uow, c.caller, c.params["report_id"], c.body, c.channel),
-              r.PlacementReport, request=cmd.RetractPlacement, write=True, idempotent=True,
-              command="placement.retract", target="report_id"),
+              "placements", placements.REPORTERS, calls.retract_placement, r.PlacementReport,
+              request=cmd.RetractPlacement, write=True, idempotent=True, command="placement.retract",
+              target="report_id"),
     Operation("POST", "/placement-endings", "endPlacement", "Report that a person left a home", "placements",
-              placements.REPORTERS, lambda c, uow: placements.end_placement(uow, c.caller, c.body, c.secret, c.channel),
-              r.PlacementEnding, success=(202,), request=cmd.EndPlacement, write=True, idempotent=True,
-              command="placement.end"),
+              placements.REPORTERS, calls.end_placement, r.PlacementEnding, success=(202,), request=cmd.EndPlacement,
+              write=True, idempotent=True, command="placement.end"),
     Operation("POST", "/placement-totals", "reportPlacementTotals", "Report totals without persons", "placements",
-              placements.REPORTERS, lambda c, uow: placements.report_totals(uow, c.caller, c.body, c.channel),
-              r.PlacementTotals,
-              success=(202,), request=cmd.ReportPlacementTotals, write=True, idempotent=True,
-              command="placement-totals.report"),
+              placements.REPORTERS, calls.report_placement_totals, r.PlacementTotals, success=(202,),
+              request=cmd.ReportPlacementTotals, write=True, idempotent=True, command="placement-totals.report"),
     # hearing back
     Operation("GET", "/changes", "listChanges", "What changed for the caller, after a cursor", "changes", (),
-              lambda c, uow: feed.changes(uow, c.caller, c.query.cursor, c.query.limit), r.ChangePage,
-              query=CursorQuery,
+              calls.list_changes, r.ChangePage, query=CursorQuery,
               description="The same entries as the caller's messages on housing.outbound.v1 (key = org id)."),
     Operation("GET", "/audit-entries", "listAuditEntries", "Who did what to which record, when (no personal data)",
-              "audit", ADMIN,
-              lambda c, uow: feed.audit_entries(uow, c.caller, c.query.cursor, c.query.limit, c.query.organisation),
-              r.AuditPage, query=AuditQuery),
+              "audit", ADMIN, calls.list_audit_entries, r.AuditPage, query=AuditQuery),
 )
 
 COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from services.intake.entrypoints.openapi import UNDOCUMENTED_ROUTES, build_openapi
-from services.intake.service_layer.operations import API_PREFIX, OPERATIONS
+from services.intake.service_layer.operation_types import API_PREFIX
+from services.intake.service_layer.operations import OPERATIONS
 from tests.integration.intake.conftest import candidate_body, vacancy_body
 
 ROOT = Path(__file__).resolve().parents[3]
