@@ -63,6 +63,7 @@ def forged_events(shelter: str, corporation: str) -> list[ev.Event]:
                                    places=500, **common),
         ev.OrganisationRegistered(org_id="forged-ministry", role="ministry", **common),
         ev.ApiTokenIssued(org_id="forged-ministry", token_hash=hash_token(FORGED_TOKEN), **common),
+        ev.ClockTicked(region=region, **{**common, "occurred_at": now + timedelta(days=365)}),  # time travel
     ]
 
 
