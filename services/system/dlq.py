@@ -156,14 +156,21 @@ async def replay(bootstrap: str, *, service: str | None = None, topic: str | Non
 def main(args) -> int:
     from services.kernel.config import settings
 
-    bootstrap = args.bootstrap or settings().kafka_bootstrap_servers
+    from services.system.broker import running_embedded_broker
+
+    conf = settings()
+    bootstrap = args.bootstrap or conf.kafka_bootstrap_servers or running_embedded_broker(conf.data_dir)
     if not bootstrap:
-        print("set KAFKA_BOOTSTRAP_SERVERS or --bootstrap", flush=True)
+        print("no broker: start one with `housing-match up`, or set KAFKA_BOOTSTRAP_SERVERS or --bootstrap",
+              flush=True)
         return 2
     if args.dlq_cmd == "list":
-        for x in asyncio.run(letters(bootstrap)):
+        found = asyncio.run(letters(bootstrap))
+        for x in found:
             print(json.dumps({"at": x.coordinates, "service": x.letter.service, "topic": x.letter.topic,
-                              "offset": x.letter.offset, "reason": x.letter.reason}))
+                              "offset": x.letter.offset, "payload": x.letter.payload, "reason": x.letter.reason}))
+        if not found:
+            print(f"no dead letters (broker {bootstrap})", flush=True)
         return 0
     try:
         result = asyncio.run(replay(bootstrap, service=args.service, topic=args.topic, at=args.letter,

@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.system.broker import EmbeddedBroker, ensure_topics, start_embedded_broker
+from services.system.broker import ADDRESS_FILE, EmbeddedBroker, ensure_topics, start_embedded_broker
 from services.kernel.config import Settings, settings
 from services.kernel.logs import setup_logging
 
@@ -62,6 +62,8 @@ class Stack:
                 log_file=(self.log_dir / "broker.log") if self.log_dir else None,
                 store=self.conf.data_dir / "broker" if durable else None)
             self.bootstrap = self.broker.bootstrap
+            self.conf.data_dir.mkdir(parents=True, exist_ok=True)
+            (self.conf.data_dir / ADDRESS_FILE).write_text(self.bootstrap + "\n")
         asyncio.run(ensure_topics(self.bootstrap))
         base = {"intake": self.conf.intake_port, "matcher": self.conf.matcher_port, "ledger": self.conf.ledger_port}
         for service in SERVICES:
@@ -117,6 +119,7 @@ class Stack:
                     w.process.wait()
         if self.broker:
             self.broker.stop(timeout=2.0)
+            (self.conf.data_dir / ADDRESS_FILE).unlink(missing_ok=True)
 
     def keep_running(self) -> None:
         """Start again what died: the embedded broker or its store (same ports), and any worker."""

@@ -46,6 +46,10 @@ def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
     try:
         wait_until(lambda: ready(ports["MATCHER_PORT"])[0] == 200 and ready(ports["LEDGER_PORT"])[0] == 200,
                    timeout=90)
+        # the dead-letter tool finds the running broker by itself, and says when there is nothing
+        listed = subprocess.run([sys.executable, "-m", "services.system.cli", "dlq", "list"], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert listed.returncode == 0 and "no dead letters" in listed.stdout, listed
         store = store_pids(tmp_path / "broker")
         assert len(store) == 1, store
         os.kill(store[0], signal.SIGKILL)  # the object store dies; the broker cannot go on without it
@@ -59,3 +63,4 @@ def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
         took = time.monotonic() - started
     assert took < 10, f"`up` took {took:.1f} s to stop"
     assert store_pids(tmp_path / "broker") == []
+    assert not (tmp_path / "broker.address").exists()
