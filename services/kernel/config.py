@@ -49,6 +49,8 @@ class Settings(BaseSettings):
                                         "quiet region expires at most about this long after its deadline")
     solve_time_limit_s: float = Field(default=5.0, description="Time limit of one region's solve in a round")
     intake_port: int = Field(default=8081, description="HTTPS port of the intake API (worker i adds 10*i)")
+    ledger_https_port: int = Field(
+        default=8443, description="`housing-match up`: HTTPS port of the TLS proxy in front of the ledger (tokens)")
     matcher_port: int = Field(default=8082, description="HTTP port of the matcher's health and metrics")
     ledger_port: int = Field(default=8083, description="HTTP port of the ledger's reports, dashboard and metrics")
     national_target: int = Field(default=10_000, description="National target of extra places")

@@ -20,6 +20,7 @@ from pathlib import Path
 from services.system.broker import ADDRESS_FILE, EmbeddedBroker, ensure_topics, start_embedded_broker
 from services.kernel.config import Settings, settings
 from services.kernel.logs import setup_logging
+from services.system.tls_proxy import tls_proxy
 
 log = logging.getLogger("housing-match")
 SERVICES = ("intake", "matcher", "ledger")
@@ -164,7 +165,9 @@ def http_status(url: str, conf: Settings) -> int:
 def run_up(workers: int = 1) -> int:
     conf = settings()
     setup_logging("up", conf.log_level)
-    stack = Stack(conf, workers_per_service=workers)
+    # The ledger takes API tokens over HTTPS only; on a developer's machine a TLS proxy stands in
+    # front of it as the ingress does in production, and the ledger believes its X-Forwarded-Proto.
+    stack = Stack(conf, workers_per_service=workers, env={"TRUST_FORWARDED_PROTO": "true"})
     stopping = False
 
     def _stop(signum, _frame):
@@ -179,10 +182,12 @@ def run_up(workers: int = 1) -> int:
         log.info("broker %s%s", stack.bootstrap, embedded)
         for w in stack.workers:
             log.info("%s-%d ready at %s", w.service, w.index, w.url)
-        log.info("running; Ctrl-C stops everything")
-        while not stopping:
-            stack.keep_running()
-            time.sleep(0.5)
+        with tls_proxy(stack.url("ledger"), conf, port=conf.ledger_https_port) as ledger:
+            log.info("ledger reports and dashboard with an API token: %s", ledger)
+            log.info("running; Ctrl-C stops everything")
+            while not stopping:
+                stack.keep_running()
+                time.sleep(0.5)
     finally:
         log.info("stopping")
         with contextlib.suppress(Exception):

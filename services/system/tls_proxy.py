@@ -54,14 +54,14 @@ def _app(target: str) -> web.Application:
 
 
 @contextlib.contextmanager
-def tls_proxy(target_url: str, conf: Settings) -> Iterator[str]:
-    """Serve HTTPS on a free local port (the development certificate, or INTAKE_TLS_CERT/KEY) in front of
-    ``target_url``; yields the proxy's https URL and stops it on exit."""
+def tls_proxy(target_url: str, conf: Settings, port: int = 0) -> Iterator[str]:
+    """Serve HTTPS on ``port`` (0: a free one) of the loopback interface, with the development certificate
+    or INTAKE_TLS_CERT/KEY, in front of ``target_url``; yields the proxy's https URL, stops it on exit."""
     ssl_context, _ = tls_context(conf.data_dir, conf.intake_tls_cert, conf.intake_tls_key)
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(_app(target_url.rstrip("/")), access_log=None)
     loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
+    site = web.TCPSite(runner, "127.0.0.1", port, ssl_context=ssl_context)
     loop.run_until_complete(site.start())
     port = runner.addresses[0][1]
     thread = threading.Thread(target=loop.run_forever, name="tls-proxy", daemon=True)

@@ -2,6 +2,7 @@
 the broker's object store (and the broker) when it dies, and stops in under 10 s."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -28,6 +29,18 @@ def ready(port: int) -> tuple[int, str]:
         return 0, ""
 
 
+def ledger_report(port: int, token: str, data_dir) -> dict | None:
+    import ssl
+    context = ssl.create_default_context(cafile=str(data_dir / "tls" / "localhost.crt"))
+    request = urllib.request.Request(f"https://127.0.0.1:{port}/v1/reports/realised-places",
+                                     headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=context) as r:
+            return json.loads(r.read())
+    except urllib.error.HTTPError:
+        return None  # the token has not reached the ledger yet (401)
+
+
 def store_pids(data_dir) -> list[int]:
     """The object-store process(es) `up` started for this data directory."""
     out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
@@ -35,7 +48,8 @@ def store_pids(data_dir) -> list[int]:
 
 
 def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
-    ports = {"MATCHER_PORT": free_port(), "LEDGER_PORT": free_port(), "INTAKE_PORT": free_port()}
+    ports = {"MATCHER_PORT": free_port(), "LEDGER_PORT": free_port(), "INTAKE_PORT": free_port(),
+             "LEDGER_HTTPS_PORT": free_port()}
     env = {**os.environ, "DATA_DIR": str(tmp_path), "LOG_LEVEL": "warning",
            **{k: str(v) for k, v in ports.items()}}
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
@@ -46,6 +60,12 @@ def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
     try:
         wait_until(lambda: ready(ports["MATCHER_PORT"])[0] == 200 and ready(ports["LEDGER_PORT"])[0] == 200,
                    timeout=90)
+        # an analyst reads the ledger's report with a token, over the HTTPS that `up` puts in front of it
+        made = subprocess.run([sys.executable, "-m", "services.system.cli", "org", "create", "--name", "BZK",
+                               "--role", "ministry"], env=env, capture_output=True, text=True, timeout=60)
+        token = made.stdout.split("token: ")[1].split()[0]
+        report = wait_until(lambda: ledger_report(ports["LEDGER_HTTPS_PORT"], token, tmp_path), timeout=60)
+        assert report["realised_places"] == 0 or report["realised_places"] is None, report
         # the dead-letter tool finds the running broker by itself, and says when there is nothing
         listed = subprocess.run([sys.executable, "-m", "services.system.cli", "dlq", "list"], env=env,
                                 capture_output=True, text=True, timeout=60)
