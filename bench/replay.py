@@ -279,7 +279,10 @@ class Driver:
                     if now_progress != last_progress:
                         last_progress, progress_at = now_progress, time.monotonic()
                 quiet_since = max(self.state.last_activity, progress_at)
-                if time.monotonic() - quiet_since >= quiet_seconds:
+                # quiet, and whatever ran beside the plan (a fault schedule) has done all it meant to
+                if time.monotonic() - quiet_since >= quiet_seconds and (side is None or side.done()):
+                    if side is not None and side.exception() is not None:
+                        raise side.exception()
                     break
                 await asyncio.sleep(0.5)
             await producer.flush()

@@ -33,7 +33,7 @@ from tests.support import OwnPostgres
 
 pytestmark = pytest.mark.e2e
 log = logging.getLogger(__name__)
-FAULTS = ("worker", "broker", "worker", "store", "worker", "postgres")
+FAULTS = ("worker", "postgres", "broker", "worker", "store", "worker")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_every_part_killed_at_random_loses_and_doubles_nothing(stack):
                 await asyncio.sleep(0.2)
             faults.append((kind, round(time.monotonic() - started, 1)))
             log.warning("recovered from a %s fault in %.1f s", kind, faults[-1][1])
-            await asyncio.sleep(rng.uniform(3, 7))
+            await asyncio.sleep(rng.uniform(2, 4))
 
     watcher = threading.Thread(target=supervisor, daemon=True)
     watcher.start()
