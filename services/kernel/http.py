@@ -98,10 +98,12 @@ def field_errors(exc: ValidationError, root: str = "(body)") -> list[dict[str, s
     return out
 
 
-def validate_json(raw: bytes, model: type[M], root: str = "(body)") -> M:
-    """Strict JSON validation: no type coercion ("3" is not 3), unknown fields rejected by the models."""
+def validate_json(raw: bytes, model: type[M], root: str = "(body)", context: dict[str, Any] | None = None) -> M:
+    """Strict JSON validation: no type coercion ("3" is not 3), unknown fields rejected by the models.
+
+    ``context`` reaches the model's validators (e.g. the request's date for rules about today)."""
     try:
-        return model.model_validate_json(raw, strict=True)
+        return model.model_validate_json(raw, strict=True, context=context)
     except ValidationError as exc:
         errors = field_errors(exc, root)
         if any(e["reason"] == "not valid JSON" for e in errors):

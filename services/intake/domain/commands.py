@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from contracts.events import CandidateProfile, VacancyDetails
 from contracts.types import (
     BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NonNegative, Period, PersonRef, Reason,
     RegionCode, SaneDate, SourceKind, UnitKind,
 )
+from services.intake.domain import rules
 from services.kernel.privacy import bsn_like
 
 
@@ -25,17 +26,22 @@ FreeText = Annotated[Reason, AfterValidator(_no_bsn)]
 PartnerId = Annotated[Identifier, AfterValidator(_no_bsn)]
 
 
-def _one_person_one_unit(model):
+def _one_person_one_unit(model, *more: rules.Refusal):
     """A placement report or ending names the person once and the unit by BAG id or corporation + unit id."""
-    if (model.bsn is None) == (model.person_ref is None):
-        raise ValueError("give exactly one of bsn and person_ref")
-    if model.bag_id is None and (model.unit_id is None or model.corporation is None):
-        raise ValueError("identify the unit by bag_id, or by corporation and unit_id")
+    rules.refuse(type(model).__name__,
+                 [*rules.exactly_one(model, "bsn", "person_ref"), *rules.unit_identified(model), *more])
     return model
 
 
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _candidate_rules(model, info: ValidationInfo, *more: rules.Refusal):
+    rules.refuse(type(model).__name__, [
+        *rules.children_fit(model.household_size, model.children),
+        *rules.not_after_today("shelter_entry_date", model.shelter_entry_date, rules.today_of(info)), *more])
+    return model
 
 
 class SubmitCandidate(CandidateProfile):
@@ -45,14 +51,14 @@ class SubmitCandidate(CandidateProfile):
     person_ref: PersonRef | None = None
 
     @model_validator(mode="after")
-    def _one_identity(self):
-        if (self.bsn is None) == (self.person_ref is None):
-            raise ValueError("give exactly one of bsn and person_ref")
-        return self
+    def _consistent(self, info: ValidationInfo):
+        return _candidate_rules(self, info, *rules.exactly_one(self, "bsn", "person_ref"))
 
 
 class UpdateCandidate(CandidateProfile):
-    pass
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo):
+        return _candidate_rules(self, info)
 
 
 class WithReason(Command):
@@ -64,12 +70,14 @@ class PublishVacancy(VacancyDetails):
 
     @model_validator(mode="after")
     def _consistent(self):
+        refusals = []
         if self.kind == UnitKind.FLEX and self.available_until is None:
-            raise ValueError("a flex unit needs available_until (the end date of its location)")
+            refusals.append(("available_until", "a flex unit needs available_until (the end date of its location)"))
         if self.available_until is not None and self.available_until <= self.available_from:
-            raise ValueError("available_until must lie after available_from")
+            refusals.append(("available_until", "must lie after available_from"))
         if self.kind == UnitKind.SHARED and self.places < 2:
-            raise ValueError("a shared unit has at least 2 places")
+            refusals.append(("places", "a shared unit has at least 2 places"))
+        rules.refuse("PublishVacancy", refusals)
         return self
 
 
@@ -79,12 +87,22 @@ class RegisterAgreement(Command):
     max_places: NonNegative
     used: NonNegative = 0
 
+    @model_validator(mode="after")
+    def _used_within(self):
+        rules.refuse("RegisterAgreement", rules.used_within(self.used, self.max_places, "max_places"))
+        return self
+
 
 class SetNeighbourhoodLimit(Command):
     neighbourhood: NeighbourhoodCode
     period: Period
     max_placements: NonNegative
     used: NonNegative = 0
+
+    @model_validator(mode="after")
+    def _used_within(self):
+        rules.refuse("SetNeighbourhoodLimit", rules.used_within(self.used, self.max_placements, "max_placements"))
+        return self
 
 
 class ReportPlacement(Command):
@@ -101,10 +119,13 @@ class ReportPlacement(Command):
     region: RegionCode
     neighbourhood: NeighbourhoodCode | None = None
     unit_kind: UnitKind
-    move_in_date: SaneDate
+    move_in_date: SaneDate = Field(description="At most 31 days ahead (a planned move-in), judged in "
+                                               "Europe/Amsterdam")
     housing_first: bool = False
 
-    _identity = model_validator(mode="after")(lambda self: _one_person_one_unit(self))
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo):
+        return _one_person_one_unit(self, *rules.planned_move_in(self.move_in_date, rules.today_of(info)))
 
 
 class RetractPlacement(Command):
@@ -119,10 +140,12 @@ class EndPlacement(Command):
     unit_id: PartnerId | None = None
     bag_id: BagId | None = None
     corporation: Identifier | None = None
-    end_date: SaneDate
+    end_date: SaneDate = Field(description="Not in the future (Europe/Amsterdam)")
     reason: FreeText
 
-    _identity = model_validator(mode="after")(lambda self: _one_person_one_unit(self))
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo):
+        return _one_person_one_unit(self, *rules.not_after_today("end_date", self.end_date, rules.today_of(info)))
 
 
 class ReportPlacementTotals(Command):

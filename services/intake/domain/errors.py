@@ -47,3 +47,19 @@ class OfferExpired(Conflict):
     def __init__(self) -> None:
         super().__init__("the offer expired: its deadline (expires_at) passed before this answer",
                          [{"field": "offer_id", "reason": "expired: an answer must arrive before expires_at"}])
+
+
+class ChangedResubmission(Conflict):
+    """The person is already the caller's candidate, with other data: nothing is changed silently.
+
+    A changed profile goes through the update (PUT), where it is checked against the candidate's
+    state; the fields named are those that differ (names only, never a value)."""
+
+    title = "Already a candidate, with other data"
+
+    def __init__(self, candidate_id: str, changed: list[str]) -> None:
+        update = f"PUT /v1/candidates/{candidate_id}"
+        super().__init__(f"this person is already your candidate {candidate_id}, with other data; nothing was "
+                         f"changed. To change the data, send the whole profile with {update}",
+                         [{"field": f, "reason": f"differs from the candidate's data; change it with {update}"}
+                          for f in changed])

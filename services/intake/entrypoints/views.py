@@ -15,6 +15,7 @@ from aiohttp import web
 from faust.web import View
 from pydantic import ValidationError
 
+from services.intake.domain import rules
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
 from services.intake.entrypoints.openapi import build_openapi
@@ -155,7 +156,8 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     body = None
     if op.request is not None:
         raw = await read_json_body(request)
-        body = validate_json(raw, op.request)
+        # Rules about today judge by the date the request arrived, in Amsterdam.
+        body = validate_json(raw, op.request, context=rules.context_at(common.now()))
         if getattr(body, "bsn", None) is not None and not arrived_over_https(request):
             raise HttpProblem(400, "HTTPS required", "a BSN is accepted only over HTTPS",
                               [{"name": "bsn", "reason": "send over HTTPS"}])

@@ -9,7 +9,7 @@ from sqlmodel import select
 from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.domain import commands as cmd
-from services.intake.domain.errors import Conflict, NotFound
+from services.intake.domain.errors import ChangedResubmission, Conflict, NotFound
 from services.intake.service_layer.common import (
     ACTIVE,
     ERASED,
@@ -84,7 +84,11 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
                         .order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
         own = next((c for c in active if c.shelter == caller.org_id), None)
         if own is not None:
-            # The same person again from the same shelter: the same candidate (matched or linked).
+            # The same person again from the same shelter: the same candidate (matched or linked). With other
+            # data it is refused rather than answered with the old data: the shelter must not believe it changed.
+            changed = changed_fields(own.profile, profile)
+            if changed:
+                raise ChangedResubmission(own.candidate_id, changed)
             audit(uow, caller, "candidate.submit.same", own.candidate_id, channel=channel)
             return uow.finish(200, candidate_view(own))
         existing = next((c for c in active if c.linked_to is None), None)
@@ -104,6 +108,13 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
                                        **profile.model_dump()))
         audit(uow, caller, "candidate.submit", cid, channel=channel)
         return uow.finish(201, candidate_view(rec))
+
+
+def changed_fields(stored: dict[str, Any], submitted: ev.CandidateProfile) -> list[str]:
+    """The profile fields a resubmission would change. The stored profile is read through the model, so a field
+    added since it was stored compares by its default."""
+    old = ev.CandidateProfile.model_validate(stored).model_dump(mode="json")
+    return sorted(k for k, v in submitted.model_dump(mode="json").items() if old.get(k) != v)
 
 
 def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, lock: bool = False

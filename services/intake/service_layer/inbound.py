@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from contracts.inbound import KEY_ID_HEADER, SIGNATURE_HEADER, InboundCommand, sign
+from services.intake.domain import rules
 from services.intake.domain.errors import IntakeError
 from services.intake.service_layer import common, idempotency
 from services.intake.service_layer.organisations import Caller, signer
@@ -90,7 +91,10 @@ def execute(make_uow: Callable[..., IntakeUnitOfWork], secret: str, caller: Call
     body = None
     try:
         if op.request is not None:
-            body = op.request.model_validate_json(json.dumps(command.body), strict=True)
+            # Rules about today judge by the date the command is handled (not the partner's sent_at,
+            # which the partner chooses), in Amsterdam.
+            body = op.request.model_validate_json(json.dumps(command.body), strict=True,
+                                                  context=rules.context_at(common.now()))
         elif command.body:
             raise Rejected("body: this command takes an empty body", caller, command)
     except ValidationError as exc:

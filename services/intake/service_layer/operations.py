@@ -27,10 +27,12 @@ OPERATIONS: tuple[Operation, ...] = (
               SHELTER, calls.list_candidates, r.CandidateList, query=CandidateQuery, personal=True),
     Operation("POST", "/candidates", "submitCandidate", "Submit an outflow candidate", "candidates", SHELTER,
               calls.submit_candidate, r.Candidate, success=(201, 200), request=cmd.SubmitCandidate, write=True,
-              idempotent=True, command="candidate.submit",
+              idempotent=True, conflicts=True, command="candidate.submit",
               description="201: a new candidate. 200: the person is already a candidate of this organisation "
-                          "(the same candidate). A person already submitted by another organisation is answered "
-                          "like a new one (201); the product matches the person once."),
+                          "with the same data (the same candidate). 409: the person is already a candidate of this "
+                          "organisation with other data; nothing is changed, the problem names the fields and the "
+                          "update (PUT /v1/candidates/{candidate_id}). A person already submitted by another "
+                          "organisation is answered like a new one (201); the product matches the person once."),
     Operation("GET", "/candidates/{candidate_id}", "getCandidate", "One candidate with its offers", "candidates",
               SHELTER, calls.get_candidate, r.CandidateDetail, personal=True),
     Operation("GET", "/candidates/{candidate_id}/passed-over", "listPassedOver",

@@ -138,8 +138,11 @@ def test_a_linked_submission_sends_nothing_to_the_matcher_when_withdrawn_or_upda
     assert feed(a) == []
     # The same shelter submitting again gets its own linked submission, not a second one.
     ref = intake.query("select person_ref from intake_candidate where candidate_id = :c", c=third)[0][0]
-    again = c.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref))
+    again = c.api.call("POST", "/v1/candidates", candidate_body(person_ref=ref, household_size=4))
     assert again["candidate_id"] == third and again["household_size"] == 4
+    # With other data than its current profile: refused with a pointer to the update, not silently dropped.
+    status, problem = c.api.request("POST", "/v1/candidates", candidate_body(person_ref=ref))
+    assert status == 409 and f"PUT /v1/candidates/{third}" in problem["detail"]
     # The withdrawn linked one is passed by: the third takes over, with the profile it was given.
     a.api.call("POST", f"/v1/candidates/{first}/withdrawal", {"reason": "moved away"})
     events = events_after(intake, mark)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from contracts.inbound import InboundCommand, key_id, sign, signed_headers, signing_key
 from services.intake.domain import commands as cmd
+from services.intake.domain import rules
 from services.intake.entrypoints.openapi import build_openapi
 from services.intake.service_layer.operations import OPERATIONS
 from services.kernel.http import HttpProblem, validate_json
@@ -40,7 +41,7 @@ def test_error_paths_never_carry_invented_keys():
 
 
 def strict(model, body):
-    return validate_json(json.dumps(body).encode(), model)
+    return validate_json(json.dumps(body).encode(), model, context=rules.context_at(datetime.now(UTC)))
 
 
 def test_strict_bodies_reject_coercion_unknown_fields_bad_codes_and_dates():

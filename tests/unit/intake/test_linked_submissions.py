@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, Change, Outbox
 from services.intake.domain import commands as cmd
-from services.intake.domain.errors import Conflict
+from services.intake.domain import rules
+from services.intake.domain.errors import ChangedResubmission, Conflict
 from services.intake.service_layer import candidates, common, projections
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -23,7 +24,8 @@ A, B, C, D = (Caller(f"shelter-{x}", "shelter", None, None) for x in "abcd")
 
 def submit(engine, caller, ref=REF, **profile):
     body = cmd.SubmitCandidate.model_validate({"region": "R01", "household_size": 1,
-                                               "shelter_entry_date": "2026-01-05", "person_ref": ref, **profile})
+                                               "shelter_entry_date": "2026-01-05", "person_ref": ref, **profile},
+                                              context=rules.context_at(datetime.now(UTC)))
     return candidates.submit_candidate(IntakeUnitOfWork(engine), caller, body, "secret")
 
 
@@ -33,7 +35,8 @@ def withdraw(engine, caller, cid):
 
 def update(engine, caller, cid, **profile):
     body = cmd.UpdateCandidate.model_validate({"region": "R01", "household_size": 1,
-                                               "shelter_entry_date": "2026-01-05", **profile})
+                                               "shelter_entry_date": "2026-01-05", **profile},
+                                              context=rules.context_at(datetime.now(UTC)))
     return candidates.update_candidate(IntakeUnitOfWork(engine), caller, cid, body)
 
 
@@ -106,9 +109,11 @@ def test_withdrawing_a_linked_submission_or_the_last_one_sends_no_takeover(engin
 def test_the_same_shelter_submitting_again_gets_its_linked_submission(engine):
     submit(engine, A)
     first = submit(engine, B)[1]
-    status, again = submit(engine, B, household_size=4)
-    assert status == 200 and again["candidate_id"] == first["candidate_id"] and again["household_size"] == 1
-    assert len(records(engine)) == 2
+    status, again = submit(engine, B)
+    assert status == 200 and again["candidate_id"] == first["candidate_id"]
+    with pytest.raises(ChangedResubmission):  # other data: refused, pointing to the update (not dropped silently)
+        submit(engine, B, household_size=4)
+    assert len(records(engine)) == 2 and records(engine)[first["candidate_id"]].profile["household_size"] == 1
 
 
 def placement(candidate_id, ref=REF, offer_id="off-1"):
