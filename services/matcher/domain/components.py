@@ -1,14 +1,11 @@
 """The solver's model (pure): independent components, the exact pair reduction, and per component the
-constraint rows and the MathOpt models over a subset of its pairs (filled straight from numpy arrays).
+constraint rows and the constraint matrix over a subset of its pairs (numpy arrays).
 
 See solver.py for the method these serve.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from ortools.math_opt import model_pb2
 
 from services.matcher.domain.pairs import Pairs
 
@@ -51,7 +48,7 @@ def reduce_pairs(p: Pairs) -> np.ndarray:
 
 
 class Component:
-    """One independent component: its pairs, constraint rows and LP/MIP models over column subsets."""
+    """One independent component: its pairs, constraint rows and constraint matrix over column subsets."""
 
     def __init__(self, p: Pairs, idx: np.ndarray):
         self.idx = idx
@@ -85,33 +82,17 @@ class Component:
         self.rows = np.where(np.stack(rows) >= 0, np.stack(rows), offset)  # shape (4, n)
         self.ub = np.concatenate(ubs).astype(np.int64)
 
-    # -- models -----------------------------------------------------------------------------
-    def model(self, cols: np.ndarray, integer: bool) -> model_pb2.ModelProto:
-        n = cols.size
-        m = model_pb2.ModelProto()
-        ids = list(range(n))
-        v = m.variables
-        v.ids.extend(ids)
-        v.lower_bounds.extend([0.0] * n)
-        v.upper_bounds.extend([1.0] * n)
-        v.integers.extend([integer] * n)
-        m.objective.maximize = True
-        m.objective.linear_coefficients.ids.extend(ids)
-        m.objective.linear_coefficients.values.extend(self.w[cols].astype(np.float64).tolist())
+    # -- the constraint matrix ---------------------------------------------------------------
+    def matrix(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The 0/1 constraint matrix over the pairs ``cols``, row by row: row ``i`` holds the
+        positions (into ``cols``) ``positions[starts[i]:starts[i + 1]]``."""
         r = self.rows[:, cols].ravel()
-        var = np.tile(np.arange(n, dtype=np.int64), self.rows.shape[0])
-        sel = r != self.sentinel
-        r, var = r[sel], var[sel]
-        order = np.lexsort((var, r))
-        lc = m.linear_constraints
-        lc.ids.extend(range(self.n_rows))
-        lc.lower_bounds.extend([-math.inf] * self.n_rows)
-        lc.upper_bounds.extend(self.ub.astype(np.float64).tolist())
-        mat = m.linear_constraint_matrix
-        mat.row_ids.extend(r[order].tolist())
-        mat.column_ids.extend(var[order].tolist())
-        mat.coefficients.extend([1.0] * r.size)
-        return m
+        positions = np.tile(np.arange(cols.size, dtype=np.int64), self.rows.shape[0])
+        present = r != self.sentinel
+        r, positions = r[present], positions[present]
+        order = np.lexsort((positions, r))
+        starts = np.searchsorted(r[order], np.arange(self.n_rows + 1))
+        return starts, positions[order]
 
     def reduced_costs(self, y: np.ndarray) -> np.ndarray:
         y_ext = np.append(np.maximum(y, 0.0), 0.0)

@@ -17,14 +17,16 @@ Technique (chosen by measurement, see bench/RESULTS.md):
 2. **LP by column generation.**  GLOP (primal simplex, one thread) solves the LP over each unit's
    few best pairs plus each candidate's best pair; all remaining pairs are priced with the duals in
    one numpy expression and the best entering ones added, until no pair has a positive reduced
-   cost: then the restricted LP optimum is the LP optimum over all pairs.  Models are MathOpt
-   protos filled straight from numpy arrays (no per-variable Python calls).  On this structure
-   the LP optimum is nearly always integral: then it is a proven optimum (OPTIMAL).
+   cost: then the restricted LP optimum is the LP optimum over all pairs.  The programs go to
+   OR-Tools through its public proto API, built from numpy arrays (packing_solver.py says how and
+   why).  On this structure the LP optimum is nearly always integral: then it is a proven
+   optimum (OPTIMAL).
 3. **Reduced-cost filtered MIP where the LP is fractional.**  The LP solution is rounded (keep the
    ones, add pairs by LP value and priority while they fit).  If that does not reach the bound,
    HiGHS branch-and-cut runs on the pairs whose reduced cost is within the gap (any solution
    using another pair is provably worse than the rounding: w.x <= z_LP + sum_{d_e<0} d_e x_e),
-   usually a few hundred pairs; its dual bound is combined into the reported bound.
+   usually a few hundred pairs; run to a zero gap, its optimum is combined into the reported
+   bound (if the node or time limit stops it, the LP bound stands).
 4. **Fallbacks under a time limit.**  If column generation is cut short, the last restricted LP
    (feasible for the full problem) is rounded and the bound is min(Lagrangian bound from its
    duals, every candidate's best pair); if no LP finished, the greedy order is used.
@@ -40,19 +42,16 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.math_opt import callback_pb2, model_parameters_pb2, model_pb2, parameters_pb2, result_pb2
-from ortools.math_opt.core.python import solver as _mathopt
 
 from contracts.solver import Assignment, Explanation, Instance, Result
 from services.matcher.domain.components import Component, component_max_placements, reduce_pairs
+from services.matcher.domain.packing_solver import solve_lp, solve_mip
 from services.matcher.domain.pairs import Pairs, build_pairs
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy, priority_components
 
 __all__ = ["SolveStats", "solve", "solve_pairs", "reduce_pairs", "component_max_placements"]
 
 _EPS = 1e-6
-_GLOP = parameters_pb2.SOLVER_TYPE_GLOP
-_HIGHS = parameters_pb2.SOLVER_TYPE_HIGHS
 MIP_NODE_LIMIT = 20_000
 #: Testing aid: skip the integral-LP and rounding shortcuts, so property tests exercise the
 #: reduced-cost filtered MIP (with the tightest filter: gap 0 when rounding is already optimal).
@@ -70,32 +69,6 @@ class SolveStats:
     mip_pairs: int = 0
     rounded_components: int = 0
     seconds: float = 0.0
-
-
-def _run(model: model_pb2.ModelProto, solver: int, params: parameters_pb2.SolveParametersProto):
-    return _mathopt.solve(model, solver, parameters_pb2.SolverInitializerProto(), params,
-                          model_parameters_pb2.ModelSolveParametersProto(), None,
-                          callback_pb2.CallbackRegistrationProto(), None, None)
-
-
-def _primal(res, n: int) -> np.ndarray | None:
-    for s in res.solutions:
-        if s.HasField("primal_solution"):
-            vals = s.primal_solution.variable_values
-            x = np.zeros(n)
-            x[np.asarray(vals.ids, dtype=np.int64)] = np.asarray(vals.values)
-            return x
-    return None
-
-
-def _dual(res, n_rows: int) -> np.ndarray | None:
-    for s in res.solutions:
-        if s.HasField("dual_solution"):
-            vals = s.dual_solution.dual_values
-            y = np.zeros(n_rows)
-            y[np.asarray(vals.ids, dtype=np.int64)] = np.asarray(vals.values)
-            return y
-    return None
 
 
 def _floor(value: float) -> int:
@@ -135,22 +108,17 @@ def _solve_lp(comp: Component, deadline: float, stats: SolveStats):
     last = None
     while True:
         cols = np.nonzero(active)[0]
-        params = parameters_pb2.SolveParametersProto(
-            threads=1, random_seed=0, lp_algorithm=parameters_pb2.LP_ALGORITHM_PRIMAL_SIMPLEX,
-            presolve=parameters_pb2.EMPHASIS_OFF)
-        params.time_limit.FromNanoseconds(int(_seconds_left(deadline) * 1e9))
-        res = _run(comp.model(cols, integer=False), _GLOP, params)
+        lp = solve_lp(comp.w[cols], *comp.matrix(cols), comp.ub, _seconds_left(deadline))
         stats.lp_solves += 1
-        xs = _primal(res, cols.size)
-        y = _dual(res, comp.n_rows)
-        if res.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL or xs is None or y is None:
+        if lp is None:
             return last
+        xs, y, value = lp
         d = comp.reduced_costs(y)
         x = np.zeros(comp.w.size)
         x[cols] = xs
         entering = (d > 1e-7) & ~active
         if not entering.any():
-            return x, d, float(res.termination.objective_bounds.dual_bound), True
+            return x, d, float(value), True
         z = float(np.maximum(y, 0.0) @ comp.ub + np.maximum(d, 0.0).sum())
         last = (x, d, z, False)
         # add the most promising entering columns: per unit the best few by reduced cost
@@ -197,10 +165,8 @@ def _solve_component(p: Pairs, idx: np.ndarray, deadline: float, mip_deadline: f
     cols = np.nonzero((d >= -gap - 1e-6) | best)[0]
     stats.mip_components += 1
     stats.mip_pairs += int(cols.size)
-    params = parameters_pb2.SolveParametersProto(random_seed=0, node_limit=MIP_NODE_LIMIT)
-    params.time_limit.FromNanoseconds(int(_seconds_left(max(mip_deadline, time.monotonic() + 0.05)) * 1e9))
-    mip = _run(comp.model(cols, integer=True), _HIGHS, params)
-    xm = _primal(mip, cols.size)
+    seconds = _seconds_left(max(mip_deadline, time.monotonic() + 0.05))
+    xm, db = solve_mip(w[cols], *comp.matrix(cols), comp.ub, seconds, MIP_NODE_LIMIT)
     if xm is not None:
         chosen = np.zeros(w.size, dtype=bool)
         chosen[cols[xm > 0.5]] = True
@@ -208,7 +174,6 @@ def _solve_component(p: Pairs, idx: np.ndarray, deadline: float, mip_deadline: f
             chosen = comp.complete(chosen, by_priority)
             if int(w[chosen].sum()) > best_val:
                 best, best_val = chosen, int(w[chosen].sum())
-    db = mip.termination.objective_bounds.dual_bound
     if math.isfinite(db):
         # outside `cols` nothing beats the rounded incumbent, inside the MIP bound holds
         bound = min(bound, max(_floor(db), int(z_lp - gap)))
