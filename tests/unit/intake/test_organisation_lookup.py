@@ -68,3 +68,11 @@ def test_other_roles_may_not_look_up(engine, region, role):
 def test_a_caller_without_a_region_is_told_so_rather_than_answered_nothing(engine, region):
     with pytest.raises(Conflict):
         look_up(engine, Caller("gm", "municipality", "GM0004", None))
+
+
+def test_the_demo_gives_corporations_and_shelters_the_region_their_municipalities_look_up():
+    from services.system.scenario import build_scenario
+    sc = build_scenario(seed=2026, scale=0.3)
+    municipal_regions = {o.region for o in sc.orgs if o.role == "municipality"}
+    partners = [o for o in sc.orgs if o.role in ("corporation", "shelter")]
+    assert partners and {o.region for o in partners} == municipal_regions
