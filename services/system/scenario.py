@@ -65,10 +65,11 @@ def build_scenario(seed: int = 2026, scale: float = 1.0, today: date | None = No
             m = Org(f"Gemeente {code}", "municipality", municipality=code, region=region)
             sc.orgs.append(m)
             munis.append((m, [f"BU{muni_no:04d}{n:04d}" for n in rng.sample(range(1, 99), 4)]))
-        corps = [Org(f"Woonstichting {region}-{c}", "corporation") for c in "AB"[: rng.choice([1, 2])]] + \
-            [Org(f"Woonbron {region}", "corporation")]
+        # Corporations and shelters carry their region too, so a municipality's look-up finds them.
+        corps = [Org(f"Woonstichting {region}-{c}", "corporation", region=region)
+                 for c in "AB"[: rng.choice([1, 2])]] + [Org(f"Woonbron {region}", "corporation", region=region)]
         sc.orgs.extend(corps)
-        shelters = [Org(f"Opvang {region}-{i}", "shelter", institution_type=rng.choice(INSTITUTIONS))
+        shelters = [Org(f"Opvang {region}-{i}", "shelter", region=region, institution_type=rng.choice(INSTITUTIONS))
                     for i in range(2)]
         sc.orgs.extend(shelters)
         for m, hoods in munis:

@@ -177,6 +177,24 @@ class NeighbourhoodLimitList(Answer):
     items: list[NeighbourhoodLimit]
 
 
+#: The roles an organisation look-up (GET /organisations) can list; no other role is ever listed.
+ListedRole = Literal["corporation", "municipality", "shelter"]
+
+
+class OrganisationEntry(Answer):
+    org_id: Identifier = Field(description="The id other operations take, e.g. an agreement's corporation")
+    name: str = Field(max_length=200)
+    role: ListedRole
+    institution_type: Literal["shelter", "youth_care", "mental_health_clinic", "protected_housing",
+                              "detention"] | None = Field(description="For a shelter: what kind of institution")
+    municipality: MunicipalityCode | None = Field(description="Where known (always for a municipality)")
+    region: RegionCode = Field(description="Always the caller's own region")
+
+
+class OrganisationList(Answer):
+    items: list[OrganisationEntry] = Field(description="By role, then name")
+
+
 class PlacementReport(Answer):
     report_id: Identifier
     source: Identifier

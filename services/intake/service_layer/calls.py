@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.intake.service_layer import agreements, candidates, common, feed, offers, placements, vacancies
+from services.intake.service_layer import agreements, candidates, common, directory, feed, offers, placements, vacancies
 from services.intake.service_layer.common import Result
 from services.intake.service_layer.operation_types import Call
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -132,6 +132,12 @@ def end_placement(call: Call, uow: IntakeUnitOfWork) -> Result:
 
 def report_placement_totals(call: Call, uow: IntakeUnitOfWork) -> Result:
     return placements.report_totals(uow, call.caller, call.body, call.channel)
+
+
+# --- look-ups -------------------------------------------------------------------------
+
+def list_organisations(call: Call, uow: IntakeUnitOfWork) -> dict[str, Any]:
+    return directory.list_organisations(uow, call.caller, call.query.role)
 
 
 # --- hearing back ---------------------------------------------------------------------

@@ -34,6 +34,10 @@ class OfferQuery(Query):
     status: r.OfferStatus | None = Field(default=None, description="Only offers with this status")
 
 
+class OrganisationQuery(Query):
+    role: r.ListedRole | None = Field(default=None, description="Only organisations of this role")
+
+
 class CursorQuery(Query):
     cursor: int = Field(default=0, ge=0, le=2**31 - 1, description="Entries after this sequence number")
     limit: int = Field(default=100, ge=1, le=500)

@@ -12,7 +12,8 @@ from contracts.vocabulary import Role
 from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
 from services.intake.service_layer import calls, placements
-from services.intake.service_layer.operation_types import AuditQuery, CandidateQuery, CursorQuery, OfferQuery, Operation
+from services.intake.service_layer.operation_types import (AuditQuery, CandidateQuery, CursorQuery, OfferQuery,
+                                                           Operation, OrganisationQuery)
 
 SHELTER, CORPORATION, MUNICIPALITY, ADMIN = (Role.SHELTER,), (Role.CORPORATION,), (Role.MUNICIPALITY,), (Role.ADMIN,)
 PARTNERS = (Role.SHELTER, Role.CORPORATION, Role.MUNICIPALITY, Role.MONITOR)
@@ -109,6 +110,15 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "/placement-totals", "reportPlacementTotals", "Report totals without persons", "placements",
               placements.REPORTERS, calls.report_placement_totals, r.PlacementTotals, success=(202,),
               request=cmd.ReportPlacementTotals, write=True, idempotent=True, command="placement-totals.report"),
+    # look-ups: the ids other operations take
+    Operation("GET", "/organisations", "listOrganisations", "Organisations of the caller's region, by name and id",
+              "organisations", (Role.MUNICIPALITY, Role.CORPORATION), calls.list_organisations,
+              r.OrganisationList, query=OrganisationQuery, conflicts=True,
+              description="A municipality looks up the corporations, shelters and municipalities of its own "
+                          "region (e.g. a corporation's id for registering an agreement); a corporation looks up "
+                          "the municipalities of its region. Id, name, role, municipality and region only; "
+                          "never another region, never monitors, ministries or administrators. 403 for a role "
+                          "the caller may not look up; 409 when the caller has no region on record."),
     # hearing back
     Operation("GET", "/changes", "listChanges", "What changed for the caller, after a cursor", "changes", (),
               calls.list_changes, r.ChangePage, query=CursorQuery,

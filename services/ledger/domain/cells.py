@@ -50,8 +50,22 @@ class CellTable:
         return sorted(k[1] for k in self.cells if len(k) == 2 and k[0] == name)
 
 
-def count(counted: list[PlaceView], as_of: date | None) -> CellTable:
-    """Every additive count of the counted places, with its lines."""
+def moved_in_by(places: list[PlaceView], day: date) -> list[PlaceView]:
+    """The places whose move-in date is on or before ``day``.
+
+    A move-in may be reported ahead, as planned (up to 31 days): it is no realised place, and no
+    occupied home, before its date -- neither in today's report nor in one ``asOf`` an earlier day.
+    """
+    return [p for p in places if p.move_in_date <= day]
+
+
+def occupied_on(place: PlaceView, day: date) -> bool:
+    """Moved in on or before ``day`` and not left by then (an ending dated later is still ahead)."""
+    return place.move_in_date <= day and (place.ended_on is None or place.ended_on > day)
+
+
+def count(counted: list[PlaceView], day: date) -> CellTable:
+    """Every additive count of the counted places on ``day`` (the report's date), with its lines."""
     t = CellTable({TOTAL: len(counted)})
     t.breakdown("strategy", [p.strategy for p in counted], STRATEGIES)
     t.breakdown("region", [p.region for p in counted])
@@ -69,7 +83,7 @@ def count(counted: list[PlaceView], as_of: date | None) -> CellTable:
     t.split("housing_first", sum(1 for p in counted if p.housing_first))
     t.split("youth", sum(1 for p in counted if p.youth))
     t.split("families", sum(1 for p in counted if (p.children or 0) > 0))
-    t.split("occupied", sum(1 for p in counted if p.ended_on is None or (as_of and p.ended_on > as_of)))
+    t.split("occupied", sum(1 for p in counted if occupied_on(p, day)))
     known = [p for p in counted if p.days_in_shelter is not None]
     t.split("stay_known", len(known))
     t.split("over_90", sum(1 for p in known if p.days_in_shelter > LONG_STAY_DAYS), base=("stay_known", True))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import combinations
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -26,6 +27,8 @@ from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 #: Cells counting fewer persons than this are suppressed in every output (as statistics offices do).
 SUPPRESS_BELOW = disclosure.THRESHOLD
 STRATEGIES = cells.STRATEGIES
+#: Move-in and end dates are Dutch calendar dates: "today" is the date in the Netherlands.
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Inputs:
     limits: list[NeighbourhoodLimit]
     retractions: int
     as_of: date | None
+    day: date  # the date the figures describe: as_of, or today for the current figures
 
 
 def end_of_day(d: date) -> datetime:
@@ -61,7 +65,7 @@ def load(uow: LedgerUnitOfWork, as_of: date | None = None) -> Inputs:
         limits = list(s.exec(select(NeighbourhoodLimit)).all())
         if as_of is not None:
             agreements, limits = _reference_as_of(s, end_of_day(as_of), agreements, limits)
-    return Inputs(view, agreements, limits, retractions, as_of)
+    return Inputs(view, agreements, limits, retractions, as_of, as_of or datetime.now(DUTCH_TIME).date())
 
 
 def _reference_as_of(s, cutoff: datetime, agreements: list[AgreementTarget], limits: list[NeighbourhoodLimit]
@@ -129,9 +133,10 @@ def _region_of(inp: Inputs, municipality: str) -> str | None:
 
 def build(inp: Inputs, target: int, municipality: str | None = None, suppress_small: bool = True) -> dict[str, Any]:
     """The report: national (ministry, admin) or one municipality's own figures: count, protect, assemble."""
-    places = [p for p in inp.view.places if not municipality or p.municipality == municipality]
+    places = cells.moved_in_by([p for p in inp.view.places if not municipality or p.municipality == municipality],
+                               inp.day)
     counted = [p for p in places if p.counted]
-    pub = cells.publish(cells.count(counted, inp.as_of), national=not municipality, suppress_small=suppress_small)
+    pub = cells.publish(cells.count(counted, inp.day), national=not municipality, suppress_small=suppress_small)
     return {
         "as_of": inp.as_of.isoformat() if inp.as_of else None,
         "scope": {"level": "municipality" if municipality else "national", "municipality": municipality},
@@ -223,7 +228,7 @@ def _sources(pub: cells.Published, counted: list[jr.PlaceView]) -> dict[str, Any
 
 def region_strategy_cells(inp: Inputs) -> tuple[dict[tuple[str, str], int | None], int]:
     """Region x strategy counts for the metrics, after the same disclosure control (national total shown)."""
-    counted = inp.view.counted
+    counted = cells.moved_in_by(inp.view.counted, inp.day)
     c = Counter((p.region, p.strategy) for p in counted)
     cells: dict[tuple, int] = {("total",): len(counted)}
     for k, n in c.items():

@@ -50,7 +50,9 @@ def home_of(world) -> str:
 
 @pytest.fixture(scope="module")
 def world(intake):
-    w = {f"{role}_{x}": intake.org(role, **({"source_kind": "flex_registry"} if role == "monitor" else {}))
+    # One region (R07, as every test municipality): a corporation's look-up of its region needs a region.
+    w = {f"{role}_{x}": intake.org(role, region="R07",
+                                   **({"source_kind": "flex_registry"} if role == "monitor" else {}))
          for role in ("shelter", "corporation", "municipality", "monitor") for x in "ab"}
     w["muni_a"], w["muni_b"] = w.pop("municipality_a"), w.pop("municipality_b")
     w["corp_a"], w["corp_b"] = w.pop("corporation_a"), w.pop("corporation_b")

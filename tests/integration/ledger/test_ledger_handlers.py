@@ -133,3 +133,31 @@ def test_as_of_shows_the_agreements_and_limits_of_that_day(engine):
     assert figures(date(2026, 6, 1)) == ({"corp-a": 25, "corp-b": 5}, ["BU03630001"])
     assert figures(None) == ({"corp-a": 25, "corp-b": 5}, ["BU03630001"])
     assert figures(date(2026, 1, 1)) == ({}, [])
+
+
+def test_a_move_in_reported_ahead_counts_only_from_its_date(engine):
+    """A placement reported before its move-in date (as planned) was counted, and occupied, at once."""
+    import uuid
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    from contracts import events as ev
+    reported_at, today = datetime(2026, 3, 2, 9, tzinfo=UTC), datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+    def placement(i: int, move_in: date) -> ev.PlacementReported:
+        return ev.PlacementReported(event_id=uuid.uuid4(), occurred_at=reported_at, producer="gm0363",
+                                    person_ref=f"{i:064x}", bag_id=f"0363{i:012d}", municipality="GM0363",
+                                    region="R01", unit_kind="regular", move_in_date=move_in,
+                                    report_id=f"rep-{i}", source="gm0363", source_kind="municipal_monitor")
+
+    _replay(engine, [placement(i, date(2026, 3, 1)) for i in range(6)]
+            + [placement(100 + i, date(2026, 3, 20)) for i in range(7)]
+            + [placement(200 + i, today + timedelta(days=10)) for i in range(5)])
+
+    def figures(as_of):
+        r = reports.realised_places(LedgerUnitOfWork(engine), 10_000, suppress_small=False, as_of=as_of)
+        return r["realised_places"], r["currently_occupied"]
+
+    assert figures(date(2026, 3, 2)) == (6, 6)    # all 18 were reported by then; 6 had moved in
+    assert figures(date(2026, 3, 20)) == (13, 13)  # from the move-in date itself
+    assert figures(None) == (13, 13)  # today: the 5 moving in ten days from now are not in yet

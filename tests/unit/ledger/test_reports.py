@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import date
 
-from services.ledger.domain import journal as jr
+from services.ledger.domain import cells, journal as jr
 from services.ledger.entrypoints import dashboard
 from services.ledger.service_layer import reports
 
@@ -18,8 +19,8 @@ def place(i, municipality="GM0363", region="R01", kind="flex", month=3, sources=
                         household_size=1, children=0, sources=tuple((s, k, f"r{i}") for s, k in sources))
 
 
-def inputs(places):
-    return reports.Inputs(jr.LedgerView(places, [], 0, 0), [], [], 0, None)
+def inputs(places, day=date(2021, 12, 31)):
+    return reports.Inputs(jr.LedgerView(places, [], 0, 0), [], [], 0, None, day)
 
 
 def test_national_report_suppresses_small_cells_and_their_complements():
@@ -64,3 +65,24 @@ def test_a_municipalitys_dashboard_compares_it_with_the_country():
     assert 'id="table-comparison"' in html and "<td>GM0599</td><td>10</td>" in html
     assert "Region R01: 20 realised places; nationally 30." in html
     assert 'id="table-comparison"' not in dashboard.fragment(reports.build(inp, 10_000))
+
+
+def test_a_move_in_counts_and_occupies_from_its_date_on():
+    moved_in, planned = place(1, month=3), place(2, month=6)
+    ended = dataclasses.replace(place(3, month=3), ended_on=date(2021, 5, 1))
+    table = cells.count([moved_in, planned, ended], date(2021, 5, 1))
+    # The planned move-in (June) occupies nothing in May; a home left on the day is no longer occupied.
+    assert table.cells[("occupied", True)] == 1
+    assert cells.moved_in_by([moved_in, planned, ended], date(2021, 5, 31)) == [moved_in, ended]
+    assert cells.moved_in_by([planned], date(2021, 6, 1)) == [planned]  # on the day itself it counts
+    assert cells.occupied_on(planned, date(2021, 6, 1)) and not cells.occupied_on(planned, date(2021, 5, 31))
+
+
+def test_a_report_dated_before_a_move_in_leaves_it_out_of_every_figure():
+    places = [place(i, month=3) for i in range(20)] + [place(100 + i, month=6) for i in range(12)]
+    may = reports.build(inputs(places, day=date(2021, 5, 1)), 10_000)
+    assert may["realised_places"] == 20 and may["currently_occupied"] == 20 and may["unique_persons"] == 20
+    assert set(may["by_month"]) == {"2021-03"}
+    june = reports.build(inputs(places, day=date(2021, 6, 1)), 10_000)
+    assert june["realised_places"] == 32 and june["currently_occupied"] == 32
+    assert june["by_month"] == {"2021-03": 20, "2021-06": 12}
