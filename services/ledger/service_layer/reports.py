@@ -133,8 +133,11 @@ def _region_of(inp: Inputs, municipality: str) -> str | None:
 
 def build(inp: Inputs, target: int, municipality: str | None = None, suppress_small: bool = True) -> dict[str, Any]:
     """The report: national (ministry, admin) or one municipality's own figures: count, protect, assemble."""
-    places = cells.moved_in_by([p for p in inp.view.places if not municipality or p.municipality == municipality],
-                               inp.day)
+    places = [p for p in inp.view.places if not municipality or p.municipality == municipality]
+    if inp.as_of is not None:
+        # a report of an earlier day holds what had happened by then; the current one also counts the
+        # placements confirmed or reported ahead of their move-in (occupied only from that date on)
+        places = cells.moved_in_by(places, inp.as_of)
     counted = [p for p in places if p.counted]
     pub = cells.publish(cells.count(counted, inp.day), national=not municipality, suppress_small=suppress_small)
     return {
@@ -228,7 +231,7 @@ def _sources(pub: cells.Published, counted: list[jr.PlaceView]) -> dict[str, Any
 
 def region_strategy_cells(inp: Inputs) -> tuple[dict[tuple[str, str], int | None], int]:
     """Region x strategy counts for the metrics, after the same disclosure control (national total shown)."""
-    counted = cells.moved_in_by(inp.view.counted, inp.day)
+    counted = inp.view.counted
     c = Counter((p.region, p.strategy) for p in counted)
     cells: dict[tuple, int] = {("total",): len(counted)}
     for k, n in c.items():

@@ -19,8 +19,8 @@ def place(i, municipality="GM0363", region="R01", kind="flex", month=3, sources=
                         household_size=1, children=0, sources=tuple((s, k, f"r{i}") for s, k in sources))
 
 
-def inputs(places, day=date(2021, 12, 31)):
-    return reports.Inputs(jr.LedgerView(places, [], 0, 0), [], [], 0, None, day)
+def inputs(places, day=date(2021, 12, 31), as_of=None):
+    return reports.Inputs(jr.LedgerView(places, [], 0, 0), [], [], 0, as_of, as_of or day)
 
 
 def test_national_report_suppresses_small_cells_and_their_complements():
@@ -80,9 +80,12 @@ def test_a_move_in_counts_and_occupies_from_its_date_on():
 
 def test_a_report_dated_before_a_move_in_leaves_it_out_of_every_figure():
     places = [place(i, month=3) for i in range(20)] + [place(100 + i, month=6) for i in range(12)]
-    may = reports.build(inputs(places, day=date(2021, 5, 1)), 10_000)
+    may = reports.build(inputs(places, as_of=date(2021, 5, 1)), 10_000)
     assert may["realised_places"] == 20 and may["currently_occupied"] == 20 and may["unique_persons"] == 20
     assert set(may["by_month"]) == {"2021-03"}
-    june = reports.build(inputs(places, day=date(2021, 6, 1)), 10_000)
+    june = reports.build(inputs(places, as_of=date(2021, 6, 1)), 10_000)
+    # Today's report (no asOf) counts the planned move-ins as realised, not as occupied.
+    now = reports.build(inputs(places, day=date(2021, 5, 1)), 10_000)
+    assert now["realised_places"] == 32 and now["currently_occupied"] == 20
     assert june["realised_places"] == 32 and june["currently_occupied"] == 32
     assert june["by_month"] == {"2021-03": 20, "2021-06": 12}
