@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 
 import faust
 from aiokafka.partitioner import murmur2
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from services.kernel.config import settings
 from services.kernel.db import make_engine, migrate
 from services.kernel.outbox import OutboxRelay
 from services.kernel.signing import signer_for
 from services.kernel.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class ServiceContext:
@@ -60,6 +65,23 @@ class ServiceContext:
             return {tp.partition for tp in self.app.consumer.assignment() if tp.topic == topic}
         except Exception:  # noqa: BLE001 - not assigned yet
             return set()
+
+
+def outlives_outages(timer: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    """A faust timer that an error does not end: faust crashes the whole worker when a timer raises
+    (seen: both matchers hung in a crash when PostgreSQL restarted under a matching round). A database
+    outage is waited out by the next tick; any other error is logged in full and the next tick tries
+    again, while the consumers go on."""
+    @functools.wraps(timer)
+    async def run() -> None:
+        try:
+            await timer()
+        except OperationalError as exc:
+            log.warning("%s: database unreachable (%s); next tick tries again", timer.__name__,
+                        type(exc.orig).__name__)
+        except Exception:  # noqa: BLE001 - see the docstring
+            log.exception("%s failed; next tick tries again", timer.__name__)
+    return run
 
 
 def partition_for(key: str, partitions: int) -> int:

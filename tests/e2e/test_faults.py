@@ -86,6 +86,7 @@ def test_every_part_killed_at_random_loses_and_doubles_nothing(stack):
             await asyncio.to_thread(inflict, kind)
             await asyncio.sleep(1.0)  # long enough for readiness to notice
             while not await asyncio.to_thread(all_ready, stack):
+                assert time.monotonic() - started < 120, f"not ready 120 s after a {kind} fault"
                 await asyncio.sleep(0.2)
             faults.append((kind, round(time.monotonic() - started, 1)))
             log.warning("recovered from a %s fault in %.1f s", kind, faults[-1][1])

@@ -15,7 +15,7 @@ from services.matcher.service_layer import clock, handlers, matching
 from services.kernel import metrics
 from services.kernel.config import settings
 from services.kernel.consumer import consume
-from services.kernel.service import partition_for
+from services.kernel.service import outlives_outages, partition_for
 
 log = logging.getLogger(__name__)
 SOURCES = topics.consumed_by(Service.MATCHER)
@@ -67,6 +67,7 @@ _next_pass = 0.0
 
 
 @app.timer(interval=settings().match_batch_window_s)
+@outlives_outages
 async def matching_rounds() -> None:
     # Rounds share the worker with event handling: after a pass that took D seconds, wait at
     # least D before the next, so under load rounds take at most about half of the time.
@@ -79,6 +80,7 @@ async def matching_rounds() -> None:
 
 
 @app.timer(interval=settings().clock_tick_s)
+@outlives_outages
 async def region_clock() -> None:
     # Real time reaches a quiet region as a ClockTicked in the log (see service_layer/clock.py).
     # The assignment is read here, on the event loop, not from the handler's thread.
