@@ -92,6 +92,12 @@ def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader]
                     own.add(cell)  # (it only learns more as the pass goes on: what was narrow stays narrow)
                     added = True
                     continue
+                if binding and binding <= keep and cell in secondary:
+                    # the always-shown figures alone give it away: hiding it would only hide more in vain
+                    small.discard(cell)
+                    secondary.discard(cell)
+                    verified, added = False, True
+                    continue
                 if options:
                     pick = min(options, key=lambda c: (cells[c], str(c)))
                     secondary.add(pick)
