@@ -61,7 +61,7 @@ def breakdowns(s: Sheet, t: CellTable, municipality: str | None) -> dict[str, An
     return {
         "by_strategy": {k: nat(f"by_strategy.{k}", "strategy", k) for k in STRATEGIES},
         "by_region": {r: nat(f"by_region.{r}", "region", r) for r in t.keys(NATIONAL, "region")},
-        "by_municipality": {x: _total_of(nat, x) for x in t.municipalities()},
+        "by_municipality": {x: total_of(nat, x) for x in t.municipalities()},
         "by_corporation": {c: nat(f"by_corporation.{c}", "corporation", c) for c in t.keys(NATIONAL, "corporation")},
         "by_month": {m: nat(f"by_month.{m}", "month", m) for m in months},
         "by_strategy_and_month": {m: {k: nat(f"by_strategy_and_month.{m}.{k}", "sm", k, m) for k in STRATEGIES}
@@ -71,7 +71,7 @@ def breakdowns(s: Sheet, t: CellTable, municipality: str | None) -> dict[str, An
     }
 
 
-def _total_of(s: Sheet, x: str, path: str = "by_municipality") -> int | None:
+def total_of(s: Sheet, x: str, path: str = "by_municipality") -> int | None:
     cell = (x, "total")
     if s.view.label(cell) == SECONDARY:
         s.secondary.append(f"{path}.{x}")

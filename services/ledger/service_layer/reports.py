@@ -192,7 +192,7 @@ def comparison(own: dict[str, Any], national_view: pt.View, t: cells.CellTable, 
                      **shares(national)},
         "region": {"region": region,
                    "realised_places": nat("comparison.region.realised_places", "region", region) if region else None},
-        "by_municipality": {x: assemble._total_of(nat, x, "comparison.by_municipality") for x in t.municipalities()},
+        "by_municipality": {x: assemble.total_of(nat, x, "comparison.by_municipality") for x in t.municipalities()},
     }
 
 
