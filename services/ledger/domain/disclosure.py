@@ -30,7 +30,7 @@ THRESHOLD = 5
 #: The protection range: a hidden cell keeps at least four possible values for every reader (a "<5"
 #: cannot be narrowed to better than, say, 1 to 4): ``max - min >= RANGE``.
 RANGE = 3
-MAX_ROUNDS = 60
+MAX_ROUNDS = 400
 
 
 def primary(n: int) -> int | None:

@@ -20,7 +20,8 @@ Label = Literal["primary", "secondary"] | None
 def readers(t: CellTable) -> list[disclosure.Reader]:
     """The ministry (and administrators: they read the same), then every municipality."""
     out = [disclosure.Reader("ministry")]
-    national = frozenset(c for c in t.published if c[0] == NATIONAL)
+    # the national report: the country's cells and every municipality's total (its by-municipality table)
+    national = frozenset(c for c in t.published if c[0] == NATIONAL or c[1:] == ("total",))
     members: dict[str, list[str]] = {}
     for x, r in t.region_of.items():
         members.setdefault(r, []).append(x)

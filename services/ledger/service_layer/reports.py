@@ -175,7 +175,8 @@ def build(inp: Inputs, target: int, municipality: str | None = None, suppress_sm
         "suppressed_below": SUPPRESS_BELOW if suppress_small else None,
     }
     if municipality:
-        report["comparison"] = comparison(report, pt.View(t, protection), t, municipality, secondary, target)
+        # the national figures as this reader sees them: its own view when it is the municipality itself
+        report["comparison"] = comparison(report, view, t, municipality, secondary, target)
     report["secondary_suppressed"] = secondary
     return report
 

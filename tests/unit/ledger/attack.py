@@ -18,6 +18,7 @@ class Attack:
         self.unknowns: dict[str, cp_model.IntVar] = {}
         self.hidden: dict[str, tuple[cp_model.LinearExpr, str]] = {}
         self.known: dict[str, int] = {}
+        self.seen: set[str] = set()
 
     def unknown(self, name: str) -> cp_model.IntVar:
         if name not in self.unknowns:
@@ -38,7 +39,10 @@ class Attack:
             self.model.add(expr <= 4)
         else:
             self.model.add(expr >= 5)
-        self.hidden.setdefault(path, (expr, label))
+        key = str(expr)  # the same cell read in several places is attacked once
+        if key not in self.seen:
+            self.seen.add(key)
+            self.hidden[path] = (expr, label)
 
     def equal(self, a, b) -> None:
         self.model.add(a == b)
