@@ -62,11 +62,11 @@ class Protection:
 
 
 def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader],
-            keep: Iterable = ()) -> Protection:
+            keep: Iterable = (), cost=lambda cell: 1) -> Protection:
     """Hide small cells and enough others that no reader can narrow a hidden one below ``RANGE``.
 
     ``keep`` cells (the national total) are never hidden: a cell only they could protect is reported
-    in ``unprotected``.
+    in ``unprotected``. Complements are chosen to hide the least ``cost(cell) * value``.
     """
     published, keep = set(published), set(keep)
     small = {c for c in published if cells[c] < THRESHOLD}
@@ -99,7 +99,7 @@ def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader]
                     verified, added = False, True
                     continue
                 if options:
-                    pick = min(options, key=lambda c: (cells[c], str(c)))
+                    pick = min(options, key=lambda c: (cost(c) * cells[c], str(c)))
                     secondary.add(pick)
                     added = True
                 else:
