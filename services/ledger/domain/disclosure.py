@@ -65,11 +65,11 @@ def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader]
             keep: Iterable = (), cost=lambda cell: 1) -> Protection:
     """Hide small cells and enough others that no reader can narrow a hidden one below ``RANGE``.
 
-    ``keep`` cells (the national total) are never hidden: a cell only they could protect is reported
-    in ``unprotected``. Complements are chosen to hide the least ``cost(cell) * value``.
+    ``keep`` cells (the national total) are never hidden, even when small (a country with 3 places
+    shows 3): a cell only they could protect is reported in ``unprotected``. Complements are chosen to hide the least ``cost(cell) * value``.
     """
     published, keep = set(published), set(keep)
-    small = {c for c in published if cells[c] < THRESHOLD}
+    small = {c for c in published if cells[c] < THRESHOLD and c not in keep}
     secondary: set = set()
     revealed: dict[str, set] = defaultdict(set)
     stuck: set = set()
