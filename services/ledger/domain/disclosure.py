@@ -122,7 +122,7 @@ def exposed(cells: dict, lines: list, published: set, reader: Reader, small: set
     ``safe`` cells are known not to be, and the cells found safe are added to it."""
     safe = set() if safe is None else safe
     bounds = {}
-    for c in published:
+    for c in sorted(published, key=repr):  # one order, one model: every replica and request hides the same cells
         if not reader.can_see(c):
             continue
         if c in reader.exact or c in revealed or (c not in small and c not in secondary):

@@ -121,6 +121,7 @@ def shares(report: dict[str, Any]) -> dict[str, float | None]:
 
 _CACHE: dict[str, tuple[cells.CellTable, disclosure.Protection]] = {}
 _LOCK = threading.Lock()
+_COMPUTING = threading.Lock()
 
 
 def protected(inp: Inputs, suppress_small: bool = True) -> tuple[cells.CellTable, disclosure.Protection]:
@@ -132,14 +133,15 @@ def protected(inp: Inputs, suppress_small: bool = True) -> tuple[cells.CellTable
         return t, disclosure.Protection(frozenset(), frozenset())
     key = hashlib.sha256(repr((sorted(t.cells.items(), key=repr), sorted(t.published, key=repr),
                                sorted(t.region_of.items()))).encode()).hexdigest()
-    with _LOCK:
-        hit = _CACHE.get(key)
-    if hit is None:
-        hit = (t, pt.protect(t))
+    with _COMPUTING:  # one protection at a time: a request and the gauges' refresh wait for the same result
         with _LOCK:
-            if len(_CACHE) >= 8:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = hit
+            hit = _CACHE.get(key)
+        if hit is None:
+            hit = (t, pt.protect(t))
+            with _LOCK:
+                if len(_CACHE) >= 8:
+                    _CACHE.pop(next(iter(_CACHE)))
+                _CACHE[key] = hit
     return hit
 
 
