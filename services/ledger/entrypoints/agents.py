@@ -41,6 +41,8 @@ events_agent = consume(app, Service.LEDGER, topics.consumed_by(Service.LEDGER), 
 def refresh_gauges() -> None:
     """Set the ledger's gauges from the protected table's national cells: nothing finer than the national report
     publishes, and a hidden cell is no series at all (a scrape cannot undo the suppression)."""
+    if reports.busy():  # a report request is protecting the table now: do not make it wait for a second one
+        return
     inp = reports.load(ctx.uow())
     g = reports.gauges(inp)
     metrics.REALISED.clear()

@@ -229,6 +229,11 @@ def _agreements_and_limits(s: assemble.Sheet, inp: Inputs, municipality: str | N
     }
 
 
+def busy() -> bool:
+    """Whether a protection is being computed now (the gauges' refresh then waits for its next turn)."""
+    return _COMPUTING.locked()
+
+
 def gauges(inp: Inputs) -> dict[str, Any]:
     """The Prometheus gauges' values: national cells of the protected table, hidden ones left out (None)."""
     t, protection = protected(inp)
