@@ -20,6 +20,7 @@ differences between two ``asOf`` dates (see the README).
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ THRESHOLD = 5
 #: cannot be narrowed to better than, say, 1 to 4): ``max - min >= RANGE``.
 RANGE = 3
 MAX_ROUNDS = 400
+#: A report must answer: past this, every cell but the kept ones is hidden (see ``protect``).
+BUDGET_SECONDS = 12.0
 
 
 def primary(n: int) -> int | None:
@@ -62,7 +65,7 @@ class Protection:
 
 
 def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader],
-            keep: Iterable = (), cost=lambda cell: 1) -> Protection:
+            keep: Iterable = (), cost=lambda cell: 1, budget: float = BUDGET_SECONDS) -> Protection:
     """Hide small cells and enough others that no reader can narrow a hidden one below ``RANGE``.
 
     ``keep`` cells (the national total) are never hidden, even when small (a country with 3 places
@@ -76,7 +79,11 @@ def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader]
     # Hiding more only widens intervals: a cell found safe stays safe, unless its reader is shown more.
     safe: dict[str, set] = defaultdict(set)
     verified = True  # every cell found safe was found so under what each reader is shown now
+    started = time.monotonic()
     for _ in range(MAX_ROUNDS):
+        if time.monotonic() - started > budget:
+            # out of time: show nothing but what must be shown (safe, if little use); the next state tries again
+            return Protection(frozenset(small), frozenset(published - small - keep), {}, frozenset())
         stuck, added = set(), False
         for reader in readers:
             if reader.exact and not reader.exact & (small | secondary):
