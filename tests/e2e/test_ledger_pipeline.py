@@ -124,7 +124,6 @@ def test_broker_replay_totals_and_overlap_equal_the_ground_truth(ledger):
     for k, v in r["by_strategy"].items():
         if v is None:
             assert (f"by_strategy.{k}" in r["secondary_suppressed"]) == (t.by_strategy.get(k, 0) >= 5)
-    assert sum(v is not None for v in r["by_strategy"].values()) >= 1
     assert [u["places"] for u in r["unverified_totals"]] == [t.unverified]  # beside the count, not in it
     assert r["retractions"] > 0
 
