@@ -11,9 +11,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from contracts import vocabulary
+from contracts.events import Address, ViewingContact
 from services.kernel.problem import InvalidParam, Problem  # noqa: F401 - the one problem schema
 from contracts.types import (
     BagId,
+    DeclineCategory,
     Identifier,
     MunicipalityCode,
     NeighbourhoodCode,
@@ -22,6 +24,7 @@ from contracts.types import (
     Period,
     PersonRef,
     RegionCode,
+    RejectionCategory,
     SourceKind,
     Support,
     UnitKind,
@@ -51,14 +54,63 @@ OfferStatus = Literal[tuple(s.value for s in vocabulary.OfferStatus)]  # type: i
 VacancyStatus = Literal[tuple(s.value for s in vocabulary.VacancyStatus)]  # type: ignore[valid-type]
 
 
+class Home(Answer):
+    """The offered home, for the person's shelter: what it is, where, what it costs, who shows it."""
+
+    kind: UnitKind
+    rooms: int
+    places: int
+    municipality: MunicipalityCode
+    neighbourhood: NeighbourhoodCode
+    wheelchair_accessible: bool
+    support: list[Support] = Field(description="Support offered with the home")
+    available_from: date
+    available_until: date | None = Field(description="End date of a flex unit's location")
+    address: Address | None
+    rent: float | None = Field(description="Bare rent, euros per month")
+    service_costs: float | None = Field(description="Euros per month")
+    energy_label: str | None
+    floor: int | None = Field(description="0 = ground floor")
+    lift: bool | None
+    viewing_contact: ViewingContact | None
+
+
+class Household(Answer):
+    """The household, for the corporation: what a landlord may see, no more (no urgency, no score)."""
+
+    household_size: int
+    children: int
+    support: Support = Field(description="Support level arranged")
+    support_provider: str | None = Field(description="Who provides it, when the shelter named them")
+    youth: bool = Field(description="Aged 18-27")
+
+
+class RejectionReason(Answer):
+    category: RejectionCategory
+    reason: str = Field(description="The corporation's text")
+
+
+class DeclineReason(Answer):
+    category: DeclineCategory
+    reason: str | None = Field(description="The shelter's text: only for the shelter (it may hold health details)")
+
+
 class Offer(Answer):
     offer_id: Identifier
     candidate_id: Identifier | None = Field(description="Only for the shelter; a corporation sees no candidate")
     vacancy_id: Identifier
     corporation: Identifier
     status: OfferStatus
-    priority: int
+    priority: int | None = Field(description="Urgency score; only for the shelter (a score minus the visible "
+                                             "bonuses would tell a landlord of a medical urgency)")
     explanation: dict[str, int] | None = Field(description="Priority components; only for the shelter")
+    period: Period | None = Field(description="The year whose agreement and neighbourhood limit the offer counts "
+                                              "against: that of the later of the home's available_from and the "
+                                              "matching round's date (Europe/Amsterdam)")
+    home: Home | None = Field(description="Only for the shelter; null when the vacancy came through another channel")
+    household: Household | None = Field(description="Only for the corporation; null once the person was erased")
+    rejection: RejectionReason | None = Field(description="The corporation's reason, when it rejected the offer")
+    decline: DeclineReason | None = Field(description="The person's reason, when they declined the offer")
     passed_over: dict[str, int] = Field(
         description="More urgent candidates of the region who did not get this unit, counted per reason "
                     "(the first failing eligibility rule, declined_before, expired_before, placed_elsewhere or "
@@ -90,6 +142,7 @@ class Candidate(Answer):
     medical_urgency: bool
     excluded_neighbourhoods: list[NeighbourhoodCode]
     preferred_neighbourhoods: list[NeighbourhoodCode]
+    support_provider: str | None = Field(default=None, description="Who provides the support arranged")
 
 
 class CandidateDetail(Candidate):
@@ -138,6 +191,13 @@ class Vacancy(Answer):
     bag_id: BagId | None
     available_from: date
     available_until: date | None
+    address: Address | None = None
+    rent: float | None = None
+    service_costs: float | None = None
+    energy_label: str | None = None
+    floor: int | None = None
+    lift: bool | None = None
+    viewing_contact: ViewingContact | None = None
     not_offered_reason: NotOfferedReason | None = Field(
         description="Why the last matching round left a place of this vacancy without an offer: no_agreement "
                     "(none for its corporation, municipality and this year), agreement_full, "
@@ -151,13 +211,23 @@ class VacancyList(Answer):
     items: list[Vacancy]
 
 
+class Counters(Answer):
+    """Exact progress, for the agreement's own parties."""
+
+    committed: int = Field(description="Places agreed for the year (max_places or max_placements)")
+    used: int = Field(description="The registered used plus the placements confirmed through this product")
+    held: int = Field(description="Places held by open offers")
+    remaining: int = Field(description="committed - used - held, at least 0: what matching may still offer")
+
+
 class Agreement(Answer):
     municipality: MunicipalityCode
     region: RegionCode
     corporation: Identifier
     period: Period
     max_places: int
-    used: int
+    used: int = Field(description="As registered: places allocated outside this product")
+    counters: Counters
 
 
 class AgreementList(Answer):
@@ -170,7 +240,8 @@ class NeighbourhoodLimit(Answer):
     neighbourhood: NeighbourhoodCode
     period: Period
     max_placements: int
-    used: int
+    used: int = Field(description="As registered: placements outside this product")
+    counters: Counters
 
 
 class NeighbourhoodLimitList(Answer):
