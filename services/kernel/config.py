@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(
         default=1_048_576, ge=65_536, description="Largest message a service produces and a product topic takes "
                                                   "(producer max.request.size, topic max.message.bytes)")
+    topic_retention_days: int = Field(
+        default=14, ge=1, le=29, description="Days a product topic keeps its events (retention.ms; segments roll "
+                                             "daily): an erased person's reference leaves the logs within this + 1 day")
+    dead_letter_retention_days: int = Field(
+        default=28, ge=1, le=29, description="Days the dead-letter topic keeps its letters for an operator to act on")
     inbound_max_bytes: int = Field(
         default=65_536, ge=1024, description="Largest signed command the intake takes from the inbound topic; a "
                                              "larger one is refused and dead-lettered by reference")
