@@ -1,7 +1,7 @@
 """offer period and the reasons of answers
 
 Revision ID: 5b7e2c9d4a10
-Revises: 188af68247ba
+Revises: 3f7a9c1e5b20
 Create Date: 2026-12-03 13:40:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlmodel  # noqa: F401 - autogenerate renders sqlmodel types
 
 # revision identifiers, used by Alembic.
 revision: str = '5b7e2c9d4a10'
-down_revision: Union[str, Sequence[str], None] = '188af68247ba'
+down_revision: Union[str, Sequence[str], None] = '3f7a9c1e5b20'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
