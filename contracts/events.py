@@ -400,15 +400,18 @@ class ClockTicked(Event):
 class PartnerNotified(Event):
     """Something changed for one organisation (an offer made or expired, a placement, a command's result).
 
-    The same entry as in that organisation's GET /v1/changes feed (``seq`` is its cursor). Ids only, never
-    personal data. Keyed by ``org_id`` on housing.outbound.v1, so a partner reads its own key in order.
+    The same entry as in that organisation's GET /v1/changes feed (``seq`` is its cursor). Ids, and the
+    reasons of an offer's answers as its side may read them (a rejection's category and the corporation's
+    text; a decline's category, never its text); never data about a person. Keyed by ``org_id`` on
+    housing.outbound.v1, so a partner reads its own key in order.
     """
 
     event_type: Literal["PartnerNotified"] = "PartnerNotified"
     org_id: Identifier
     seq: Annotated[int, Field(ge=1)]
     kind: Annotated[str, Field(pattern=r"^[a-z-]+(\.[a-z_-]+)+$", max_length=60)]
-    data: dict[str, str | int | bool | None] = Field(default_factory=dict, description="Ids of the records concerned")
+    data: dict[str, str | int | bool | None] = Field(default_factory=dict, description="Ids of the records "
+                                                     "concerned; the category (and a rejection's reason) of an answer")
 
 
 ALL_EVENTS: tuple[type[Event], ...] = (
