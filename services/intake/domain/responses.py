@@ -8,14 +8,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 from contracts import vocabulary
 from contracts.events import Address, ViewingContact
+from services.intake.domain.answer_parts import (  # noqa: F401 - parts of the answers below
+    Answer, Counters, DeclineReason, Home, Household, RejectionReason,
+)
 from services.kernel.problem import InvalidParam, Problem  # noqa: F401 - the one problem schema
 from contracts.types import (
     BagId,
-    DeclineCategory,
     Identifier,
     MunicipalityCode,
     NeighbourhoodCode,
@@ -24,7 +26,6 @@ from contracts.types import (
     Period,
     PersonRef,
     RegionCode,
-    RejectionCategory,
     SourceKind,
     Support,
     UnitKind,
@@ -38,10 +39,6 @@ def _utc(value: datetime) -> datetime:
 Timestamp = Annotated[datetime, AfterValidator(_utc)]
 
 
-class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class PersonReference(Answer):
     person_ref: PersonRef
 
@@ -52,47 +49,6 @@ class PersonReference(Answer):
 CandidateStatus = Literal[tuple(s.value for s in vocabulary.CandidateStatus)]  # type: ignore[valid-type]
 OfferStatus = Literal[tuple(s.value for s in vocabulary.OfferStatus)]  # type: ignore[valid-type]
 VacancyStatus = Literal[tuple(s.value for s in vocabulary.VacancyStatus)]  # type: ignore[valid-type]
-
-
-class Home(Answer):
-    """The offered home, for the person's shelter: what it is, where, what it costs, who shows it."""
-
-    kind: UnitKind
-    rooms: int
-    places: int
-    municipality: MunicipalityCode
-    neighbourhood: NeighbourhoodCode
-    wheelchair_accessible: bool
-    support: list[Support] = Field(description="Support offered with the home")
-    available_from: date
-    available_until: date | None = Field(description="End date of a flex unit's location")
-    address: Address | None
-    rent: float | None = Field(description="Bare rent, euros per month")
-    service_costs: float | None = Field(description="Euros per month")
-    energy_label: str | None
-    floor: int | None = Field(description="0 = ground floor")
-    lift: bool | None
-    viewing_contact: ViewingContact | None
-
-
-class Household(Answer):
-    """The household, for the corporation: what a landlord may see, no more (no urgency, no score)."""
-
-    household_size: int
-    children: int
-    support: Support = Field(description="Support level arranged")
-    support_provider: str | None = Field(description="Who provides it, when the shelter named them")
-    youth: bool = Field(description="Aged 18-27")
-
-
-class RejectionReason(Answer):
-    category: RejectionCategory
-    reason: str = Field(description="The corporation's text")
-
-
-class DeclineReason(Answer):
-    category: DeclineCategory
-    reason: str | None = Field(description="The shelter's text: only for the shelter (it may hold health details)")
 
 
 class Offer(Answer):
@@ -209,15 +165,6 @@ class Vacancy(Answer):
 
 class VacancyList(Answer):
     items: list[Vacancy]
-
-
-class Counters(Answer):
-    """Exact progress, for the agreement's own parties."""
-
-    committed: int = Field(description="Places agreed for the year (max_places or max_placements)")
-    used: int = Field(description="The registered used plus the placements confirmed through this product")
-    held: int = Field(description="Places held by open offers")
-    remaining: int = Field(description="committed - used - held, at least 0: what matching may still offer")
 
 
 class Agreement(Answer):
