@@ -96,6 +96,9 @@ class Unit(_Frozen):
     places: Annotated[StrictInt, Field(ge=1, le=50)]
     wheelchair_accessible: StrictBool
     support: tuple[SupportLevel, ...] = ()
+    period: Period | None = Field(default=None, description="The period whose agreement and neighbourhood limit "
+                                                             "a placement in this unit counts against (default: "
+                                                             "the instance's period)")
 
     @property
     def shared(self) -> bool:
@@ -166,6 +169,10 @@ class Instance(_Frozen):
         if errors:
             raise ValidationError.from_exception_data("Instance", errors, hide_input=True)
         return self
+
+    def period_of(self, unit: Unit) -> str:
+        """The period a placement in ``unit`` counts against."""
+        return unit.period or self.period
 
 
 Status = Literal["OPTIMAL", "FEASIBLE"]

@@ -45,9 +45,15 @@ class OfferStatus(StrEnum):
 
 
 class VacancyStatus(StrEnum):
-    """A published unit's status, as its corporation sees it."""
+    """A published unit's status, as its corporation sees it: open -> offered -> let, or withdrawn.
+
+    ``offered`` while an offer on it is open; ``let`` once placements were confirmed for all its places;
+    back to ``open`` when an offer closes without a placement and a place is left.
+    """
 
     OPEN = "open"
+    OFFERED = "offered"
+    LET = "let"
     WITHDRAWN = "withdrawn"
 
 

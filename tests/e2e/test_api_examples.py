@@ -56,13 +56,17 @@ def _play(rec: Recorder, orgs: dict[str, Org]) -> None:
     rec("listNeighbourhoodLimits", "municipality", "GET", "/neighbourhood-limits")
     rec("createPersonReference", "shelter", "POST", "/person-references", {"bsn": BSN})
     person = {"region": "R99", "household_size": 2, "children": 1, "support": "light",
+              "support_provider": "Ambulant Team Voorbeeld",
               "shelter_entry_date": (today - timedelta(days=120)).isoformat()}
     cand = rec("submitCandidate", "shelter", "POST", "/candidates", {"bsn": BSN, **person})["candidate_id"]
     rec("updateCandidate", "shelter", "PUT", f"/candidates/{cand}", {**person, "youth": True})
     rec("listCandidates", "shelter", "GET", "/candidates?status=waiting")
     home = {"municipality": "GM0999", "region": "R99", "neighbourhood": "BU09990001", "kind": "regular",
             "rooms": 2, "support": ["none", "light"], "available_from": today.isoformat()}
-    rec("publishVacancy", "corporation", "POST", "/vacancies", {"unit_id": "A-1", **home})
+    rec("publishVacancy", "corporation", "POST", "/vacancies", {
+        "unit_id": "A-1", **home, "rent": 612.5, "service_costs": 45.0, "energy_label": "B", "floor": 1,
+        "lift": False, "address": {"street": "Dorpsstraat", "number": "7b", "postcode": "9999 AA", "town": "Voorbeeld"},
+        "viewing_contact": {"name": "Verhuur Voorbeeld", "phone": "+31 50 000 0000", "email": "verhuur@example.nl"}})
     rec("getVacancy", "corporation", "GET", "/vacancies/A-1")
     offer = wait_until(lambda: rec.clients["shelter"].call("GET", "/v1/offers?status=open")["items"])[0]["offer_id"]
     rec("listOffers", "shelter", "GET", "/offers?status=open")
@@ -76,12 +80,12 @@ def _play(rec: Recorder, orgs: dict[str, Org]) -> None:
     second = wait_until(lambda: [o for o in rec.clients["shelter"].call("GET", "/v1/offers?status=open")["items"]
                                  if o["vacancy_id"] == "A-2"])[0]["offer_id"]
     rec("rejectOffer", "corporation", "POST", f"/offers/{second}/rejection",
-        {"reason": "De woning gaat eerst naar een interne verhuizing."})
+        {"category": "home_no_longer_available", "reason": "De woning gaat eerst naar een interne verhuizing."})
     rec("listPassedOver", "shelter", "GET", f"/candidates/{other}/passed-over")
     rec.clients["corporation"].call("POST", "/v1/vacancies", {"unit_id": "A-3", **home})
     third = wait_until(lambda: [o for o in rec.clients["shelter"].call("GET", "/v1/offers?status=open")["items"]
                                 if o["vacancy_id"] == "A-3"])[0]["offer_id"]
-    rec("declineOffer", "shelter", "POST", f"/offers/{third}/decline", {"reason": "Te ver van het werk."})
+    rec("declineOffer", "shelter", "POST", f"/offers/{third}/decline", {"category": "too_far_from_care_work_or_school", "reason": "Te ver van het werk."})
     rec("withdrawCandidate", "shelter", "POST", f"/candidates/{other}/withdrawal", {"reason": "Verhuisd."})
     rec("withdrawVacancy", "corporation", "POST", "/vacancies/A-3/withdrawal", {"reason": "Renovatie."})
     rec("listVacancies", "corporation", "GET", "/vacancies")

@@ -77,6 +77,13 @@ class OfferRecord(SQLModel, table=True):
     person_answer: str | None = Field(default=None, max_length=16)
     made_at: datetime = Field(sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column())
+    # The year whose agreement and neighbourhood limit the offer counts against (null: made before it was told).
+    period: str | None = Field(default=None, max_length=4)
+    # Why it was rejected (for the shelter) or declined (the category for both sides, the text for the shelter).
+    rejection_category: str | None = Field(default=None, max_length=40)
+    rejection_reason: str | None = Field(default=None, max_length=500)
+    decline_category: str | None = Field(default=None, max_length=40)
+    decline_reason: str | None = Field(default=None, max_length=500)
 
 
 class PassedOverRecord(SQLModel, table=True):

@@ -20,14 +20,13 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
     people = {c.id: c for c in instance.candidates}
     homes = {u.id: u for u in instance.units}
     declined = {(c, u) for c, u in instance.declined_pairs}
-    agreements = {(a.corporation, a.municipality): a for a in instance.agreements
-                  if a.period == instance.period}
-    limits = {n.neighbourhood: n for n in instance.neighbourhood_limits if n.period == instance.period}
+    agreements = {(a.corporation, a.municipality, a.period): a for a in instance.agreements}
+    limits = {(n.neighbourhood, n.period): n for n in instance.neighbourhood_limits}
 
     per_candidate: Counter[str] = Counter()
     per_unit: Counter[str] = Counter()
-    per_agreement: Counter[tuple[str, str]] = Counter()
-    per_neighbourhood: Counter[str] = Counter()
+    per_agreement: Counter[tuple[str, str, str]] = Counter()
+    per_neighbourhood: Counter[tuple[str, str]] = Counter()
     total = 0
 
     keys = [(a.candidate, a.unit) for a in result.assignments]
@@ -67,11 +66,12 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
             problems.append(f"{where}: unit lies in a neighbourhood the candidate excluded")
         if (person.id, home.id) in declined:
             problems.append(f"{where}: pair was declined before")
-        if (home.corporation, home.municipality) not in agreements:
+        period = home.period or instance.period
+        if (home.corporation, home.municipality, period) not in agreements:
             problems.append(f"{where}: no agreement of the corporation with the municipality "
-                            f"for {instance.period}")
-        per_agreement[(home.corporation, home.municipality)] += 1
-        per_neighbourhood[home.neighbourhood] += 1
+                            f"for {period}")
+        per_agreement[(home.corporation, home.municipality, period)] += 1
+        per_neighbourhood[(home.neighbourhood, period)] += 1
 
         # --- priority and its explanation
         parts = {
@@ -103,12 +103,13 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
     for key, n in sorted(per_agreement.items()):
         ag = agreements.get(key)
         if ag is not None and n + ag.used > ag.max_places:
-            problems.append(f"agreement {key[0]}/{key[1]}: {n} placements + {ag.used} used "
+            problems.append(f"agreement {key[0]}/{key[1]}{_other_period(key[2], instance)}: {n} placements + "
+                            f"{ag.used} used "
                             f"> {ag.max_places}")
     for nb, n in sorted(per_neighbourhood.items()):
         lim = limits.get(nb)
         if lim is not None and n + lim.used > lim.max_placements:
-            problems.append(f"neighbourhood {nb}: {n} placements + {lim.used} used "
+            problems.append(f"neighbourhood {nb[0]}{_other_period(nb[1], instance)}: {n} placements + {lim.used} used "
                             f"> {lim.max_placements}")
 
     # --- objective, bound, status
@@ -120,3 +121,8 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
         problems.append(f"status {result.status} does not match objective {result.objective} "
                         f"and bound {result.bound}")
     return problems
+
+
+def _other_period(period: str, instance: Instance) -> str:
+    # Named only when a unit counts against another year than the instance's.
+    return "" if period == instance.period else f" in {period}"

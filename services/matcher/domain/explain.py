@@ -110,22 +110,23 @@ def unoffered(instance: Instance, result: Result, policy: Policy = DEFAULT_POLIC
     units = {u.id: u for u in instance.units}
     taken = Counter(a.unit for a in result.assignments)
     placed = {a.candidate for a in result.assignments}
-    agreements = {(a.corporation, a.municipality): a for a in instance.agreements if a.period == instance.period}
-    limits = {lim.neighbourhood: lim for lim in instance.neighbourhood_limits if lim.period == instance.period}
-    per_agreement = Counter((units[u].corporation, units[u].municipality) for u in taken.elements())
-    per_neighbourhood = Counter(units[u].neighbourhood for u in taken.elements())
+    agreements = {(a.corporation, a.municipality, a.period): a for a in instance.agreements}
+    limits = {(lim.neighbourhood, lim.period): lim for lim in instance.neighbourhood_limits}
+    per_agreement = Counter((units[u].corporation, units[u].municipality, instance.period_of(units[u]))
+                            for u in taken.elements())
+    per_neighbourhood = Counter((units[u].neighbourhood, instance.period_of(units[u])) for u in taken.elements())
     declined = {tuple(p) for p in instance.declined_pairs}
     out: dict[str, str] = {}
     for u in instance.units:
         if taken[u.id] >= u.places:
             continue
-        key = (u.corporation, u.municipality)
-        agreement, limit = agreements.get(key), limits.get(u.neighbourhood)
+        key, nb_key = (u.corporation, u.municipality, instance.period_of(u)), (u.neighbourhood, instance.period_of(u))
+        agreement, limit = agreements.get(key), limits.get(nb_key)
         if agreement is None:
             out[u.id] = "no_agreement"
         elif agreement.used + per_agreement[key] >= agreement.max_places:
             out[u.id] = "agreement_full"
-        elif limit is not None and limit.used + per_neighbourhood[u.neighbourhood] >= limit.max_placements:
+        elif limit is not None and limit.used + per_neighbourhood[nb_key] >= limit.max_placements:
             out[u.id] = "neighbourhood_limit_reached"
         else:
             eligible = [c.id for c in instance.candidates

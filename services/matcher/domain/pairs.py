@@ -3,7 +3,7 @@
 Candidates and units are indexed in id order.  Eligibility is computed per region as one numpy
 boolean matrix (no Python loop over candidate x unit), then the sparse parts of the policy
 (excluded/preferred neighbourhoods, declined pairs) are patched in by index.  Units whose
-corporation has no agreement for the period, or whose agreement or neighbourhood is already full,
+corporation has no agreement for the unit's period, or whose agreement or neighbourhood is already full,
 get no pairs at all.
 
 The result also carries the side constraints (agreement and neighbourhood rooms) and the
@@ -58,19 +58,17 @@ def build_pairs(instance: Instance, policy: Policy = DEFAULT_POLICY) -> Pairs:
     nc, nu = len(cands), len(units)
     p = policy
 
-    # -- side constraints of the period
-    agr_key: dict[tuple[str, str], int] = {}
+    # -- side constraints: each unit counts against the agreement and limit of its own period
+    agr_key: dict[tuple[str, str, str], int] = {}
     agr_room_l: list[int] = []
     for a in instance.agreements:
-        if a.period == instance.period:
-            agr_key[(a.corporation, a.municipality)] = len(agr_room_l)
-            agr_room_l.append(max(0, a.max_places - a.used))
-    nb_key: dict[str, int] = {}
+        agr_key[(a.corporation, a.municipality, a.period)] = len(agr_room_l)
+        agr_room_l.append(max(0, a.max_places - a.used))
+    nb_key: dict[tuple[str, str], int] = {}
     nb_room_l: list[int] = []
     for lim in instance.neighbourhood_limits:
-        if lim.period == instance.period:
-            nb_key[lim.neighbourhood] = len(nb_room_l)
-            nb_room_l.append(max(0, lim.max_placements - lim.used))
+        nb_key[(lim.neighbourhood, lim.period)] = len(nb_room_l)
+        nb_room_l.append(max(0, lim.max_placements - lim.used))
     agr_room = np.asarray(agr_room_l, dtype=np.int64)
     nb_room = np.asarray(nb_room_l, dtype=np.int64)
 
@@ -96,9 +94,10 @@ def build_pairs(instance: Instance, policy: Policy = DEFAULT_POLICY) -> Pairs:
     access = np.fromiter((u.wheelchair_accessible for u in units), bool, nu)
     supmask = np.fromiter((sum(1 << _SUPPORT_CODE[s] for s in set(u.support)) for u in units),
                           np.int64, nu)
-    unit_agr = np.fromiter((agr_key.get((u.corporation, u.municipality), -1) for u in units),
-                           np.int64, nu)
-    unit_nb = np.fromiter((nb_key.get(u.neighbourhood, -1) for u in units), np.int64, nu)
+    unit_agr = np.fromiter((agr_key.get((u.corporation, u.municipality, instance.period_of(u)), -1)
+                            for u in units), np.int64, nu)
+    unit_nb = np.fromiter((nb_key.get((u.neighbourhood, instance.period_of(u)), -1) for u in units),
+                          np.int64, nu)
     cap = np.fromiter((u.places for u in units), np.int64, nu)
     usable = unit_agr >= 0
     if nu:

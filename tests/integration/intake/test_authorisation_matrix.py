@@ -179,3 +179,24 @@ def test_ministry_gets_no_personal_data_at_all(intake, world):
         assert m.api.request("GET", path)[0] == 403
     assert m.api.call("GET", "/v1/changes")["items"] == []
     assert m.api.request("POST", "/v1/person-references", {"bsn": "111222333"})[0] == 403
+
+
+def test_each_party_reads_its_own_agreements_and_its_own_side_of_an_offer(intake, world):
+    corp_a, corp_b, muni_a = world["corp_a"], world["corp_b"], world["muni_a"]
+    # A corporation reads the agreements it is party to, with their counters; never another corporation's.
+    [own] = corp_a.api.call("GET", "/v1/agreements")["items"]
+    assert (own["corporation"], own["municipality"], own["max_places"]) == (corp_a.org_id, muni_a.municipality, 5)
+    assert set(own["counters"]) == {"committed", "used", "held", "remaining"}
+    assert corp_b.api.call("GET", "/v1/agreements")["items"] == []
+    assert corp_a.api.request("GET", "/v1/neighbourhood-limits")[0] == 403  # the municipality's own instrument
+    for role in ("shelter_a", "monitor_a", "ministry", "admin"):
+        assert world[role].api.request("GET", "/v1/agreements")[0] == 403
+    # The offer: the shelter sees the home, the corporation the household and no score.
+    offer_id = world["ids"]["offer_id"]
+    by_shelter = world["shelter_a"].api.call("GET", f"/v1/offers/{offer_id}")
+    by_corporation = corp_a.api.call("GET", f"/v1/offers/{offer_id}")
+    assert by_shelter["home"]["municipality"] == muni_a.municipality and by_shelter["household"] is None
+    assert by_shelter["priority"] == 10
+    assert by_corporation["home"] is None and by_corporation["household"]["household_size"] == 1
+    assert by_corporation["priority"] is None and by_corporation["explanation"] is None
+    assert by_corporation["candidate_id"] is None
