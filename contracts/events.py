@@ -272,8 +272,8 @@ class OfferAccepted(_OfferStep):
 
 class OfferDeclined(_OfferStep):
     event_type: Literal["OfferDeclined"] = "OfferDeclined"
-    reason: Reason = Field(description="The shelter's text: it may hold health details, so the corporation "
-                                       "never reads it (only the category)")
+    reason: Reason = Field(description="The category again, not the shelter's text: a person's own words may "
+                                       "hold health details, so they stay in the intake with the shelter")
     category: DeclineCategory = DeclineCategory.OTHER
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import select
 
 from contracts import events as ev
+from contracts.types import DeclineCategory
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, UnitRecord
 from services.intake.domain.errors import Conflict, Invalid, NotFound, OfferExpired
 from services.intake.domain.who_sees_what import offer_for
@@ -100,6 +101,10 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
         extra = {}
         if answer in REASON_COLUMNS:
             extra = {"reason": reason, **({"category": category} if category else {})}
+            if event_cls is ev.OfferDeclined:
+                # The person's own words may hold health details: they stay here, with the shelter; the
+                # topic (and the matcher, which needs no more) carries the category only.
+                extra["reason"] = str(category or DeclineCategory.OTHER)
             event = event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region, **extra)
             category_column, reason_column = REASON_COLUMNS[answer]
             setattr(rec, category_column, event.category)
