@@ -18,10 +18,12 @@ from services.matcher.domain.pairs import Pairs
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy
 from services.matcher.domain.results import assemble
 
-__all__ = ["greedy_urgency", "first_come_first_served", "to_result"]
+__all__ = ["Rooms", "greedy_urgency", "first_come_first_served", "to_result"]
 
 
-class _Room:
+class Rooms:
+    """What is left of every capacity while pairs are taken one by one."""
+
     def __init__(self, p: Pairs):
         self.p = p
         self.cand = np.ones(p.cand_score.size, dtype=np.int64)
@@ -49,7 +51,7 @@ class _Room:
 
 
 def greedy_urgency(p: Pairs) -> np.ndarray:
-    room = _Room(p)
+    room = Rooms(p)
     order = np.lexsort((p.edge_u, p.edge_c, -p.edge_w))  # indices are in id order
     chosen = [e for e in order.tolist() if room.take(e)]
     return np.sort(np.asarray(chosen, dtype=np.int64))
@@ -57,7 +59,7 @@ def greedy_urgency(p: Pairs) -> np.ndarray:
 
 def first_come_first_served(p: Pairs, days: np.ndarray) -> np.ndarray:
     """``days``: days in shelter per candidate index."""
-    room = _Room(p)
+    room = Rooms(p)
     order = np.lexsort((p.edge_u, -p.edge_w, p.edge_c, -days[p.edge_c]))
     chosen = []
     done = -1

@@ -55,6 +55,8 @@ __all__ = ["SolveStats", "solve", "solve_pairs", "reduce_pairs", "component_max_
 
 _EPS = 1e-6
 MIP_NODE_LIMIT = 20_000
+#: a MIP of a small component still gets this long (when a quarter of the time left allows it)
+MIP_MIN_SECONDS = 2.0
 #: Testing aid: skip the integral-LP and rounding shortcuts, so property tests exercise the
 #: reduced-cost filtered MIP (with the tightest filter: gap 0 when rounding is already optimal).
 FORCE_MIP = False
@@ -201,7 +203,8 @@ def solve_pairs(p: Pairs, time_limit_s: float = 10.0, stats: SolveStats | None =
         idx = keep[order[bounds[k]:bounds[k + 1]]]
         # a MIP gets a share of the remaining time in proportion to its component's size
         share = sizes[k] / max(1, int(sizes[k:].sum()))
-        mip_deadline = time.monotonic() + share * max(0.0, deadline - time.monotonic())
+        left = max(0.0, deadline - time.monotonic())
+        mip_deadline = time.monotonic() + max(share * left, min(MIP_MIN_SECONDS, left / 4))
         chosen, b = _solve_component(p, idx, deadline, mip_deadline, stats)
         chosen_parts.append(chosen)
         bound += b
