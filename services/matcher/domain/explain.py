@@ -135,7 +135,8 @@ def unoffered(instance: Instance, result: Result, policy: Policy = DEFAULT_POLIC
             out[u.id] = "neighbourhood_limit_reached"
         else:
             eligible = [c.id for c in instance.candidates
-                        if c.region == u.region and (c.id, u.id) not in declined and ineligibility(c, u, policy_of(u.region)) is None]
+                        if c.region == u.region and (c.id, u.id) not in declined
+                        and ineligibility(c, u, policy_of(u.region)) is None]
             if not eligible:
                 out[u.id] = "no_eligible_candidate"
             elif all(cid in placed for cid in eligible):

@@ -1,7 +1,7 @@
 """Matching policy: who may take which unit, and how urgent a placement is.
 
-All numbers of the default policy live in :class:`Policy` (contracts/solver_policy.py); a JSON policy file may override any
-of them (``Policy.load(path)``).  The default is the policy of issue 4:
+All numbers of the default policy live in :class:`Policy` (contracts/solver_policy.py); a JSON
+policy file may override any of them (``Policy.load(path)``).  The default is the policy of issue 4:
 
 * eligibility of candidate c for unit u: same region; a *shared* unit (``places`` > 1 or kind
   ``shared``) only for household size <= ``shared_max_household_size`` (1) and without the rooms
