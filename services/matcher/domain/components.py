@@ -57,13 +57,21 @@ def reduce_pairs(p: Pairs) -> np.ndarray:
     return keep
 
 
+def _optional_family(row_of_pair: np.ndarray, room: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group per pair, -1: none; capacity per group) of constraints not every pair has."""
+    has = row_of_pair >= 0
+    present, inverse = np.unique(row_of_pair[has], return_inverse=True)
+    group = np.full(row_of_pair.size, -1, dtype=np.int64)
+    group[has] = inverse
+    return group, room[present] if present.size else np.zeros(0, dtype=np.int64)
+
+
 class Component:
     """One independent component: its pairs, constraint rows and constraint matrix over column subsets."""
 
     def __init__(self, p: Pairs, idx: np.ndarray):
         self.idx = idx
         self.c, self.u, self.w = p.edge_c[idx], p.edge_u[idx], p.edge_w[idx]
-        n = idx.size
         families = []
         cu, cinv = np.unique(self.c, return_inverse=True)
         families.append((cinv, np.ones(cu.size, dtype=np.int64)))
@@ -71,18 +79,8 @@ class Component:
         families.append((uinv, p.unit_cap[uu]))
         au, ainv = np.unique(p.unit_agr[self.u], return_inverse=True)
         families.append((ainv, p.agr_room[au]))
-        nb = p.unit_nb[self.u]
-        has = nb >= 0
-        nu, ninv = np.unique(nb[has], return_inverse=True)
-        grp = np.full(n, -1, dtype=np.int64)
-        grp[has] = ninv
-        families.append((grp, p.nb_room[nu] if nu.size else np.zeros(0, dtype=np.int64)))
-        pv = p.cand_prov[self.c]
-        has = pv >= 0
-        pu, pinv = np.unique(pv[has], return_inverse=True)
-        grp = np.full(n, -1, dtype=np.int64)
-        grp[has] = pinv
-        families.append((grp, p.prov_room[pu] if pu.size else np.zeros(0, dtype=np.int64)))
+        families.append(_optional_family(p.unit_nb[self.u], p.nb_room))
+        families.append(_optional_family(p.cand_prov[self.c], p.prov_room))
         rows, ubs, offset = [], [], 0
         for g, caps in families:
             present = g >= 0
