@@ -105,8 +105,8 @@ def _child(method: str, path: str, time_limit: float) -> int:
 # Parent side
 # ------------------------------------------------------------------------------------------------
 
-def _run(cmd: list[str]) -> tuple[str, float, float]:
-    """(stdout, wall seconds, peak RSS MiB) of a child process."""
+def _run(cmd: list[str]) -> tuple[str, float, float, float]:
+    """(stdout, wall seconds, peak RSS MiB, CPU seconds user + system) of a child process."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     start = time.perf_counter()
@@ -120,11 +120,11 @@ def _run(cmd: list[str]) -> tuple[str, float, float]:
         stdout, stderr = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-2000:]}")
-    return stdout, wall, usage.ru_maxrss / 1024.0  # Linux: KiB
+    return stdout, wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime  # Linux: KiB
 
 
 def _measure(method: str, path: Path, time_limit: float) -> dict[str, Any]:
-    stdout, _, rss = _run([sys.executable, "-m", "bench.national", "--child", method,
+    stdout, _, rss, _ = _run([sys.executable, "-m", "bench.national", "--child", method,
                            "--instance", str(path), "--time-limit", str(time_limit)])
     out = json.loads(stdout.strip().splitlines()[-1])
     out["rss"] = rss
@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         result_path = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "services.matcher.entrypoints.solve_cli", str(path),
                "--out", str(result_path), "--time-limit", str(args.time_limit)]
-        _, cmd_wall, cmd_rss = _run(cmd)
+        load_before = os.getloadavg()[0]
+        _, cmd_wall, cmd_rss, cmd_cpu = _run(cmd)
         cmd_result = json.loads(result_path.read_text())
 
     lp = rows["lp"]["objective"]
@@ -231,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
            f"{rows['today']['violations']}"] if "today" in rows else []),
         f"goal >= 99.9% of LP bound: {'met' if m['objective'] >= 0.999 * lp else 'NOT met'} "
         f"({100.0 * m['objective'] / lp:.4f}%); goal whole solve command <= 10 s: "
-        f"{'met' if cmd_wall <= 10.0 else 'NOT met'} ({cmd_wall:.2f} s)",
+        f"{'met' if cmd_wall <= 10.0 else 'NOT met'} ({cmd_wall:.2f} s wall, {cmd_cpu:.2f} s CPU; "
+        f"load average {load_before:.1f} on {os.cpu_count()} cores when it started)",
         "wall time: inside the process, from the parsed instance (eligibility + method); the solve "
         "command row is the whole process from outside. Peak RSS: ru_maxrss of the child process (os.wait4).",
     ]
