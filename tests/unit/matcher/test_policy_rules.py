@@ -133,7 +133,13 @@ def policy_instances(draw, base=instances()) -> dict[str, Any]:
                                "used": draw(st.integers(0, 1))}
                               for pid in ("p1", "p2") for period in ("2026", "2025") if draw(st.booleans())]
     ids = [(c["id"], u["id"]) for c in d["candidates"] for u in d["units"]]
-    fixed = draw(st.lists(st.sampled_from(ids), max_size=2, unique_by=lambda pair: pair[0])) if ids else []
+    # mostly pairs that fit (so the fixed path is exercised), sometimes any pair (so errors are too)
+    fitting = [(c["id"], u["id"]) for c in d["candidates"] for u in d["units"]
+               if ref_fits(c, u, d, ref_policy(d, u["region"], DEFAULT_POLICY))
+               and brute_force({**d, "fixed_assignments": [[c["id"], u["id"]]]}) is not None]
+    pool = fitting if fitting and draw(st.integers(0, 4)) > 0 else ids
+    fixed = draw(st.lists(st.sampled_from(pool), min_size=draw(st.integers(0, 1)), max_size=2,
+                          unique_by=lambda pair: pair[0])) if pool else []
     d["fixed_assignments"] = [list(pair) for pair in fixed]
     return d
 
