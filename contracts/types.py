@@ -110,6 +110,8 @@ class PassOverReason(StrEnum):
     NEEDS_WHEELCHAIR_ACCESS = "needs_wheelchair_access"
     SUPPORT_NOT_OFFERED = "support_not_offered"
     NEIGHBOURHOOD_EXCLUDED = "neighbourhood_excluded"
+    #: the person is entitled to rent allowance and the rent is over their limit (passend toewijzen)
+    RENT_NOT_AFFORDABLE = "rent_not_affordable"
     #: the optimum housed this person in another unit
     PLACED_ELSEWHERE = "placed_elsewhere"
     #: giving this person the unit would have lowered the region's total priority
