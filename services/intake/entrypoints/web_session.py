@@ -12,6 +12,9 @@ import secrets
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+#: The sign-in pages (HTML for people, not the partner API: not in /openapi.json, see API.md).
+SIGN_IN_PAGES = frozenset({"/aanmelden", "/aanmelden/code", "/account", "/afmelden", "/afmelden/overal",
+                           "/inschrijven", "/inschrijven/bevestigen", "/oidc/{key}/aanmelden", "/oidc/{key}/terug"})
 SESSION_COOKIE = "__Host-hm_session"
 FORM_COOKIE = "__Host-hm_form"
 CSRF_HEADER = "X-CSRF-Token"
