@@ -25,6 +25,7 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)
     totp_secret: str | None = Field(default=None, max_length=300)  # encrypted
     totp_confirmed: bool = Field(default=False)
+    totp_last_step: int | None = Field(default=None)  # the last accepted code's time step: a code works once
     oidc_subject: str | None = Field(default=None, max_length=255)  # the `sub` of the organisation's issuer
     enrolment_hash: str | None = Field(default=None, max_length=64)
     enrolment_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -52,6 +52,21 @@ def _box():
     return secret_box(b"intake/totp-secret/v1")
 
 
+def _accept_code(user: User, code: str) -> bool:
+    """A code of the person's authenticator for now or the step before or after (clock drift), used once:
+    a code seen before, or one older than the last accepted, is refused (RFC 6238, section 5.2)."""
+    if not (len(code) == 6 and code.isdigit()):
+        return False
+    totp = pyotp.TOTP(_box().decrypt(user.totp_secret.encode()).decode())
+    at = now()
+    for drift in (-1, 0, 1):
+        step = totp.timecode(at) + drift
+        if secrets.compare_digest(totp.generate_otp(step), code) and step > (user.totp_last_step or -1):
+            user.totp_last_step = step
+            return True
+    return False
+
+
 def _refuse(uow: IntakeUnitOfWork, user: User) -> None:
     """Count a failure (committed, whatever the caller does next) and refuse."""
     user.failed_attempts += 1
@@ -92,8 +107,7 @@ def check_second_factor(uow: IntakeUnitOfWork, user_id: str, code: str) -> None:
         if user is None or user.status != UserStatus.ACTIVE or not user.totp_confirmed:
             raise Unauthenticated("this account cannot sign in")
         _check_lock(user)
-        totp = pyotp.TOTP(_box().decrypt(user.totp_secret.encode()).decode())
-        if not (code.isdigit() and totp.verify(code, valid_window=1)):
+        if not _accept_code(user, code):
             spare = uow.session.get(RecoveryCode, hash_token(code))
             if spare is None or spare.user_id != user.user_id or spare.used_at is not None:
                 _refuse(uow, user)
@@ -124,6 +138,7 @@ def choose_password(uow: IntakeUnitOfWork, enrolment_code: str, password: str, a
         secret = pyotp.random_base32()
         user.password_hash = hasher.hash(password)
         user.totp_secret, user.totp_confirmed = _box().encrypt(secret.encode()).decode(), False
+        user.totp_last_step = None
         uow.session.add(user)
         uow.commit()
         uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER_NAME)
@@ -137,8 +152,7 @@ def confirm_second_factor(uow: IntakeUnitOfWork, enrolment_code: str, code: str)
         user = _invited_by_code(uow, enrolment_code)
         if user.totp_secret is None or user.password_hash is None:
             raise Invalid("choose a password first", [{"field": "password", "reason": "required first"}])
-        totp = pyotp.TOTP(_box().decrypt(user.totp_secret.encode()).decode())
-        if not totp.verify(code.strip(), valid_window=1):
+        if not _accept_code(user, code.strip()):
             _refuse(uow, user)
         user.totp_confirmed, user.status = True, UserStatus.ACTIVE
         user.enrolment_hash = user.enrolment_expires_at = None

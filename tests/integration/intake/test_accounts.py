@@ -11,7 +11,9 @@ import pytest
 from services.intake.domain import accounts as rules
 from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body
-from tests.integration.intake.people import PASSWORD, Browser, create_account, enrol, hidden, person, sign_in
+from tests.integration.intake.people import (
+    PASSWORD, Browser, create_account, enrol, hidden, next_code, person, sign_in,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +40,8 @@ def test_a_person_enrols_a_second_factor_signs_in_and_is_audited_by_name(intake)
     assert ("signin.password", f"user:{p.user_id}") in by_person
     assert any(action == "user.create" and actor.startswith("token:") for action, actor in by_person)
     assert all(e["actor"] for e in entries)
-    # a recovery code signs in once, and only once
+    # an authenticator code signs in once, and only once (RFC 6238 5.2); so does a recovery code
+    assert sign_in(Browser(intake), p.email, next_code(p.secret)).status_code == 401
     other = Browser(intake)
     assert sign_in(other, p.email, p.recovery[0]).headers.get("Location") == "/account"
     assert sign_in(Browser(intake), p.email, p.recovery[0]).status_code == 401
@@ -75,7 +78,7 @@ def test_sign_in_gives_a_fresh_session_id_and_a_pending_one_opens_nothing(intake
     browser.submit("/aanmelden", email=email, password=PASSWORD)
     pending = browser.http.cookies["__Host-hm_session"]
     assert browser.get("/v1/candidates").status_code == 401  # password alone is not a sign-in
-    done = browser.submit("/aanmelden/code", code=pyotp.TOTP(secret).now())
+    done = browser.submit("/aanmelden/code", code=next_code(secret))
     assert done.status_code == 303
     assert browser.http.cookies["__Host-hm_session"] != pending
     stale = Browser(intake)

@@ -57,6 +57,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('totp_confirmed', sa.Boolean(), nullable=False),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('oidc_subject', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('enrolment_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('enrolment_expires_at', sa.DateTime(timezone=True), nullable=True),
