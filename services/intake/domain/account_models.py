@@ -14,7 +14,8 @@ from services.intake.domain.responses import Answer, Timestamp
 
 UserRole = Literal[tuple(r.value for r in vocabulary.UserRole)]  # type: ignore[valid-type]
 UserStatus = Literal[tuple(s.value for s in vocabulary.UserStatus)]  # type: ignore[valid-type]
-Email = Annotated[str, Field(min_length=6, max_length=254, pattern=r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")]
+Email = Annotated[str, Field(min_length=6, max_length=254,
+                             pattern=r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")]
 Subject = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")]
 
 

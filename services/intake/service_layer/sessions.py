@@ -5,7 +5,10 @@ whose SHA-256 is the row's key. A session signs in anew with a fresh id (the pen
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
+
+from sqlmodel import delete
 
 from contracts.vocabulary import UserStatus
 from services.intake.adapters.accounts_orm import User, UserSession
@@ -19,6 +22,8 @@ from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.privacy import hash_token
 
 SECOND_FACTOR, OIDC, SIGNED_IN = "second_factor", "oidc", "signed_in"
+#: How long a session row stays after its absolute timeout (for looking into a sign-in the day after).
+PURGE_AFTER = timedelta(hours=12)
 
 
 def start(uow: IntakeUnitOfWork, stage: str, user_id: str | None = None, data: dict[str, Any] | None = None
@@ -53,6 +58,9 @@ def sign_in(uow: IntakeUnitOfWork, pending_sid: str | None, user_id: str, how: s
                 uow.session.add(old)
         user = uow.session.get(User, user_id)
         audit(uow, caller_for(uow, user), f"signin.{how}", user.user_id, channel="web")
+        # Sessions past any timeout are of no use to anyone: each sign-in clears those of the day before.
+        stale = now() - rules.ABSOLUTE_TIMEOUT - PURGE_AFTER
+        uow.session.exec(delete(UserSession).where(UserSession.created_at < stale))
         uow.commit()
     return start(uow, SIGNED_IN, user_id)
 

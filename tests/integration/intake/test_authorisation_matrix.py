@@ -121,6 +121,7 @@ def check_every_operation(intake, world, callers) -> int:
             person_may = getattr(caller, "user_role", None) is None or may_use(caller.user_role, op.tag)
             allowed_role = (not op.roles or caller.role in op.roles) and person_may
             is_owner = owner is not None and caller.org_id == owner.org_id and person_may
+            who = (op.operation_id, caller.role, getattr(caller, "user_role", None))
             if op.method == "GET":
                 status, body = caller.api.request("GET", path)
                 text = repr(body)
@@ -129,9 +130,9 @@ def check_every_operation(intake, world, callers) -> int:
                     if op.operation_id == "getOffer" and person_may and caller.org_id in (
                             world["shelter_a"].org_id, world["corp_a"].org_id):
                         expected = 200  # both sides of the offer see it
-                    assert status == expected, (op.operation_id, caller.role, getattr(caller, "user_role", None), status)
+                    assert status == expected, (*who, status)
                 else:
-                    assert status == (200 if allowed_role else 403), (op.operation_id, caller.role, getattr(caller, "user_role", None), status)
+                    assert status == (200 if allowed_role else 403), (*who, status)
                     # The audit trail names record ids (never personal data) to administrators, by design.
                     if caller.org_id not in (world["shelter_a"].org_id, world["corp_a"].org_id,
                                              world["muni_a"].org_id) and op.operation_id != "listAuditEntries":
@@ -145,7 +146,7 @@ def check_every_operation(intake, world, callers) -> int:
             before = snapshot(intake)
             status, body = caller.api.request(op.method, path, body_for(op.operation_id, world))
             expected = (404 if allowed_role else 403)
-            assert status == expected, (op.operation_id, caller.role, getattr(caller, "user_role", None), status, body)
+            assert status == expected, (*who, status, body)
             assert body["status"] == expected and "detail" in body
             assert not any(i in repr(body) for i in a_ids)
             assert snapshot(intake) == before, (op.operation_id, caller.role, "changed something")

@@ -54,6 +54,11 @@ def test_absolute_timeout_after_12_hours_however_busy(signed_in, monkeypatch):
     at(monkeypatch, start + timedelta(hours=12, minutes=1))
     with pytest.raises(Unauthenticated):
         sessions.authenticate(IntakeUnitOfWork(engine), sid)
+    # A sign-in a day later clears the old row; its own session is there.
+    at(monkeypatch, start + timedelta(hours=24, minutes=1))
+    sessions.sign_in(IntakeUnitOfWork(engine), None, signed_in[2], "password")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from intake_session").scalar() == 1
 
 
 def test_disabling_ends_every_session_at_once(signed_in):
