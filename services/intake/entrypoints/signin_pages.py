@@ -1,6 +1,6 @@
 """The sign-in pages (issue 15): minimal server-rendered Dutch forms, no script. The screens issue builds on them.
 
-/inschrijven      enrolment with the one-time code: a password, then the authenticator app, then recovery codes
+/inschrijven      enrolment with the one-time code (enrol_pages.py)
 /aanmelden        e-mail address and password, then /aanmelden/code: the second factor
 /account          who is signed in; sign out here or everywhere
 /oidc/…           sign-in at the organisation's own OpenID provider (oidc_pages.py)
@@ -145,52 +145,8 @@ def _sign_out_view(everywhere: bool) -> type[View]:
     return type("SignOutEverywhere" if everywhere else "SignOut", (View,), {"post": post})
 
 
-class Enrol(View):
-    async def get(self, request: web.Request) -> web.Response:
-        token = form_token(request)
-        return with_form_cookie(request, page("enrol.html", "Account activeren", csrf=token,
-                                              min_password=rules.MIN_PASSWORD), token)
-
-    async def post(self, request: web.Request) -> web.Response:
-        form = await form_of(request)
-        token = form_token(request)
-        if not same(request.cookies.get(FORM_COOKIE), form.get("csrf_token")):
-            return page("message.html", "Account activeren", 403, error=EXPIRED_FORM, message=None)
-        code = form.get("enrolment_code", "").strip()
-        try:
-            enrolment = await asyncio.to_thread(signin.choose_password, make_uow(), code, form.get("password", ""),
-                                                form.get("password_again", ""))
-        except IntakeError as exc:
-            await asyncio.sleep(rules.FAILURE_DELAY_S)
-            error, status, headers = refusal(exc)
-            if status == 401:
-                error = "Deze activeringscode is onbekend, al gebruikt of verlopen."
-            return page("enrol.html", "Account activeren", status, headers, csrf=token,
-                        min_password=rules.MIN_PASSWORD, error=error)
-        return page("enrol_second_factor.html", "Tweede stap instellen", csrf=token, secret=enrolment.secret,
-                    uri=enrolment.uri, enrolment_code=code)
-
-
-class ConfirmEnrolment(View):
-    async def post(self, request: web.Request) -> web.Response:
-        form = await form_of(request)
-        if not same(request.cookies.get(FORM_COOKIE), form.get("csrf_token")):
-            return page("message.html", "Account activeren", 403, error=EXPIRED_FORM, message=None)
-        try:
-            codes = await asyncio.to_thread(signin.confirm_second_factor, make_uow(),
-                                            form.get("enrolment_code", ""), form.get("code", ""))
-        except IntakeError as exc:
-            await asyncio.sleep(rules.FAILURE_DELAY_S)
-            error, status, headers = refusal(exc)
-            return page("message.html", "Account activeren", status, headers, error=error,
-                        message="Begin opnieuw met uw activeringscode als de code niet werkte.")
-        return page("recovery_codes.html", "Account actief", codes=codes)
-
-
 app.page("/aanmelden")(SignIn)
 app.page("/aanmelden/code")(SecondFactor)
 app.page("/account")(Account)
 app.page("/afmelden")(_sign_out_view(False))
 app.page("/afmelden/overal")(_sign_out_view(True))
-app.page("/inschrijven")(Enrol)
-app.page("/inschrijven/bevestigen")(ConfirmEnrolment)

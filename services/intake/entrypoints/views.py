@@ -249,4 +249,4 @@ app.page(API_PREFIX + "/openapi.json")(OpenApi)
 
 
 # The sign-in pages (issue 15) register themselves on the same app.
-from services.intake.entrypoints import oidc_pages, signin_pages  # noqa: E402,F401
+from services.intake.entrypoints import enrol_pages, oidc_pages, signin_pages  # noqa: E402,F401
