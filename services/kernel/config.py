@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="Requests each organisation may make at once to one intake worker before "
                                        "the sustained rate applies (the token bucket's size)")
 
+    oidc_issuers: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="OpenID providers people may sign in with, as JSON: "
+        '{"key": {"issuer": URL, "client_id": ..., "client_secret": ..., "org_id": ...}}; each issuer is bound '
+        "to one organisation, whose pre-created users it may sign in (by sub, else e-mail address)")
+
     def sqlite_url(self, service: str) -> str:
         return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"
 

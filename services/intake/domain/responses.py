@@ -264,6 +264,9 @@ class AuditRecord(Answer):
     record: str
     outcome: str
     channel: str
+    actor: str | None = Field(default=None, description="user:<user id> (a person) or token:<key id> (an API "
+                                                        "token) that acted for the organisation; none before "
+                                                        "personal accounts")
 
 
 class AuditPage(Answer):

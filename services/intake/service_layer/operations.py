@@ -12,6 +12,7 @@ from contracts.vocabulary import Role
 from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
 from services.intake.service_layer import calls, placements
+from services.intake.service_layer.account_operations import ACCOUNT_OPERATIONS
 from services.intake.service_layer.operation_types import (AuditQuery, CandidateQuery, CursorQuery, OfferQuery,
                                                            Operation, OrganisationQuery)
 
@@ -133,5 +134,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/audit-entries", "listAuditEntries", "Who did what to which record, when (no personal data)",
               "audit", ADMIN, calls.list_audit_entries, r.AuditPage, query=AuditQuery),
 )
+
+# Issue 15: people of an organisation and the transfer point's view, from their own module.
+OPERATIONS += ACCOUNT_OPERATIONS
 
 COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}
