@@ -26,7 +26,7 @@ from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 DOCUMENT = Path(__file__).parents[2] / "services" / "intake" / "API-examples.md"
-BSN, OTHER_BSN = "123456782", "111222333"  # test numbers that pass the 11-proef, no real persons
+BSN, OTHER_BSN, THIRD_BSN = "123456782", "111222333", "100000009"  # test numbers that pass the 11-proef, no real persons
 
 
 class Recorder:
@@ -100,6 +100,14 @@ def _play(rec: Recorder, orgs: dict[str, Org]) -> None:
         {"bsn": BSN, "unit_id": "A-1", "corporation": corp, "end_date": today.isoformat(), "reason": "Verhuisd."})
     rec("reportPlacementTotals", "monitor", "POST", "/placement-totals",
         {"period": str(today.year), "region": "R99", "places": 12})
+    # People of an organisation (created with the organisation's token or by its org_admin).
+    user = rec("createUser", "shelter", "POST", "/users", {"email": "j.jansen@opvang.example", "role": "case_worker"})
+    rec("listUsers", "shelter", "GET", "/users")
+    rec("resetUserPassword", "shelter", "POST", f"/users/{user['user_id']}/password-reset", {})
+    rec("disableUser", "shelter", "POST", f"/users/{user['user_id']}/disabling", {})
+    # The transfer point reads its region's waiting candidates, pseudonymously.
+    rec.clients["shelter"].call("POST", "/v1/candidates", {"bsn": THIRD_BSN, **person})
+    rec("listRegionCandidates", "transfer_point", "GET", "/transfer-point/candidates")
     rec("listChanges", "shelter", "GET", "/changes")
     rec("listAuditEntries", "admin", "GET", "/audit-entries?limit=3")
 
@@ -152,7 +160,8 @@ def test_every_operation_has_a_real_example(stack):
     sc.orgs = [Org("Gemeente Voorbeeld", "municipality", municipality="GM0999", region="R99"),
                Org("Woonstichting Voorbeeld", "corporation", region="R99"),
                Org("Opvang Voorbeeld", "shelter", region="R99", institution_type="shelter"),
-               Org("Flexregister", "monitor", source_kind="flex_registry"), Org("Beheer", "admin")]
+               Org("Flexregister", "monitor", source_kind="flex_registry"), Org("Beheer", "admin"),
+               Org("Transferpunt Voorbeeld", "transfer_point", region="R99")]
     create_organisations(stack.conf, sc)
     rec = Recorder(stack, {o.role: o for o in sc.orgs})
     _play(rec, {o.role: o for o in sc.orgs})

@@ -4,7 +4,7 @@ Chained after 188af68247ba; when another branch adds a migration after the same 
 one's down_revision at that one (it only adds tables and columns, so the order does not matter).
 
 Revision ID: d8bc09e6a43b
-Revises: 188af68247ba
+Revises: 5b7e2c9d4a10
 Create Date: 2026-12-03 13:26:45.047958
 
 """
@@ -17,7 +17,7 @@ import sqlmodel  # noqa: F401 - autogenerate renders sqlmodel types
 
 # revision identifiers, used by Alembic.
 revision: str = 'd8bc09e6a43b'
-down_revision: Union[str, Sequence[str], None] = '188af68247ba'
+down_revision: Union[str, Sequence[str], None] = '5b7e2c9d4a10'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
