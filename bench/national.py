@@ -16,8 +16,13 @@ solve command: from outside, the whole process).  Peak memory is the child proce
 resident set size (``ru_maxrss`` from ``os.wait4``), so it includes the interpreter and the
 parsed instance.  The matcher's result is also run through the independent checker.
 
+The regions' rules of issue 19 (``bench/rules.py``) are switched on one by one with
+``--regional-policies``, ``--affordability``, ``--support-capacity``, ``--exit-dates`` and
+``--fixed-pairs`` (or all with ``--all-rules``); then the matcher is also measured on the same
+instance without them (today's rules) in the same run, as the baseline.
+
 Usage: ``python -m bench.national [--seed N] [--candidates N] [--units N] [--time-limit S]
-[--markdown FILE]``
+[--markdown FILE] [rule options]``
 """
 from __future__ import annotations
 
@@ -44,48 +49,6 @@ def _summary(instance, chosen_pairs: list[tuple[str, str]], objective: float) ->
     long_wait = sum(1 for c in placed if days[c] > 90)
     return {"objective": objective, "placed": len(placed),
             "share_over_90": (long_wait / len(placed)) if placed else 0.0}
-
-
-def _lp_bound(p) -> float:
-    """LP relaxation over all eligible pairs, one GLOP model per component (pywraplp)."""
-    import numpy as np
-    from ortools.linear_solver import pywraplp
-
-    total = 0.0
-    order = np.argsort(p.edge_comp, kind="stable")
-    bounds = np.searchsorted(p.edge_comp[order], np.arange(p.n_components + 1))
-    for k in range(p.n_components):
-        idx = order[bounds[k]:bounds[k + 1]]
-        if idx.size == 0:
-            continue
-        s = pywraplp.Solver.CreateSolver("GLOP")
-        xs = [s.NumVar(0.0, 1.0, "") for _ in range(idx.size)]
-        rows: dict[tuple[str, int], list[int]] = {}
-        caps: dict[tuple[str, int], int] = {}
-        for j, e in enumerate(idx.tolist()):
-            c, u = int(p.edge_c[e]), int(p.edge_u[e])
-            a, n = int(p.unit_agr[u]), int(p.unit_nb[u])
-            keys = [("c", c), ("u", u), ("a", a)] + ([("n", n)] if n >= 0 else [])
-            for key in keys:
-                rows.setdefault(key, []).append(j)
-            caps[("c", c)] = 1
-            caps[("u", u)] = int(p.unit_cap[u])
-            caps[("a", a)] = int(p.agr_room[a])
-            if n >= 0:
-                caps[("n", n)] = int(p.nb_room[n])
-        for key, members in rows.items():
-            ct = s.Constraint(-s.infinity(), float(caps[key]))
-            for j in members:
-                ct.SetCoefficient(xs[j], 1.0)
-        obj = s.Objective()
-        for j, e in enumerate(idx.tolist()):
-            obj.SetCoefficient(xs[j], float(p.edge_w[e]))
-        obj.SetMaximization()
-        status = s.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"LP of component {k} not solved to optimality (status {status})")
-        total += obj.Value()
-    return total
 
 
 def _child(method: str, path: str, time_limit: float) -> int:
@@ -121,12 +84,14 @@ def _child(method: str, path: str, time_limit: float) -> int:
             chosen = first_come_first_served(p, days)
         wall = time.perf_counter() - t0
         pairs = [(p.cand_ids[int(p.edge_c[e])], p.unit_ids[int(p.edge_u[e])]) for e in chosen.tolist()]
-        out = _summary(instance, pairs, int(p.edge_w[chosen].sum()))
+        pairs += [tuple(pair) for pair in instance.fixed_assignments]
+        out = _summary(instance, pairs, int(p.edge_w[chosen].sum() + p.fixed_w.sum()))
     elif method == "lp":
+        from bench.lp_bound import lp_bound
         from services.matcher.domain.pairs import build_pairs
 
         p = build_pairs(instance)
-        value = _lp_bound(p)
+        value = lp_bound(p)
         wall = time.perf_counter() - t0
         out = {"objective": value, "placed": None, "share_over_90": None, "pairs": p.n_edges}
     else:
@@ -140,8 +105,8 @@ def _child(method: str, path: str, time_limit: float) -> int:
 # Parent side
 # ------------------------------------------------------------------------------------------------
 
-def _run(cmd: list[str]) -> tuple[str, float, float]:
-    """(stdout, wall seconds, peak RSS MiB) of a child process."""
+def _run(cmd: list[str]) -> tuple[str, float, float, float]:
+    """(stdout, wall seconds, peak RSS MiB, CPU seconds user + system) of a child process."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     start = time.perf_counter()
@@ -155,15 +120,25 @@ def _run(cmd: list[str]) -> tuple[str, float, float]:
         stdout, stderr = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-2000:]}")
-    return stdout, wall, usage.ru_maxrss / 1024.0  # Linux: KiB
+    return stdout, wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime  # Linux: KiB
 
 
 def _measure(method: str, path: Path, time_limit: float) -> dict[str, Any]:
-    stdout, _, rss = _run([sys.executable, "-m", "bench.national", "--child", method,
+    stdout, _, rss, _ = _run([sys.executable, "-m", "bench.national", "--child", method,
                            "--instance", str(path), "--time-limit", str(time_limit)])
     out = json.loads(stdout.strip().splitlines()[-1])
     out["rss"] = rss
     return out
+
+
+_RULE_FLAGS = (
+    ("--regional-policies", "regional", "every region its own partial policy"),
+    ("--affordability", "affordability", "passend toewijzen: rents and rent-allowance entitlement"),
+    ("--support-capacity", "support", "support providers with room for a tenth of their demand or less, "
+                                      "some working in two regions"),
+    ("--exit-dates", "exits", "candidates leaving an institution, with an exit bonus"),
+    ("--fixed-pairs", "fixed", "100 pairs fixed by hand"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int, default=4_500)
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--markdown", type=Path, default=None, help="also write the table as Markdown")
+    for flag, rule, what in _RULE_FLAGS:
+        ap.add_argument(flag, dest=f"rule_{rule}", action="store_true", help=what)
+    ap.add_argument("--all-rules", action="store_true", help="switch on every rule above")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--instance", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
@@ -183,40 +161,50 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
 
     from bench.generator import generate
+    from bench.rules import add_rules
+
+    rules = {rule for _, rule, _ in _RULE_FLAGS if args.all_rules or getattr(args, f"rule_{rule}")}
 
     console = Console(width=150) if not sys.stdout.isatty() else Console()
     with tempfile.TemporaryDirectory(prefix="housing-bench-") as tmp:
         path = Path(tmp) / "national.json"
         data = generate(seed=args.seed, n_candidates=args.candidates, n_units=args.units)
+        rows = {}
+        if rules:  # the baseline: today's rules on the same instance, in the same run
+            plain = Path(tmp) / "national-today.json"
+            plain.write_text(json.dumps(data))
+            rows["today"] = _measure("matcher", plain, args.time_limit)
+            add_rules(data, args.seed, rules)
         path.write_text(json.dumps(data))
         size_mb = path.stat().st_size / 1e6
         n_c, n_u = len(data["candidates"]), len(data["units"])
         n_places = sum(u["places"] for u in data["units"])
         del data
         console.print(f"instance: seed {args.seed}, {n_c} candidates, {n_u} units ({n_places} places), "
-                      f"{size_mb:.1f} MB JSON")
-        rows = {}
+                      f"{size_mb:.1f} MB JSON; rules of issue 19: {', '.join(sorted(rules)) or 'none'}")
         for method in ("matcher", "greedy", "fcfs", "lp"):
             rows[method] = _measure(method, path, args.time_limit)
         result_path = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "services.matcher.entrypoints.solve_cli", str(path),
                "--out", str(result_path), "--time-limit", str(args.time_limit)]
-        _, cmd_wall, cmd_rss = _run(cmd)
+        load_before = os.getloadavg()[0]
+        _, cmd_wall, cmd_rss, cmd_cpu = _run(cmd)
         cmd_result = json.loads(result_path.read_text())
 
     lp = rows["lp"]["objective"]
-    names = {"matcher": "this matcher", "greedy": "greedy urgency order",
+    names = {"today": "this matcher, today's rules (baseline)", "matcher": "this matcher",
+             "greedy": "greedy urgency order",
              "fcfs": "first come, first served", "lp": "LP bound (relaxation)"}
     header = ["method", "objective", "% of LP bound", "people placed", "placed >90 days",
               "wall time (s)", "peak RSS (MiB)"]
     body = []
-    for key in ("matcher", "greedy", "fcfs", "lp"):
+    for key in [k for k in ("today", "matcher", "greedy", "fcfs", "lp") if k in rows]:
         r = rows[key]
         obj = r["objective"]
         body.append([
             names[key],
             f"{obj:,.1f}" if key == "lp" else f"{int(obj):,}",
-            f"{100.0 * obj / lp:.3f}%" if lp else "-",
+            "(other rules)" if key == "today" else f"{100.0 * obj / lp:.3f}%" if lp else "-",
             "-" if r["placed"] is None else f"{r['placed']:,}",
             "-" if r["share_over_90"] is None else f"{100.0 * r['share_over_90']:.1f}%",
             f"{r['wall']:.2f}",
@@ -226,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
                  f"{100.0 * cmd_result['objective'] / lp:.3f}%" if lp else "-",
                  f"{len(cmd_result['assignments']):,}", "-", f"{cmd_wall:.2f}", f"{cmd_rss:.0f}"])
 
-    table = Table(title=f"National instance (seed {args.seed}): {n_c} candidates, {n_u} units")
+    title = f"National instance (seed {args.seed}): {n_c} candidates, {n_u} units"
+    table = Table(title=title + (f"; rules: {', '.join(sorted(rules))}" if rules else ""))
     for h in header:
         table.add_column(h, justify="left" if h == "method" else "right")
     for row in body:
@@ -238,9 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         f"checker violations {m['violations']}",
         f"matcher stats: {m['stats']}",
         f"solve command: status {cmd_result['status']}, bound {cmd_result['bound']:,}",
+        *([f"baseline (today's rules, same instance): status {rows['today']['status']}, objective "
+           f"{rows['today']['objective']:,}, bound {rows['today']['bound']:,}, checker violations "
+           f"{rows['today']['violations']}"] if "today" in rows else []),
         f"goal >= 99.9% of LP bound: {'met' if m['objective'] >= 0.999 * lp else 'NOT met'} "
         f"({100.0 * m['objective'] / lp:.4f}%); goal whole solve command <= 10 s: "
-        f"{'met' if cmd_wall <= 10.0 else 'NOT met'} ({cmd_wall:.2f} s)",
+        f"{'met' if cmd_wall <= 10.0 else 'NOT met'} ({cmd_wall:.2f} s wall, {cmd_cpu:.2f} s CPU; "
+        f"load average {load_before:.1f} on {os.cpu_count()} cores when it started)",
         "wall time: inside the process, from the parsed instance (eligibility + method); the solve "
         "command row is the whole process from outside. Peak RSS: ru_maxrss of the child process (os.wait4).",
     ]

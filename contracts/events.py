@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from contracts.types import (
     AwareDatetime,
     BagId,
+    DeclineCategory,
+    EnergyLabel,
+    EurosPerMonth,
     Identifier,
     MunicipalityCode,
     NeighbourhoodCode,
@@ -24,9 +27,12 @@ from contracts.types import (
     PassOverReason,
     Period,
     PersonRef,
+    Postcode,
     Reason,
     RegionCode,
+    RejectionCategory,
     SaneDate,
+    ShortText,
     SourceKind,
     Support,
     UnitKind,
@@ -104,8 +110,28 @@ class CandidateWithdrawn(Event):
 
 # --- vacancies (housing corporations) ---------------------------------------------
 
+class Address(Frozen):
+    street: ShortText
+    number: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,4}( ?[A-Za-z0-9-]{1,6})?$",
+                                 description="House number with an optional letter or addition, e.g. 12, 12a, 12-2")]
+    postcode: Postcode
+    town: ShortText
+
+
+class ViewingContact(Frozen):
+    """Who at the corporation shows the home (business contact details, never the person's)."""
+
+    name: ShortText
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,24}$")] | None = None
+
+
 class VacancyDetails(Frozen):
-    """What a corporation tells about a unit on offer (shared by the intake's request and the event)."""
+    """What a corporation tells about a unit on offer (shared by the intake's request and the event).
+
+    The fields after ``available_until`` are what the person's shelter needs to discuss the offer
+    (they are shown only to the shelter of the person it is offered to); the matcher does not use them.
+    """
 
     municipality: MunicipalityCode
     region: RegionCode
@@ -118,6 +144,13 @@ class VacancyDetails(Frozen):
     bag_id: BagId | None = None
     available_from: SaneDate
     available_until: SaneDate | None = Field(default=None, description="End date of a flex location")
+    address: Address | None = None
+    rent: EurosPerMonth | None = Field(default=None, description="Bare rent (kale huur), euros per month")
+    service_costs: EurosPerMonth | None = Field(default=None, description="Service costs, euros per month")
+    energy_label: EnergyLabel | None = None
+    floor: Annotated[int, Field(ge=-1, le=100, description="0 = ground floor")] | None = None
+    lift: bool | None = Field(default=None, description="Whether a lift reaches the home's floor")
+    viewing_contact: ViewingContact | None = None
 
 
 class VacancyPublished(VacancyDetails, Event):
@@ -171,6 +204,10 @@ class OfferMade(Event):
     region: RegionCode
     priority: int
     explanation: dict[str, int] = Field(description="Priority components (for the candidate's shelter only)")
+    period: Period | None = Field(
+        default=None, description="The year whose agreement and neighbourhood limit the offer counts against: "
+                                  "that of the later of the unit's available_from and the round's date "
+                                  "(Europe/Amsterdam). Absent on offers made before it was carried")
     passed_over: dict[str, int] = Field(
         default_factory=dict,
         description="More urgent candidates of the region who did not get this unit, counted per reason")
@@ -225,7 +262,8 @@ class OfferConfirmed(_OfferStep):
 
 class OfferRejected(_OfferStep):
     event_type: Literal["OfferRejected"] = "OfferRejected"
-    reason: Reason
+    reason: Reason = Field(description="The corporation's text: the person's shelter reads it")
+    category: RejectionCategory = RejectionCategory.OTHER
 
 
 class OfferAccepted(_OfferStep):
@@ -234,7 +272,9 @@ class OfferAccepted(_OfferStep):
 
 class OfferDeclined(_OfferStep):
     event_type: Literal["OfferDeclined"] = "OfferDeclined"
-    reason: Reason
+    reason: Reason = Field(description="The category again, not the shelter's text: a person's own words may "
+                                       "hold health details, so they stay in the intake with the shelter")
+    category: DeclineCategory = DeclineCategory.OTHER
 
 
 class OfferExpired(_OfferStep):
@@ -360,15 +400,18 @@ class ClockTicked(Event):
 class PartnerNotified(Event):
     """Something changed for one organisation (an offer made or expired, a placement, a command's result).
 
-    The same entry as in that organisation's GET /v1/changes feed (``seq`` is its cursor). Ids only, never
-    personal data. Keyed by ``org_id`` on housing.outbound.v1, so a partner reads its own key in order.
+    The same entry as in that organisation's GET /v1/changes feed (``seq`` is its cursor). Ids, and the
+    reasons of an offer's answers as its side may read them (a rejection's category and the corporation's
+    text; a decline's category, never its text); never data about a person. Keyed by ``org_id`` on
+    housing.outbound.v1, so a partner reads its own key in order.
     """
 
     event_type: Literal["PartnerNotified"] = "PartnerNotified"
     org_id: Identifier
     seq: Annotated[int, Field(ge=1)]
     kind: Annotated[str, Field(pattern=r"^[a-z-]+(\.[a-z_-]+)+$", max_length=60)]
-    data: dict[str, str | int | bool | None] = Field(default_factory=dict, description="Ids of the records concerned")
+    data: dict[str, str | int | bool | None] = Field(default_factory=dict, description="Ids of the records "
+                                                     "concerned; the category (and a rejection's reason) of an answer")
 
 
 ALL_EVENTS: tuple[type[Event], ...] = (

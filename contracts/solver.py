@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
@@ -26,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from contracts.solver_policy import Euros, Policy, PolicyOverrides
+from contracts.solver_result import Assignment, Explanation, Frozen, PriorityComponents, Result, Status
 from contracts.types import Support, UnitKind
 
 __all__ = [
@@ -36,10 +36,13 @@ __all__ = [
     "Instance",
     "InstanceError",
     "NeighbourhoodLimit",
+    "Policy",
+    "PolicyOverrides",
     "PriorityComponents",
     "Result",
     "Status",
     "SupportLevel",
+    "SupportProvider",
     "Unit",
     "UnitKind",
     "format_validation_error",
@@ -63,11 +66,7 @@ Days = Annotated[StrictInt, Field(ge=0, le=36_500)]
 SupportLevel = Support
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
-
-
-class Candidate(_Frozen):
+class Candidate(Frozen):
     """A person ready to move on from a shelter (pseudonymous id)."""
 
     id: Identifier
@@ -81,9 +80,16 @@ class Candidate(_Frozen):
     medical_urgency: StrictBool
     excluded_neighbourhoods: tuple[NeighbourhoodCode, ...] = ()
     preferred_neighbourhoods: tuple[NeighbourhoodCode, ...] = ()
+    rent_allowance_eligible: StrictBool = Field(default=False, description="Entitled to rent allowance: "
+                                                "affordability (passend toewijzen) applies")
+    support_provider: Identifier | None = Field(default=None, description="The provider of ambulant support "
+                                                "whose room for new clients a placement uses")
+    days_until_exit: Annotated[StrictInt, Field(ge=-36_500, le=36_500)] | None = Field(
+        default=None, description="Days until the person leaves an institution (<= 0: left already); "
+                                  "null: not leaving one")
 
 
-class Unit(_Frozen):
+class Unit(Frozen):
     """A housing unit on offer; ``places`` > 1 (or kind ``shared``) makes it a shared unit."""
 
     id: Identifier
@@ -96,13 +102,18 @@ class Unit(_Frozen):
     places: Annotated[StrictInt, Field(ge=1, le=50)]
     wheelchair_accessible: StrictBool
     support: tuple[SupportLevel, ...] = ()
+    period: Period | None = Field(default=None, description="The period whose agreement and neighbourhood limit "
+                                                             "a placement in this unit counts against (default: "
+                                                             "the instance's period)")
+    rent: Euros | None = Field(default=None, description="Rent in euros a month (absent: unknown, "
+                                                         "affordability does not restrict the unit)")
 
     @property
     def shared(self) -> bool:
         return self.places > 1 or self.kind == UnitKind.SHARED
 
 
-class Agreement(_Frozen):
+class Agreement(Frozen):
     """Performance agreement (prestatieafspraak) of a corporation with a municipality."""
 
     corporation: Identifier
@@ -112,12 +123,21 @@ class Agreement(_Frozen):
     used: Count
 
 
-class NeighbourhoodLimit(_Frozen):
+class NeighbourhoodLimit(Frozen):
     """Carrying capacity (draagkracht) of a neighbourhood for a period."""
 
     neighbourhood: NeighbourhoodCode
     period: Period
     max_placements: Count
+    used: Count
+
+
+class SupportProvider(Frozen):
+    """Room of a provider of ambulant support for new clients in a period (shared by all its regions)."""
+
+    id: Identifier
+    period: Period
+    max_new_clients: Count
     used: Count
 
 
@@ -130,7 +150,18 @@ def _duplicate_error(loc: tuple[Any, ...], first: int, what: str) -> InitErrorDe
     )
 
 
-class Instance(_Frozen):
+#: (field, key of a row, where the error points inside the row, what must be unique)
+_UNIQUE_KEYS: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
+    ("candidates", lambda c: c.id, ("id",), "candidate id"),
+    ("units", lambda u: u.id, ("id",), "unit id"),
+    ("agreements", lambda a: (a.corporation, a.municipality, a.period), (),
+     "agreement (corporation, municipality, period)"),
+    ("neighbourhood_limits", lambda n: (n.neighbourhood, n.period), (), "limit (neighbourhood, period)"),
+    ("support_providers", lambda p: (p.id, p.period), (), "support provider (id, period)"),
+)
+
+
+class Instance(Frozen):
     """One matching problem: candidates, units and the limits that apply in ``period``."""
 
     period: Period
@@ -139,68 +170,53 @@ class Instance(_Frozen):
     agreements: tuple[Agreement, ...] = ()
     neighbourhood_limits: tuple[NeighbourhoodLimit, ...] = ()
     declined_pairs: tuple[tuple[Identifier, Identifier], ...] = ()
+    policy: PolicyOverrides | None = Field(default=None, description="Partial policy over the default "
+                                           "(and the --policy file)")  # type: ignore[valid-type]
+    region_policies: dict[RegionCode, PolicyOverrides] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Partial policy per region, over the instance's policy")
+    support_providers: tuple[SupportProvider, ...] = ()
+    fixed_assignments: tuple[tuple[Identifier, Identifier], ...] = Field(
+        default=(), description="(candidate, unit) pairs the transfer point fixed by hand: they must be "
+                                "in the result")
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Instance:
-        errors: list[InitErrorDetails] = []
-        seen: dict[Any, int] = {}
-        for i, c in enumerate(self.candidates):
-            if (first := seen.setdefault(c.id, i)) != i:
-                errors.append(_duplicate_error(("candidates", i, "id"), first, "candidate id"))
-        seen = {}
-        for i, u in enumerate(self.units):
-            if (first := seen.setdefault(u.id, i)) != i:
-                errors.append(_duplicate_error(("units", i, "id"), first, "unit id"))
-        seen = {}
-        for i, a in enumerate(self.agreements):
-            key = (a.corporation, a.municipality, a.period)
-            if (first := seen.setdefault(key, i)) != i:
-                errors.append(_duplicate_error(("agreements", i), first,
-                                               "agreement (corporation, municipality, period)"))
-        seen = {}
-        for i, lim in enumerate(self.neighbourhood_limits):
-            key = (lim.neighbourhood, lim.period)
-            if (first := seen.setdefault(key, i)) != i:
-                errors.append(_duplicate_error(("neighbourhood_limits", i), first,
-                                               "limit (neighbourhood, period)"))
+        errors = self._fixed_assignment_errors()
+        for field, key, suffix, what in _UNIQUE_KEYS:
+            seen: dict[Any, int] = {}
+            for i, row in enumerate(getattr(self, field)):
+                if (first := seen.setdefault(key(row), i)) != i:
+                    errors.append(_duplicate_error((field, i, *suffix), first, what))
         if errors:
             raise ValidationError.from_exception_data("Instance", errors, hide_input=True)
         return self
 
+    def _fixed_assignment_errors(self) -> list[InitErrorDetails]:
+        """Unknown ids and repeated candidates (the policy's rules are checked by the solver)."""
+        errors: list[InitErrorDetails] = []
+        candidates, units = {c.id for c in self.candidates}, {u.id for u in self.units}
+        seen: dict[str, int] = {}
+        for i, (cid, uid) in enumerate(self.fixed_assignments):
+            if cid not in candidates:
+                errors.append(_pair_error(i, "names an unknown candidate"))
+            if uid not in units:
+                errors.append(_pair_error(i, "names an unknown unit"))
+            if (first := seen.setdefault(cid, i)) != i:
+                errors.append(_pair_error(i, f"repeats the candidate of fixed_assignments[{first}]"))
+        return errors
 
-Status = Literal["OPTIMAL", "FEASIBLE"]
+    def policy_for(self, region: str, base: Policy) -> Policy:
+        """The policy of ``region``: ``base`` < the instance's ``policy`` < its ``region_policies``."""
+        return base.overridden(self.policy).overridden(self.region_policies.get(region))
 
-
-class PriorityComponents(_Frozen):
-    base: StrictInt
-    days_in_shelter: StrictInt
-    over_90_days: StrictInt
-    youth: StrictInt
-    children: StrictInt
-    medical_urgency: StrictInt
-    preferred_neighbourhood: StrictInt
-
-
-class Explanation(_Frozen):
-    """Why a placement scores what it scores: ``priority`` is the sum of ``components``."""
-
-    priority: StrictInt
-    components: PriorityComponents
-
-
-class Assignment(_Frozen):
-    candidate: Identifier
-    unit: Identifier
-    explanation: Explanation
+    def period_of(self, unit: Unit) -> str:
+        """The period a placement in ``unit`` counts against."""
+        return unit.period or self.period
 
 
-class Result(_Frozen):
-    """Proposed placements; ``bound`` is a proven upper bound on the best objective."""
-
-    assignments: tuple[Assignment, ...]
-    objective: StrictInt
-    bound: StrictInt
-    status: Status
+def _pair_error(index: int, rule: str) -> InitErrorDetails:
+    return InitErrorDetails(type=PydanticCustomError("fixed_pair", "fixed pair {rule}", {"rule": rule}),
+                            loc=("fixed_assignments", index), input=None)
 
 
 class InstanceError(ValueError):

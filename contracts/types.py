@@ -39,6 +39,14 @@ def _aware(value: datetime) -> datetime:
 
 
 SaneDate = Annotated[date, AfterValidator(_sane_date)]
+#: Euros per month (rent, service costs).
+EurosPerMonth = Annotated[float, Field(ge=0, le=10_000)]
+#: The Dutch energy label of a home (A++++ .. G).
+EnergyLabel = Annotated[str, StringConstraints(pattern=r"^(A\+{0,4}|[B-G])$")]
+#: A Dutch postcode: four digits (not starting with 0) and two capitals, an optional space between.
+Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")]
+#: A short line of text of an address or a contact (no line breaks or control characters).
+ShortText = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]{1,100}$", strip_whitespace=True)]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 NonNegative = Annotated[int, Field(ge=0, le=1_000_000)]
 
@@ -102,10 +110,34 @@ class PassOverReason(StrEnum):
     NEEDS_WHEELCHAIR_ACCESS = "needs_wheelchair_access"
     SUPPORT_NOT_OFFERED = "support_not_offered"
     NEIGHBOURHOOD_EXCLUDED = "neighbourhood_excluded"
+    #: the person is entitled to rent allowance and the rent is over their limit (passend toewijzen)
+    RENT_NOT_AFFORDABLE = "rent_not_affordable"
     #: the optimum housed this person in another unit
     PLACED_ELSEWHERE = "placed_elsewhere"
     #: giving this person the unit would have lowered the region's total priority
     HIGHER_TOTAL_ELSEWHERE = "higher_total_elsewhere"
+
+
+class DeclineCategory(StrEnum):
+    """Why a person declined an offer, as the corporation hears it: a category, never the free text
+    (which may hold health details). A fixed list, so regional policy can build on it."""
+
+    UNSAFE_NEIGHBOURHOOD = "unsafe_neighbourhood"
+    TOO_FAR_FROM_CARE_WORK_OR_SCHOOL = "too_far_from_care_work_or_school"
+    HOME_UNSUITABLE_FOR_HEALTH = "home_unsuitable_for_health"
+    HOUSEHOLD_CHANGED = "household_changed"
+    FOUND_OTHER_HOME = "found_other_home"
+    OTHER = "other"
+
+
+class RejectionCategory(StrEnum):
+    """Why a corporation rejected an offer, as the shelter hears it (beside the corporation's own text)."""
+
+    HOME_NO_LONGER_AVAILABLE = "home_no_longer_available"
+    HOUSEHOLD_DOES_NOT_FIT_HOME = "household_does_not_fit_home"
+    SUPPORT_NOT_ARRANGED = "support_not_arranged"
+    RENT_NOT_AFFORDABLE = "rent_not_affordable"
+    OTHER = "other"
 
 
 class NotOfferedReason(StrEnum):

@@ -21,6 +21,27 @@ class Role(StrEnum):
     MINISTRY = "ministry"
     ADMIN = "admin"
     MONITOR = "monitor"            # monitoring sources that report placements
+    TRANSFER_POINT = "transfer_point"  # a region's transfer point: sees the region's waiting candidates, pseudonymously
+
+
+class UserRole(StrEnum):
+    """What a person is within their organisation (issue 15): narrows what the organisation may do."""
+
+    CASE_WORKER = "case_worker"                # shelter
+    ALLOCATION_OFFICER = "allocation_officer"  # corporation
+    POLICY_OFFICER = "policy_officer"          # municipality
+    TRANSFER_OFFICER = "transfer_officer"      # transfer point
+    ANALYST = "analyst"                        # ministry
+    ORG_ADMIN = "org_admin"                    # any organisation: manages its own users
+    SYSTEM_ADMIN = "system_admin"              # the operators' organisation (role admin)
+
+
+class UserStatus(StrEnum):
+    """A personal account's state: invited until it has a password and a second factor."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    DISABLED = "disabled"
 
 
 class CandidateStatus(StrEnum):
@@ -45,9 +66,15 @@ class OfferStatus(StrEnum):
 
 
 class VacancyStatus(StrEnum):
-    """A published unit's status, as its corporation sees it."""
+    """A published unit's status, as its corporation sees it: open -> offered -> let, or withdrawn.
+
+    ``offered`` while an offer on it is open; ``let`` once placements were confirmed for all its places;
+    back to ``open`` when an offer closes without a placement and a place is left.
+    """
 
     OPEN = "open"
+    OFFERED = "offered"
+    LET = "let"
     WITHDRAWN = "withdrawn"
 
 

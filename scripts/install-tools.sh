@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tools besides Python: the durable broker's object store (s3rver, npm; `make demo` and `make up`
 # need only this: `install-tools.sh broker`), and for the test suite Debian's prometheus and
-# chromium and the NL GOV API Design Rules linter (spectral, npm). Idempotent; run by `make test`.
+# chromium, the NL GOV API Design Rules linter (spectral, npm) and an OpenID provider (oidc-provider, npm). Idempotent; run by `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .tools/node_modules/.bin/s3rver ]; then
@@ -21,6 +21,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   # Debian starts a prometheus service on install; the tests run their own on free ports.
   if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop prometheus >/dev/null 2>&1 || true; fi
   pkill -x prometheus >/dev/null 2>&1 || true
+fi
+if [ ! -f .tools/node_modules/oidc-provider/package.json ]; then
+  # A real OpenID provider for the sign-in tests (tests/oidc/provider.mjs), never a mock.
+  echo "installing oidc-provider into .tools/" >&2
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools oidc-provider@9.13.3 >/dev/null 2>&1
 fi
 if [ ! -x .tools/node_modules/.bin/spectral ]; then
   echo "installing @stoplight/spectral-cli into .tools/" >&2

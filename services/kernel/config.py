@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(
         default=1_048_576, ge=65_536, description="Largest message a service produces and a product topic takes "
                                                   "(producer max.request.size, topic max.message.bytes)")
+    topic_retention_days: int = Field(
+        default=14, ge=1, le=29, description="Days a product topic keeps its events (retention.ms; segments roll "
+                                             "daily): an erased person's reference leaves the logs within this + 1 day")
+    dead_letter_retention_days: int = Field(
+        default=28, ge=1, le=29, description="Days the dead-letter topic keeps its letters for an operator to act on")
     inbound_max_bytes: int = Field(
         default=65_536, ge=1024, description="Largest signed command the intake takes from the inbound topic; a "
                                              "larger one is refused and dead-lettered by reference")
@@ -84,6 +89,11 @@ class Settings(BaseSettings):
     intake_rate_limit_burst: int = Field(
         default=1000, ge=1, description="Requests each organisation may make at once to one intake worker before "
                                        "the sustained rate applies (the token bucket's size)")
+
+    oidc_issuers: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="OpenID providers people may sign in with, as JSON: "
+        '{"key": {"issuer": URL, "client_id": ..., "client_secret": ..., "org_id": ...}}; each issuer is bound '
+        "to one organisation, whose pre-created users it may sign in (by sub, else e-mail address)")
 
     def sqlite_url(self, service: str) -> str:
         return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"

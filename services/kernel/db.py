@@ -235,13 +235,12 @@ def infra_tables(service: str) -> tuple[type[SQLModel], type[SQLModel]]:
         {
             "__tablename__": f"{service}_outbox",
             "__annotations__": {"seq": int | None, "event_id": str, "topic": str, "key": bytes,
-                                "value": bytes, "sent": bool},
+                                "value": bytes},
             "seq": Field(default=None, primary_key=True),
             "event_id": Field(max_length=36, unique=True),
             "topic": Field(max_length=120),
             "key": Field(sa_column=Column(LargeBinary, nullable=False)),
             "value": Field(sa_column=Column(LargeBinary, nullable=False)),
-            "sent": Field(default=False, index=True),
         },
         table=True,
     )

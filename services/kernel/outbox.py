@@ -1,4 +1,9 @@
-"""The outbox relay: what a service committed to its outbox table reaches Kafka, in commit order."""
+"""The outbox relay: what a service committed to its outbox table reaches Kafka, in commit order.
+
+A row is deleted once Kafka has acknowledged it: the outbox is a queue, not an archive. Kafka holds
+the sent event for the topic's retention; a sent row kept here would be one more copy of a person's
+reference that an erasure (GDPR art. 17) would have to find.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +11,7 @@ import logging
 
 import faust
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, select, update
+from sqlmodel import Session, SQLModel, delete, select
 
 from services.kernel.db import Lease
 from services.kernel.signing import Signer
@@ -15,10 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    """Sends committed outbox rows to Kafka, in commit order, and marks them sent.
+    """Sends committed outbox rows to Kafka, in commit order, and deletes them once sent.
 
     A worker killed after commit but before send leaves the rows unsent; the
-    next start sends them. A kill after send but before marking re-sends them,
+    next start sends them. A kill after send but before the delete re-sends them,
     which the consumers' inbox absorbs. With several workers of a service one
     relay holds the service's lease and sends for all of them (the others stand
     by and take over within a second when it dies), so rows are not sent twice
@@ -39,13 +44,12 @@ class OutboxRelay:
 
     def _fetch(self) -> list[tuple[int, str, bytes, bytes]]:
         with Session(self.engine) as s:
-            rows = s.exec(select(self.outbox).where(self.outbox.sent == False)  # noqa: E712
-                          .order_by(self.outbox.seq).limit(self.batch)).all()
+            rows = s.exec(select(self.outbox).order_by(self.outbox.seq).limit(self.batch)).all()
             return [(r.seq, r.topic, r.key, r.value) for r in rows]
 
-    def _mark(self, seqs: list[int]) -> None:
+    def _forget(self, seqs: list[int]) -> None:
         with Session(self.engine) as s:
-            s.exec(update(self.outbox).where(self.outbox.seq.in_(seqs)).values(sent=True))
+            s.exec(delete(self.outbox).where(self.outbox.seq.in_(seqs)))
             s.commit()
 
     async def flush(self) -> int:
@@ -56,7 +60,7 @@ class OutboxRelay:
                                                 headers=self.signer.headers(topic, key, value))
                    for _, topic, key, value in rows]
         await asyncio.gather(*futures)
-        await asyncio.to_thread(self._mark, [r[0] for r in rows])
+        await asyncio.to_thread(self._forget, [r[0] for r in rows])
         return len(rows)
 
     async def _lead(self) -> bool:

@@ -25,6 +25,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, w
 
 from contracts.topics import all_topic_names
 from services.kernel.config import settings
+from services.system.retention import align_existing, topic_configs
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,8 @@ def start_embedded_broker(port: int | None = None, log_file: Path | None = None,
 
 async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = None,
                         replication: int | None = None) -> None:
-    """Create every product topic that does not exist yet (idempotent; safe on a real cluster)."""
+    """Create every product topic that does not exist yet, and keep the existing ones at the configured
+    retention (idempotent; safe on a real cluster; see services.system.retention)."""
     from services.kernel.config import settings
     from services.kernel.kafka_security import aiokafka_options
 
@@ -187,12 +189,12 @@ async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]] | None = N
             await admin.start()
     try:
         existing = set(await admin.list_topics())
-        limit = {"max.message.bytes": str(conf.max_message_bytes)}
-        missing = [NewTopic(name, parts, replication, topic_configs=limit)
+        missing = [NewTopic(name, parts, replication, topic_configs=topic_configs(name, conf))
                    for name, parts in topics if name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
+        await align_existing(admin, [name for name, _ in topics if name in existing], conf)
     finally:
         await admin.close()
 

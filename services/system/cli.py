@@ -35,7 +35,8 @@ def _cmd_org(args: argparse.Namespace) -> int:
     try:
         if args.org_cmd == "create":
             org_id, token = orgs.create_organisation(uow, args.name, args.role, args.municipality, args.region,
-                                                     args.institution_type, source_kind=args.source_kind)
+                                                     args.institution_type, source_kind=args.source_kind,
+                                                     central=args.central)
             print(f"organisation: {org_id}\ntoken: {token}")
             print("(store the token now: only its hash is kept)", file=sys.stderr)
         elif args.org_cmd == "revoke":
@@ -51,6 +52,11 @@ def _cmd_org(args: argparse.Namespace) -> int:
         print(f"error: {exc.detail}" + (f" ({reasons})" if reasons else ""), file=sys.stderr)
         return 2
     return 0
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from services.system.users import main
+    return main(args)
 
 
 def _cmd_dlq(args: argparse.Namespace) -> int:
@@ -106,9 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     oc = osub.add_parser("create", help="create an organisation and print its first token")
     oc.add_argument("--name", required=True)
     oc.add_argument("--role", required=True,
-                    choices=("shelter", "corporation", "municipality", "ministry", "admin", "monitor"))
+                    choices=("shelter", "corporation", "municipality", "ministry", "admin", "monitor",
+                             "transfer_point"))
     oc.add_argument("--municipality")
-    oc.add_argument("--region")
+    oc.add_argument("--region", help="R + 2 digits; a transfer point serves exactly one region")
+    oc.add_argument("--central", action="store_true",
+                    help="a central municipality (centrumgemeente), which registers its region's policy")
     oc.add_argument("--institution-type", dest="institution_type")
     oc.add_argument("--source-kind", dest="source_kind",
                     help="monitoring source kind (flex_registry, ...): required for --role monitor")
@@ -116,6 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     orv.add_argument("--token", required=True)
     osub.add_parser("list", help="list organisations")
     org.set_defaults(fn=_cmd_org)
+    user = sub.add_parser("user", help="personal accounts: create (prints a one-time enrolment code), disable, list")
+    usub = user.add_subparsers(dest="user_cmd", required=True)
+    uc = usub.add_parser("create", help="create a person's account and print its one-time enrolment code")
+    uc.add_argument("--org", required=True)
+    uc.add_argument("--email", required=True)
+    uc.add_argument("--role", required=True, choices=("case_worker", "allocation_officer", "policy_officer",
+                                                      "transfer_officer", "analyst", "org_admin", "system_admin"))
+    uc.add_argument("--oidc-subject", dest="oidc_subject", help="the person's `sub` at the organisation's provider")
+    usub.add_parser("disable", help="disable an account; its sessions end at once").add_argument("--email",
+                                                                                               required=True)
+    usub.add_parser("list", help="list accounts").add_argument("--org")
+    user.set_defaults(fn=_cmd_user)
     db = sub.add_parser("db", help="database migrations")
     dsub = db.add_subparsers(dest="db_cmd", required=True)
     dsub.add_parser("upgrade").add_argument("services", nargs="*")

@@ -48,7 +48,8 @@ def create_organisations(conf: Settings, sc: Scenario) -> None:
     migrate("intake", engine)
     for org in sc.orgs:
         org.org_id, org.token = create_organisation(IntakeUnitOfWork(engine), org.name, org.role, org.municipality,
-                                                    org.region, org.institution_type)
+                                                    org.region, org.institution_type,
+                                                    source_kind=org.source_kind)
     engine.dispose()
 
 

@@ -30,6 +30,7 @@ class Org:
     municipality: str | None = None
     region: str | None = None
     institution_type: str | None = None
+    source_kind: str | None = None  # monitors only: flex_registry, municipal_monitor, …
     org_id: str = ""
     token: str = ""
 

@@ -107,14 +107,11 @@ def _erase(conf, bsn: str) -> dict:
 
 
 def _holders(engine, ref: str) -> list[str]:
-    """The state tables in which any row holds this text (the whole database, every service). The
-    outboxes are left out: a sent event keeps the reference, as the topic's log does, until it is
-    pruned (no retention for sent outbox rows yet; the topics' own retention applies)."""
+    """The tables in which any row holds this text (the whole database, every service, outboxes too: a
+    row is deleted once sent; only the topics' logs keep the reference, for their retention)."""
     found = []
     with engine.connect() as db:
         for table in inspect(engine).get_table_names():
-            if table.endswith("_outbox"):
-                continue
             if any(ref in repr(tuple(row)) for row in db.execute(text(f'select * from "{table}"'))):
                 found.append(table)
     return found

@@ -15,11 +15,12 @@ class Organisation(SQLModel, table=True):
     __tablename__ = "intake_organisation"
     org_id: str = Field(primary_key=True, max_length=80)
     name: str = Field(max_length=200)
-    role: str = Field(max_length=20)  # shelter|corporation|municipality|ministry|admin
+    role: str = Field(max_length=20)  # contracts.vocabulary.Role
     municipality: str | None = Field(default=None, max_length=6)
     region: str | None = Field(default=None, max_length=3)
     institution_type: str | None = Field(default=None, max_length=30)
     source_kind: str | None = Field(default=None, max_length=30)  # what it reports as a monitoring source
+    central: bool = Field(default=False)  # a central municipality (centrumgemeente): registers its region's policy
     created_at: datetime = Field(sa_column=utc_column())
 
 
@@ -77,6 +78,13 @@ class OfferRecord(SQLModel, table=True):
     person_answer: str | None = Field(default=None, max_length=16)
     made_at: datetime = Field(sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column())
+    # The year whose agreement and neighbourhood limit the offer counts against (null: made before it was told).
+    period: str | None = Field(default=None, max_length=4)
+    # Why it was rejected (for the shelter) or declined (the category for both sides, the text for the shelter).
+    rejection_category: str | None = Field(default=None, max_length=40)
+    rejection_reason: str | None = Field(default=None, max_length=500)
+    decline_category: str | None = Field(default=None, max_length=40)
+    decline_reason: str | None = Field(default=None, max_length=500)
 
 
 class PassedOverRecord(SQLModel, table=True):
@@ -161,3 +169,9 @@ class AuditEntry(SQLModel, table=True):
     record: str = Field(max_length=120)
     outcome: str = Field(max_length=20)  # ok | refused:<status>
     channel: str = Field(default="http", max_length=10)  # http | kafka | cli
+    # user:<user id> (a person, signed in) or token:<key id> (the organisation's API token); issue 15
+    actor: str | None = Field(default=None, max_length=100)
+
+
+# Personal accounts and their sessions live in their own module; imported here so the migrations see them.
+from services.intake.adapters import accounts_orm  # noqa: E402,F401

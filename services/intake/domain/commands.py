@@ -7,7 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from contracts.events import CandidateProfile, VacancyDetails
 from contracts.types import (
-    BagId, Identifier, MunicipalityCode, NeighbourhoodCode, NonNegative, Period, PersonRef, Reason,
+    BagId, DeclineCategory, Identifier, RejectionCategory, ShortText, MunicipalityCode, NeighbourhoodCode, NonNegative, Period, PersonRef, Reason,
     RegionCode, SaneDate, SourceKind, UnitKind,
 )
 from services.intake.domain import rules
@@ -17,13 +17,19 @@ from services.kernel.privacy import bsn_like
 def _no_bsn(value: str) -> str:
     # Refused, never masked: the partner must know its text or id was not taken (the value is not echoed).
     if bsn_like(value):
-        raise ValueError("holds a number that looks like a BSN, which never goes in free text or an id")
+        raise ValueError(rules.BSN_IN_TEXT)
     return value
 
 
 #: Free text and ids a partner chooses travel on topics and into tables: no personal number may ride along.
 FreeText = Annotated[Reason, AfterValidator(_no_bsn)]
 PartnerId = Annotated[Identifier, AfterValidator(_no_bsn)]
+#: Who provides the support arranged for a person: shown to the corporation with an offer.
+SupportProvider = Annotated[ShortText, AfterValidator(_no_bsn)]
+# Not dumped with the profile: kept by the intake beside it, never sent to the matcher.
+_SUPPORT_PROVIDER = Field(default=None, exclude=True, description=(
+    "Who provides the support arranged (ambulante begeleiding), shown to the corporation with an offer "
+    "beside the support level. Leave it empty when the name would reveal health details"))
 
 
 def _one_person_one_unit(model, *more: rules.Refusal):
@@ -49,6 +55,7 @@ class SubmitCandidate(CandidateProfile):
 
     bsn: Annotated[str, Field(min_length=9, max_length=9, pattern=r"^[0-9]{9}$")] | None = None
     person_ref: PersonRef | None = None
+    support_provider: SupportProvider | None = _SUPPORT_PROVIDER
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo):
@@ -56,6 +63,8 @@ class SubmitCandidate(CandidateProfile):
 
 
 class UpdateCandidate(CandidateProfile):
+    support_provider: SupportProvider | None = _SUPPORT_PROVIDER
+
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo):
         return _candidate_rules(self, info)
@@ -63,6 +72,19 @@ class UpdateCandidate(CandidateProfile):
 
 class WithReason(Command):
     reason: FreeText
+
+
+class Rejection(WithReason):
+    """The corporation's rejection: the person's shelter reads the category and the text."""
+
+    category: RejectionCategory = RejectionCategory.OTHER
+
+
+class Decline(WithReason):
+    """The person's decline: the corporation reads only the category, never the text (it may hold health
+    details)."""
+
+    category: DeclineCategory = DeclineCategory.OTHER
 
 
 class PublishVacancy(VacancyDetails):
@@ -77,8 +99,19 @@ class PublishVacancy(VacancyDetails):
             refusals.append(("available_until", "must lie after available_from"))
         if self.kind == UnitKind.SHARED and self.places < 2:
             refusals.append(("places", "a shared unit has at least 2 places"))
+        refusals += rules.no_bsn_in_text(_texts_of_home(self))
         rules.refuse("PublishVacancy", refusals)
         return self
+
+
+def _texts_of_home(vacancy: VacancyDetails) -> dict[str, str]:
+    """The free-text fields of a home, by field name: they reach the person's shelter."""
+    texts = {}
+    if vacancy.address is not None:
+        texts |= {f"address.{k}": getattr(vacancy.address, k) for k in ("street", "number", "town")}
+    if vacancy.viewing_contact is not None:
+        texts["viewing_contact.name"] = vacancy.viewing_contact.name
+    return texts
 
 
 class RegisterAgreement(Command):

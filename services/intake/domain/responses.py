@@ -8,9 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 from contracts import vocabulary
+from contracts.events import Address, ViewingContact
+from services.intake.domain.answer_parts import (  # noqa: F401 - parts of the answers below
+    Answer, Counters, DeclineReason, Home, Household, RejectionReason,
+)
 from services.kernel.problem import InvalidParam, Problem  # noqa: F401 - the one problem schema
 from contracts.types import (
     BagId,
@@ -35,10 +39,6 @@ def _utc(value: datetime) -> datetime:
 Timestamp = Annotated[datetime, AfterValidator(_utc)]
 
 
-class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class PersonReference(Answer):
     person_ref: PersonRef
 
@@ -57,8 +57,16 @@ class Offer(Answer):
     vacancy_id: Identifier
     corporation: Identifier
     status: OfferStatus
-    priority: int
+    priority: int | None = Field(description="Urgency score; only for the shelter (a score minus the visible "
+                                             "bonuses would tell a landlord of a medical urgency)")
     explanation: dict[str, int] | None = Field(description="Priority components; only for the shelter")
+    period: Period | None = Field(description="The year whose agreement and neighbourhood limit the offer counts "
+                                              "against: that of the later of the home's available_from and the "
+                                              "matching round's date (Europe/Amsterdam)")
+    home: Home | None = Field(description="Only for the shelter; null when the vacancy came through another channel")
+    household: Household | None = Field(description="Only for the corporation; null once the person was erased")
+    rejection: RejectionReason | None = Field(description="The corporation's reason, when it rejected the offer")
+    decline: DeclineReason | None = Field(description="The person's reason, when they declined the offer")
     passed_over: dict[str, int] = Field(
         description="More urgent candidates of the region who did not get this unit, counted per reason "
                     "(the first failing eligibility rule, declined_before, expired_before, placed_elsewhere or "
@@ -90,6 +98,7 @@ class Candidate(Answer):
     medical_urgency: bool
     excluded_neighbourhoods: list[NeighbourhoodCode]
     preferred_neighbourhoods: list[NeighbourhoodCode]
+    support_provider: str | None = Field(default=None, description="Who provides the support arranged")
 
 
 class CandidateDetail(Candidate):
@@ -138,6 +147,13 @@ class Vacancy(Answer):
     bag_id: BagId | None
     available_from: date
     available_until: date | None
+    address: Address | None = None
+    rent: float | None = None
+    service_costs: float | None = None
+    energy_label: str | None = None
+    floor: int | None = None
+    lift: bool | None = None
+    viewing_contact: ViewingContact | None = None
     not_offered_reason: NotOfferedReason | None = Field(
         description="Why the last matching round left a place of this vacancy without an offer: no_agreement "
                     "(none for its corporation, municipality and this year), agreement_full, "
@@ -157,7 +173,8 @@ class Agreement(Answer):
     corporation: Identifier
     period: Period
     max_places: int
-    used: int
+    used: int = Field(description="As registered: places allocated outside this product")
+    counters: Counters
 
 
 class AgreementList(Answer):
@@ -170,7 +187,8 @@ class NeighbourhoodLimit(Answer):
     neighbourhood: NeighbourhoodCode
     period: Period
     max_placements: int
-    used: int
+    used: int = Field(description="As registered: placements outside this product")
+    counters: Counters
 
 
 class NeighbourhoodLimitList(Answer):
@@ -246,6 +264,9 @@ class AuditRecord(Answer):
     record: str
     outcome: str
     channel: str
+    actor: str | None = Field(default=None, description="user:<user id> (a person) or token:<key id> (an API "
+                                                        "token) that acted for the organisation; none before "
+                                                        "personal accounts")
 
 
 class AuditPage(Answer):

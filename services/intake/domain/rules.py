@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError, ValidationInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from services.kernel.privacy import bsn_like
+
 #: The partners' time zone: a date sent at 00:30 in Amsterdam is today there, though still yesterday in UTC.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: Key of the validation context that carries the request's date.
@@ -48,7 +50,9 @@ def today_of(info: ValidationInfo) -> date:
 
 def refuse(title: str, refusals: Iterable[Refusal]) -> None:
     """Raise one validation error per (field, reason), located at the field; nothing when there is none."""
-    details = [InitErrorDetails(type=PydanticCustomError("cross_field", reason), loc=(field,), input=None)
+    # A nested field ("address.street") is located by its path, as pydantic locates its own errors.
+    details = [InitErrorDetails(type=PydanticCustomError("cross_field", reason), loc=tuple(field.split(".")),
+                                input=None)
                for field, reason in refusals]
     if details:
         raise ValidationError.from_exception_data(title, details)
@@ -90,3 +94,13 @@ def planned_move_in(value: date, today: date) -> list[Refusal]:
     if value <= today + timedelta(days=PLANNED_MOVE_IN_DAYS):
         return []
     return [("move_in_date", f"may lie at most {PLANNED_MOVE_IN_DAYS} days ahead (a planned move-in)")]
+
+
+#: Why free text or an id is refused (the value is never echoed).
+BSN_IN_TEXT = "holds a number that looks like a BSN, which never goes in free text or an id"
+
+
+def no_bsn_in_text(texts: dict[str, str]) -> list[Refusal]:
+    """Free text that reaches another organisation holds no BSN-like number (refused, never masked: the
+    partner must know it was not taken)."""
+    return [(field, BSN_IN_TEXT) for field, text in texts.items() if bsn_like(text)]

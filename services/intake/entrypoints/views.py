@@ -15,11 +15,13 @@ from aiohttp import web
 from faust.web import View
 from pydantic import ValidationError
 
+from services.intake.domain import accounts as account_rules
 from services.intake.domain import rules
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
 from services.intake.entrypoints.openapi import build_openapi
-from services.intake.service_layer import common, idempotency
+from services.intake.entrypoints.web_session import CSRF_HEADER, SESSION_COOKIE, same
+from services.intake.service_layer import common, idempotency, sessions
 from services.intake.service_layer.operation_types import API_PREFIX, Call, NoBody, Operation
 from services.intake.service_layer.operations import OPERATIONS
 from services.intake.service_layer.organisations import Caller, authenticate
@@ -54,10 +56,16 @@ def as_problem(exc: IntakeError) -> HttpProblem:
 
 
 async def caller_of(request: web.Request) -> Caller:
-    """The authenticated caller, looked up once per request (the rate limit needs it before the view)."""
+    """The authenticated caller, looked up once per request (the rate limit needs it before the view):
+    an API token, or else a signed-in person's session cookie (whose CSRF token the request keeps)."""
     if CALLER not in request:
+        token, sid = bearer_token(request), request.cookies.get(SESSION_COOKIE)
         try:
-            request[CALLER] = await asyncio.to_thread(authenticate, make_uow(), bearer_token(request))
+            if token or not sid:
+                request[CALLER] = await asyncio.to_thread(authenticate, make_uow(), token)
+            else:
+                request[CALLER], request[SESSION_CSRF] = await asyncio.to_thread(sessions.authenticate,
+                                                                                  make_uow(), sid)
         except IntakeError as exc:
             request[CALLER] = exc
     known = request[CALLER]
@@ -69,6 +77,7 @@ async def caller_of(request: web.Request) -> Caller:
 # --- rate limits: a token bucket per organisation (or client address) in this worker -----------
 
 CALLER = "housing_match.caller"
+SESSION_CSRF = "housing_match.session_csrf"
 #: The platform's endpoints: probes and scrapes must never be refused.
 NOT_LIMITED = frozenset({"/health/live", "/health/ready", "/metrics"})
 _conf = settings()
@@ -150,6 +159,17 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
         if audited:
             await audit_apart("refused:403")
         raise HttpProblem(403, "Not allowed for this role", f"this action is for the role(s): {', '.join(op.roles)}")
+    if caller.user_id is not None:
+        # A person does no more than the organisation's token, narrowed by their role; a cookie alone never
+        # makes a change (the session's CSRF token comes in a header a foreign page cannot set).
+        if not account_rules.may_use(caller.user_role, op.tag):
+            if audited:
+                await audit_apart("refused:403")
+            raise HttpProblem(403, "Not allowed for this role", "this action is not for the person's role")
+        if request.method not in ("GET", "HEAD") and not same(request.get(SESSION_CSRF),
+                                                              request.headers.get(CSRF_HEADER)):
+            raise HttpProblem(403, "CSRF token missing", "a signed-in person's change needs the session's "
+                                                         "CSRF token", [{"name": CSRF_HEADER, "reason": "required"}])
     _check_path(op, params)
     query = _parse_query(request, op)
     raw = b""
@@ -226,3 +246,7 @@ class OpenApi(View):
 
 app.page("/openapi.json")(OpenApi)
 app.page(API_PREFIX + "/openapi.json")(OpenApi)
+
+
+# The sign-in pages (issue 15) register themselves on the same app.
+from services.intake.entrypoints import enrol_pages, oidc_pages, signin_pages  # noqa: E402,F401

@@ -93,7 +93,7 @@ def get_offer(call: Call, uow: IntakeUnitOfWork) -> dict[str, Any]:
 def _answer_offer(call: Call, uow: IntakeUnitOfWork, answer: str) -> Result:
     """One of the four answers (offers.ANSWERS); confirmation and acceptance have no body, hence no reason."""
     return offers.answer_offer(uow, call.caller, call.params["offer_id"], answer,
-                               getattr(call.body, "reason", None), call.channel)
+                               getattr(call.body, "reason", None), call.channel, getattr(call.body, "category", None))
 
 
 def confirm_offer(call: Call, uow: IntakeUnitOfWork) -> Result:

@@ -21,7 +21,7 @@ from services.intake.service_layer.common import (
     person_ref_for,
     require,
 )
-from services.intake.service_layer.offers import offer_view
+from services.intake.service_layer.offers import offer_views
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.db import advisory_key
@@ -86,7 +86,7 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
         if own is not None:
             # The same person again from the same shelter: the same candidate (matched or linked). With other
             # data it is refused rather than answered with the old data: the shelter must not believe it changed.
-            changed = changed_fields(own.profile, profile)
+            changed = changed_fields(own.profile, profile, body.support_provider)
             if changed:
                 raise ChangedResubmission(own.candidate_id, changed)
             audit(uow, caller, "candidate.submit.same", own.candidate_id, channel=channel)
@@ -94,7 +94,7 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
         existing = next((c for c in active if c.linked_to is None), None)
         cid = new_id("cand")
         rec = CandidateRecord(candidate_id=cid, shelter=caller.org_id, person_ref=person_ref, region=profile.region,
-                              profile=profile.model_dump(mode="json"), created_at=now())
+                              profile=stored_profile(profile, body.support_provider), created_at=now())
         if existing is not None:
             # One person is one candidate: linked to the submission being matched, never matched twice. The
             # answer is that of a new submission (201, a new id): the shelter must not learn of the other one.
@@ -110,11 +110,28 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
         return uow.finish(201, candidate_view(rec))
 
 
-def changed_fields(stored: dict[str, Any], submitted: ev.CandidateProfile) -> list[str]:
+def stored_profile(profile: ev.CandidateProfile, support_provider: str | None) -> dict[str, Any]:
+    """The profile as the intake keeps it: what matching needs, and who provides the support (shown to the
+    corporation with an offer; it never travels to the matcher)."""
+    return {**profile.model_dump(mode="json"), INTAKE_ONLY: support_provider}
+
+
+#: The profile field the intake keeps beside what matching needs.
+INTAKE_ONLY = "support_provider"
+
+
+def matching_profile(stored: dict[str, Any]) -> ev.CandidateProfile:
+    """What of a stored profile the matcher hears."""
+    return ev.CandidateProfile.model_validate({k: v for k, v in stored.items() if k != INTAKE_ONLY})
+
+
+def changed_fields(stored: dict[str, Any], submitted: ev.CandidateProfile, support_provider: str | None = None
+                   ) -> list[str]:
     """The profile fields a resubmission would change. The stored profile is read through the model, so a field
     added since it was stored compares by its default."""
-    old = ev.CandidateProfile.model_validate(stored).model_dump(mode="json")
-    return sorted(k for k, v in submitted.model_dump(mode="json").items() if old.get(k) != v)
+    old = matching_profile(stored).model_dump(mode="json")
+    changed = [k for k, v in submitted.model_dump(mode="json").items() if old.get(k) != v]
+    return sorted(changed + ([INTAKE_ONLY] if stored.get(INTAKE_ONLY) != support_provider else []))
 
 
 def _own_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, lock: bool = False
@@ -135,7 +152,7 @@ def get_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> d
         offers = uow.session.exec(select(OfferRecord).where(OfferRecord.candidate_id == candidate_id,
                                                             OfferRecord.shelter == caller.org_id)
                                   .order_by(OfferRecord.made_at)).all()
-        return {**candidate_view(rec), "offers": [offer_view(o, caller) for o in offers]}
+        return {**candidate_view(rec), "offers": offer_views(uow, list(offers), caller)}
 
 
 def list_passed_over(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str) -> dict[str, Any]:
@@ -183,7 +200,7 @@ def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, b
     with uow:
         rec = _still_active(uow, caller, candidate_id, "can no longer be changed")
         profile = ev.CandidateProfile.model_validate(body.model_dump())
-        rec.profile, rec.region = profile.model_dump(mode="json"), profile.region
+        rec.profile, rec.region = stored_profile(profile, body.support_provider), profile.region
         uow.session.add(rec)
         if rec.linked_to is None:  # a linked submission is not matched: nothing for the matcher
             uow.emit(ev.CandidateUpdated(producer=caller.org_id, occurred_at=now(), candidate_id=candidate_id,
@@ -230,7 +247,7 @@ def _hand_over(uow: IntakeUnitOfWork, withdrawn: CandidateRecord, cause: ev.Cand
     for other in rest:
         other.linked_to = heir.candidate_id
         s.add(other)
-    profile = ev.CandidateProfile.model_validate(heir.profile)
+    profile = matching_profile(heir.profile)
     uow.emit(cause.caused(ev.CandidateSubmitted, producer=PRODUCER, candidate_id=heir.candidate_id,
                           person_ref=heir.person_ref, shelter=heir.shelter, **profile.model_dump()))
     uow.notify(heir.shelter, "candidate.took_over", cause.occurred_at, candidate_id=heir.candidate_id)

@@ -49,7 +49,8 @@ def require(caller: Caller, *roles: str) -> None:
 def audit(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, outcome: str = "ok",
           channel: str = "http") -> None:
     uow.session.add(AuditEntry(at=now(), org_id=caller.org_id, action=action,
-                               record=mask_bsn_like_text(record)[:120], outcome=outcome, channel=channel))
+                               record=mask_bsn_like_text(record)[:120], outcome=outcome, channel=channel,
+                               actor=caller.actor))
 
 
 def audit_apart(uow: IntakeUnitOfWork, caller: Caller, action: str, record: str, outcome: str,

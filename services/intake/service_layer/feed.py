@@ -28,5 +28,5 @@ def audit_entries(uow: IntakeUnitOfWork, caller: Caller, after: int, limit: int,
             q = q.where(AuditEntry.org_id == org_id)
         rows = uow.session.exec(q.order_by(AuditEntry.id).limit(limit)).all()
         items = [{"id": r.id, "at": r.at, "org_id": r.org_id, "action": r.action, "record": r.record,
-                  "outcome": r.outcome, "channel": r.channel} for r in rows]
+                  "outcome": r.outcome, "channel": r.channel, "actor": r.actor} for r in rows]
         return {"items": items, "next_cursor": rows[-1].id if rows else after}

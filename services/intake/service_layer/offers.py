@@ -7,21 +7,32 @@ from typing import Any
 from sqlmodel import select
 
 from contracts import events as ev
-from services.intake.adapters.orm import OfferRecord
+from contracts.types import DeclineCategory
+from services.intake.adapters.orm import CandidateRecord, OfferRecord, UnitRecord
 from services.intake.domain.errors import Conflict, Invalid, NotFound, OfferExpired
+from services.intake.domain.who_sees_what import offer_for
 from services.intake.service_layer.common import Result, audit, now, require
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
-def offer_view(o: OfferRecord, caller: Caller) -> dict[str, Any]:
+def offer_views(uow: IntakeUnitOfWork, offers: list[OfferRecord], caller: Caller) -> list[dict[str, Any]]:
+    """The offers as the caller's side sees them (who_sees_what.py): the shelter with the home, the
+    corporation with the household. One query for the homes or the households of all of them."""
     shelter = caller.role == "shelter"
-    return {"offer_id": o.offer_id, "candidate_id": o.candidate_id if shelter else None,
-            "vacancy_id": o.unit_id.split(":", 1)[-1], "corporation": o.corporation, "status": o.status,
-            "priority": o.priority, "explanation": o.explanation if shelter else None,
-            "passed_over": o.passed_over or {},
-            "corporation_answer": o.corporation_answer, "person_answer": o.person_answer,
-            "made_at": o.made_at, "expires_at": o.expires_at}
+    homes: dict[str, dict] = {}
+    households: dict[str, dict] = {}
+    if shelter and offers:
+        homes = {u.unit_id: u.details for u in uow.session.exec(
+            select(UnitRecord).where(UnitRecord.unit_id.in_({o.unit_id for o in offers}))).all()}
+    elif offers:
+        households = {c.candidate_id: c.profile for c in uow.session.exec(
+            select(CandidateRecord).where(CandidateRecord.candidate_id.in_({o.candidate_id for o in offers}))).all()}
+    return [offer_for(o, shelter, homes.get(o.unit_id), households.get(o.candidate_id)) for o in offers]
+
+
+def offer_view(uow: IntakeUnitOfWork, o: OfferRecord, caller: Caller) -> dict[str, Any]:
+    return offer_views(uow, [o], caller)[0]
 
 
 def _offer_owner(caller: Caller):
@@ -36,7 +47,7 @@ def list_offers(uow: IntakeUnitOfWork, caller: Caller, status: str | None = None
             q = q.where(OfferRecord.status == status)
         rows = uow.session.exec(q.order_by(OfferRecord.made_at, OfferRecord.offer_id)).all()
         # A corporation never sees another organisation's candidate or their needs.
-        return {"items": [offer_view(o, caller) for o in rows]}
+        return {"items": offer_views(uow, list(rows), caller)}
 
 
 def get_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str) -> dict[str, Any]:
@@ -46,7 +57,7 @@ def get_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str) -> dict[str,
         owner = rec and (rec.shelter if caller.role == "shelter" else rec.corporation)
         if rec is None or owner != caller.org_id:
             raise NotFound("no such offer")
-        return offer_view(rec, caller)
+        return offer_view(uow, rec, caller)
 
 
 ANSWERS = {
@@ -55,6 +66,9 @@ ANSWERS = {
     "acceptance": ("shelter", ev.OfferAccepted, "person_answer", "accepted"),
     "decline": ("shelter", ev.OfferDeclined, "person_answer", "declined"),
 }
+#: Where an answer's category and text are kept on the offer.
+REASON_COLUMNS = {"rejection": ("rejection_category", "rejection_reason"),
+                  "decline": ("decline_category", "decline_reason")}
 
 
 def past_deadline(rec: OfferRecord, at: datetime) -> bool:
@@ -64,7 +78,7 @@ def past_deadline(rec: OfferRecord, at: datetime) -> bool:
 
 
 def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: str, reason: str | None,
-                 channel: str = "http") -> Result:
+                 channel: str = "http", category: str | None = None) -> Result:
     role, event_cls, column, value = ANSWERS[answer]
     require(caller, role)
     if event_cls in (ev.OfferRejected, ev.OfferDeclined) and not reason:
@@ -75,7 +89,7 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
         if rec is None or owner != caller.org_id:
             raise NotFound("no such offer")
         if getattr(rec, column) == value:
-            return uow.finish(200, offer_view(rec, caller))  # answered the same way before
+            return uow.finish(200, offer_view(uow, rec, caller))  # answered the same way before
         at = now()
         if rec.status == "expired" or (rec.status == "open" and past_deadline(rec, at)):
             raise OfferExpired()
@@ -84,8 +98,20 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
         if getattr(rec, column) is not None:
             raise Conflict("the offer was already answered")
         setattr(rec, column, value)
+        extra = {}
+        if answer in REASON_COLUMNS:
+            extra = {"reason": reason, **({"category": category} if category else {})}
+            if event_cls is ev.OfferDeclined:
+                # The person's own words may hold health details: they stay here, with the shelter; the
+                # topic (and the matcher, which needs no more) carries the category only.
+                extra["reason"] = str(category or DeclineCategory.OTHER)
+            event = event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region, **extra)
+            category_column, reason_column = REASON_COLUMNS[answer]
+            setattr(rec, category_column, event.category)
+            setattr(rec, reason_column, reason)
+        else:
+            event = event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region)
         uow.session.add(rec)
-        extra = {"reason": reason} if "reason" in event_cls.model_fields else {}
-        uow.emit(event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region, **extra))
+        uow.emit(event)
         audit(uow, caller, f"offer.{answer}", offer_id, channel=channel)
-        return uow.finish(200, offer_view(rec, caller))
+        return uow.finish(200, offer_view(uow, rec, caller))

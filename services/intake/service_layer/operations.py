@@ -12,6 +12,7 @@ from contracts.vocabulary import Role
 from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
 from services.intake.service_layer import calls, placements
+from services.intake.service_layer.account_operations import ACCOUNT_OPERATIONS
 from services.intake.service_layer.operation_types import (AuditQuery, CandidateQuery, CursorQuery, OfferQuery,
                                                            Operation, OrganisationQuery)
 
@@ -63,13 +64,20 @@ OPERATIONS: tuple[Operation, ...] = (
               CORPORATION, calls.withdraw_vacancy, r.Vacancy, request=cmd.WithReason, write=True, idempotent=True,
               conflicts=True, command="vacancy.withdraw", target="vacancy_id"),
     # municipalities
-    Operation("GET", "/agreements", "listAgreements", "The caller's prestatieafspraken", "municipalities",
-              MUNICIPALITY, calls.list_agreements, r.AgreementList),
+    Operation("GET", "/agreements", "listAgreements", "The caller's prestatieafspraken, with their counters",
+              "municipalities", (Role.MUNICIPALITY, Role.CORPORATION), calls.list_agreements, r.AgreementList,
+              description="A municipality reads its own agreements, a corporation the agreements it is party to "
+                          "(with any municipality). Counters are exact: committed, used (registered used plus "
+                          "placements confirmed through this product), held by open offers, remaining. An offer "
+                          "counts in the year of the later of the home's available_from and the matching "
+                          "round's date (Europe/Amsterdam)."),
     Operation("POST", "/agreements", "registerAgreement", "Register a prestatieafspraak for the own municipality",
               "municipalities", MUNICIPALITY, calls.register_agreement, r.Agreement, success=(201,),
               request=cmd.RegisterAgreement, write=True, idempotent=True, conflicts=True, command="agreement.register"),
-    Operation("GET", "/neighbourhood-limits", "listNeighbourhoodLimits", "The caller's neighbourhood limits",
-              "municipalities", MUNICIPALITY, calls.list_neighbourhood_limits, r.NeighbourhoodLimitList),
+    Operation("GET", "/neighbourhood-limits", "listNeighbourhoodLimits",
+              "The caller's neighbourhood limits, with their counters", "municipalities", MUNICIPALITY,
+              calls.list_neighbourhood_limits, r.NeighbourhoodLimitList,
+              description="Counters as for agreements: committed, used, held by open offers, remaining."),
     Operation("POST", "/neighbourhood-limits", "setNeighbourhoodLimit",
               "Set the placement limit of a neighbourhood of the own municipality (draagkracht)", "municipalities",
               MUNICIPALITY, calls.set_neighbourhood_limit, r.NeighbourhoodLimit, success=(201,),
@@ -84,13 +92,13 @@ OPERATIONS: tuple[Operation, ...] = (
               "offers", CORPORATION, calls.confirm_offer, r.Offer, request=None, write=True,
               idempotent=True, conflicts=True, command="offer.confirm", target="offer_id"),
     Operation("POST", "/offers/{offer_id}/rejection", "rejectOffer", "The corporation rejects the offer (reason)",
-              "offers", CORPORATION, calls.reject_offer, r.Offer, request=cmd.WithReason, write=True,
+              "offers", CORPORATION, calls.reject_offer, r.Offer, request=cmd.Rejection, write=True,
               idempotent=True, conflicts=True, command="offer.reject", target="offer_id"),
     Operation("POST", "/offers/{offer_id}/acceptance", "acceptOffer", "The person accepts the offer", "offers",
               SHELTER, calls.accept_offer, r.Offer, request=None, write=True, idempotent=True, conflicts=True,
               command="offer.accept", target="offer_id"),
     Operation("POST", "/offers/{offer_id}/decline", "declineOffer", "The person declines the offer (reason)",
-              "offers", SHELTER, calls.decline_offer, r.Offer, request=cmd.WithReason, write=True,
+              "offers", SHELTER, calls.decline_offer, r.Offer, request=cmd.Decline, write=True,
               idempotent=True, conflicts=True, command="offer.decline", target="offer_id"),
     # monitoring sources: placements for the ledger
     Operation("GET", "/placement-reports", "listPlacementReports", "The caller's placement reports", "placements",
@@ -126,5 +134,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/audit-entries", "listAuditEntries", "Who did what to which record, when (no personal data)",
               "audit", ADMIN, calls.list_audit_entries, r.AuditPage, query=AuditQuery),
 )
+
+# Issue 15: people of an organisation and the transfer point's view, from their own module.
+OPERATIONS += ACCOUNT_OPERATIONS
 
 COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}

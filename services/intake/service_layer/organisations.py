@@ -25,17 +25,28 @@ from services.kernel.privacy import hash_token
 #: "monitor" is the intake's own role for national monitoring sources (a flex registry, a subsidy scheme):
 #: they only report placements, so the other services never need to know them.
 ROLES = tuple(r.value for r in Role)
-#: Roles whose tokens every service accepts (announced on the organisations topic); monitors talk to the intake only.
-CONTRACT_ROLES = tuple(r.value for r in Role if r is not Role.MONITOR)
+#: Roles whose tokens every service accepts (announced on the organisations topic); monitors and transfer points
+#: talk to the intake only.
+CONTRACT_ROLES = tuple(r.value for r in Role if r not in (Role.MONITOR, Role.TRANSFER_POINT))
 INSTITUTION_TYPES = ("shelter", "youth_care", "mental_health_clinic", "protected_housing", "detention")
 
 
 @dataclass(frozen=True)
 class Caller:
+    """Who acts: an organisation through one of its tokens, or one of its people (user_id, user_role)."""
+
     org_id: str
     role: str
     municipality: str | None
     region: str | None
+    token_id: str | None = None  # the token's key id (never the token): names it in the audit
+    user_id: str | None = None
+    user_role: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who the audit names beside the organisation."""
+        return f"user:{self.user_id}" if self.user_id else f"token:{self.token_id}" if self.token_id else "system"
 
 
 def slug(name: str) -> str:
@@ -44,14 +55,21 @@ def slug(name: str) -> str:
 
 def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipality: str | None = None,
                         region: str | None = None, institution_type: str | None = None,
-                        org_id: str | None = None, source_kind: str | None = None) -> tuple[str, str]:
-    """Create an organisation with a first token; returns (org_id, token)."""
+                        org_id: str | None = None, source_kind: str | None = None,
+                        central: bool = False) -> tuple[str, str]:
+    """Create an organisation with a first token; returns (org_id, token).
+
+    A transfer point serves one region; a central municipality (``central``) registers its region's policy."""
     if role not in ROLES:
         raise Invalid("unknown role", [{"field": "role", "reason": f"one of {', '.join(ROLES)}"}])
     if role == "municipality" and not (municipality and re.fullmatch(r"GM[0-9]{4}", municipality)):
         raise Invalid("a municipality needs its code", [{"field": "municipality", "reason": "GM + 4 digits"}])
     if region is not None and not re.fullmatch(r"R[0-9]{2}", region):
         raise Invalid("bad region", [{"field": "region", "reason": "R + 2 digits"}])
+    if role == Role.TRANSFER_POINT and region is None:
+        raise Invalid("a transfer point serves one region", [{"field": "region", "reason": "R + 2 digits"}])
+    if central and role != Role.MUNICIPALITY:
+        raise Invalid("only a municipality can be central", [{"field": "central", "reason": "for a municipality"}])
     if role == "shelter":
         institution_type = institution_type or "shelter"
         if institution_type not in INSTITUTION_TYPES:
@@ -68,7 +86,8 @@ def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipalit
         org_id = org_id or f"{slug(name)}-{secrets.token_hex(3)}"
         now = datetime.now(UTC)
         uow.session.add(Organisation(org_id=org_id, name=name, role=role, municipality=municipality, region=region,
-                                     institution_type=institution_type, source_kind=source_kind, created_at=now))
+                                     institution_type=institution_type, source_kind=source_kind, central=central,
+                                     created_at=now))
         if role in CONTRACT_ROLES:
             uow.emit(ev.OrganisationRegistered(producer="intake", occurred_at=now, org_id=org_id, role=role,
                                                municipality=municipality, region=region))
@@ -77,11 +96,16 @@ def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipalit
     return org_id, token
 
 
-def _wrapper() -> Fernet:
-    # Inbound signing keys are stored encrypted under a key derived from the server secret, so
-    # a copy of the database alone cannot forge a partner's messages.
-    raw = hmac.new(settings().pseudonym_secret.encode(), b"intake/signing-key-wrap/v1", hashlib.sha256).digest()
+def secret_box(purpose: bytes) -> Fernet:
+    """Encryption under a key derived from the server secret, one key per purpose: a copy of the database
+    alone then reveals no stored secret (inbound signing keys, TOTP secrets)."""
+    raw = hmac.new(settings().pseudonym_secret.encode(), purpose, hashlib.sha256).digest()
     return Fernet(base64.urlsafe_b64encode(raw))
+
+
+def _wrapper() -> Fernet:
+    # Inbound signing keys: a copy of the database alone cannot forge a partner's messages.
+    return secret_box(b"intake/signing-key-wrap/v1")
 
 
 def issue_token_in(uow: IntakeUnitOfWork, org_id: str, announce: bool = True) -> str:
@@ -109,7 +133,7 @@ def signer(uow: IntakeUnitOfWork, kid: str) -> tuple[Caller, bytes] | None:
             key = _wrapper().decrypt(rows[0].signing_key.encode())
         except InvalidToken:
             return None
-        return Caller(org.org_id, org.role, org.municipality, org.region), key
+        return Caller(org.org_id, org.role, org.municipality, org.region, token_id=kid), key
 
 
 def revoke_token(uow: IntakeUnitOfWork, token: str) -> bool:
@@ -135,7 +159,7 @@ def authenticate(uow: IntakeUnitOfWork, token: str | None) -> Caller:
         if row is None or row.revoked_at is not None:
             raise Unauthenticated("unknown or revoked token")
         org = uow.session.get(Organisation, row.org_id)
-        return Caller(org.org_id, org.role, org.municipality, org.region)
+        return Caller(org.org_id, org.role, org.municipality, org.region, token_id=row.key_id)
 
 
 def list_organisations(uow: IntakeUnitOfWork) -> list[Organisation]:

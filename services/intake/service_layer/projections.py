@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
+from services.intake.domain.counters import vacancy_status
 from services.intake.service_layer.candidates import lock_person, lock_persons
 from services.intake.service_layer.common import ACTIVE, HOUSED_ELSEWHERE, PRODUCER
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -64,9 +65,10 @@ def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
     uow.add(OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
                       unit_id=event.unit_id, corporation=event.corporation, region=event.region,
                       priority=event.priority, explanation=event.explanation, passed_over=event.passed_over,
-                        made_at=event.occurred_at, expires_at=event.expires_at), event.offer_id)
+                        made_at=event.occurred_at, expires_at=event.expires_at, period=event.period), event.offer_id)
     _set_candidate(uow, event.candidate_id, "offered")
     _set_not_offered(uow, event.unit_id, None, event)
+    refresh_vacancy_status(uow, event.unit_id)
     _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)
     _notify(uow, event.corporation, "offer.made", event, offer_id=event.offer_id,
             vacancy_id=event.unit_id.split(":", 1)[-1])
@@ -106,15 +108,18 @@ def _write_passed_over(uow: IntakeUnitOfWork) -> None:
 _PASSED_OVER = "passed-over rows of this batch"
 
 
-def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str) -> None:
+def _close(event: ev.Event, uow: IntakeUnitOfWork, status: str, to_shelter: dict | None = None,
+           to_corporation: dict | None = None) -> None:
+    """Close an open offer; each side hears it, with what it may read of the reason."""
     rec = uow.get(OfferRecord, event.offer_id)
     if rec is None or rec.status != "open":
         return
     rec.status = status
     uow.session.add(rec)
     _set_candidate(uow, rec.candidate_id, "waiting")
-    for org in (rec.shelter, rec.corporation):
-        _notify(uow, org, f"offer.{status}", event, offer_id=rec.offer_id)
+    refresh_vacancy_status(uow, rec.unit_id)
+    for org, data in ((rec.shelter, to_shelter), (rec.corporation, to_corporation)):
+        _notify(uow, org, f"offer.{status}", event, offer_id=rec.offer_id, **(data or {}))
 
 
 def offer_expired(event: ev.OfferExpired, uow: IntakeUnitOfWork) -> None:
@@ -127,11 +132,15 @@ def offer_withdrawn(event: ev.OfferWithdrawn, uow: IntakeUnitOfWork) -> None:
 
 def offer_rejected(event: ev.OfferRejected, uow: IntakeUnitOfWork) -> None:
     # The matcher closes declined and rejected offers; the intake mirrors that when the answer comes back.
-    _close(event, uow, "rejected")
+    # The shelter hears the corporation's category and text.
+    reason = {"category": str(event.category), "reason": event.reason}
+    _close(event, uow, "rejected", to_shelter=reason, to_corporation=reason)
 
 
 def offer_declined(event: ev.OfferDeclined, uow: IntakeUnitOfWork) -> None:
-    _close(event, uow, "declined")
+    # The corporation hears the category only: the shelter's text may hold health details.
+    _close(event, uow, "declined", to_corporation={"category": str(event.category)},
+           to_shelter={"category": str(event.category)})
 
 
 def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> None:
@@ -140,6 +149,7 @@ def placement_confirmed(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> 
     if rec is not None and rec.status == "open":
         rec.status = "placed"
         uow.session.add(rec)
+        refresh_vacancy_status(uow, rec.unit_id)
         for org in (rec.shelter, rec.corporation):
             _notify(uow, org, "placement.confirmed", event, offer_id=rec.offer_id)
     _set_candidate(uow, event.candidate_id, "placed")
@@ -187,6 +197,18 @@ def _housed_elsewhere(event: ev.PlacementConfirmed, uow: IntakeUnitOfWork) -> No
             uow.emit(event.caused(ev.CandidateWithdrawn, producer=PRODUCER, candidate_id=other.candidate_id,
                                   region=other.region, reason="housed through another submission"))
         _notify(uow, other.shelter, "candidate.housed_elsewhere", event, candidate_id=other.candidate_id)
+
+
+def refresh_vacancy_status(uow: IntakeUnitOfWork, unit_id: str) -> None:
+    """open -> offered (an offer on it is open) -> let (placements for all its places); withdrawn stays."""
+    unit = uow.get(UnitRecord, unit_id)
+    if unit is None or unit.status == "withdrawn":
+        return
+    uow.session.flush()  # the offers this batch changed, before they are counted
+    statuses = uow.session.exec(select(OfferRecord.status).where(OfferRecord.unit_id == unit_id,
+                                                                 OfferRecord.status.in_(("open", "placed")))).all()
+    unit.status = vacancy_status(statuses.count("open"), statuses.count("placed"), unit.details.get("places", 1))
+    uow.session.add(unit)
 
 
 #: The statuses a candidate may move to on the matcher's word, and from which. Withdrawn, placed and

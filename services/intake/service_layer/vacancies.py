@@ -25,7 +25,9 @@ def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVaca
         if created:
             rec = UnitRecord(unit_id=unit_id, corporation=caller.org_id, own_unit_id=body.unit_id,
                              region=body.region, kind=body.kind, details=details)
-        rec.status, rec.details, rec.region, rec.kind = "open", details, body.region, body.kind
+        # Published again: a withdrawn vacancy opens again; one offered or let keeps its status.
+        rec.status = "open" if rec.status == "withdrawn" else rec.status
+        rec.details, rec.region, rec.kind = details, body.region, body.kind
         # Changed data: the matcher's next round says again why it stays free, if it does.
         rec.not_offered_reason = rec.not_offered_since = None
         uow.session.add(rec)
@@ -39,8 +41,8 @@ def publish_vacancy(uow: IntakeUnitOfWork, caller: Caller, body: cmd.PublishVaca
 def unit_view(u: UnitRecord) -> dict[str, Any]:
     return {"vacancy_id": u.own_unit_id, "status": u.status,
             **{k: v for k, v in u.details.items() if k != "unit_id"},
-            "not_offered_reason": u.not_offered_reason if u.status == "open" else None,
-            "not_offered_since": u.not_offered_since if u.status == "open" else None}
+            "not_offered_reason": u.not_offered_reason if u.status in ("open", "offered") else None,
+            "not_offered_since": u.not_offered_since if u.status in ("open", "offered") else None}
 
 
 def _own_unit(uow: IntakeUnitOfWork, caller: Caller, own_id: str) -> UnitRecord:
@@ -61,8 +63,8 @@ def withdraw_vacancy(uow: IntakeUnitOfWork, caller: Caller, own_id: str, body: c
     require(caller, "corporation")
     with uow:
         rec = _own_unit(uow, caller, own_id)
-        if rec.status != "open":
-            raise Conflict("the vacancy is not open")
+        if rec.status not in ("open", "offered"):
+            raise Conflict(f"the vacancy is {rec.status}")
         rec.status = "withdrawn"
         uow.session.add(rec)
         uow.emit(ev.VacancyWithdrawn(producer=caller.org_id, occurred_at=now(), unit_id=rec.unit_id,

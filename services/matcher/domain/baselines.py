@@ -13,27 +13,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from contracts.solver import Assignment, Explanation, Instance, Result
+from contracts.solver import Instance, Result
 from services.matcher.domain.pairs import Pairs
-from services.matcher.domain.policy import DEFAULT_POLICY, Policy, priority_components
+from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+from services.matcher.domain.results import assemble
 
-__all__ = ["greedy_urgency", "first_come_first_served", "to_result"]
+__all__ = ["Rooms", "greedy_urgency", "first_come_first_served", "to_result"]
 
 
-class _Room:
+class Rooms:
+    """What is left of every capacity while pairs are taken one by one."""
+
     def __init__(self, p: Pairs):
         self.p = p
         self.cand = np.ones(p.cand_score.size, dtype=np.int64)
         self.unit = p.unit_cap.copy()
         self.agr = p.agr_room.copy()
         self.nb = p.nb_room.copy()
+        self.prov = p.prov_room.copy()
 
     def take(self, e: int) -> bool:
         p = self.p
         c, u = int(p.edge_c[e]), int(p.edge_u[e])
-        a, n = int(p.unit_agr[u]), int(p.unit_nb[u])
+        a, n, s = int(p.unit_agr[u]), int(p.unit_nb[u]), int(p.cand_prov[c])
         if self.cand[c] <= 0 or self.unit[u] <= 0 or self.agr[a] <= 0 or (n >= 0 and self.nb[n] <= 0):
             return False
+        if s >= 0 and self.prov[s] <= 0:
+            return False
+        if s >= 0:
+            self.prov[s] -= 1
         self.cand[c] -= 1
         self.unit[u] -= 1
         self.agr[a] -= 1
@@ -43,7 +51,7 @@ class _Room:
 
 
 def greedy_urgency(p: Pairs) -> np.ndarray:
-    room = _Room(p)
+    room = Rooms(p)
     order = np.lexsort((p.edge_u, p.edge_c, -p.edge_w))  # indices are in id order
     chosen = [e for e in order.tolist() if room.take(e)]
     return np.sort(np.asarray(chosen, dtype=np.int64))
@@ -51,7 +59,7 @@ def greedy_urgency(p: Pairs) -> np.ndarray:
 
 def first_come_first_served(p: Pairs, days: np.ndarray) -> np.ndarray:
     """``days``: days in shelter per candidate index."""
-    room = _Room(p)
+    room = Rooms(p)
     order = np.lexsort((p.edge_u, -p.edge_w, p.edge_c, -days[p.edge_c]))
     chosen = []
     done = -1
@@ -66,18 +74,6 @@ def first_come_first_served(p: Pairs, days: np.ndarray) -> np.ndarray:
 
 
 def to_result(instance: Instance, p: Pairs, chosen: np.ndarray, policy: Policy = DEFAULT_POLICY) -> Result:
-    cands = {c.id: c for c in instance.candidates}
-    units = {u.id: u for u in instance.units}
-    out = []
-    for e in chosen.tolist():
-        c, u = cands[p.cand_ids[int(p.edge_c[e])]], units[p.unit_ids[int(p.edge_u[e])]]
-        comp = priority_components(c, u, policy)
-        out.append(Assignment(candidate=c.id, unit=u.id,
-                              explanation=Explanation(priority=sum(comp.model_dump().values()), components=comp)))
-    out.sort(key=lambda a: (a.candidate, a.unit))
-    objective = sum(a.explanation.priority for a in out)
     best = np.zeros(p.cand_score.size, dtype=np.int64)
     np.maximum.at(best, p.edge_c, p.edge_w)
-    bound = max(objective, int(best.sum()))
-    return Result(assignments=tuple(out), objective=objective, bound=bound,
-                  status="OPTIMAL" if objective == bound else "FEASIBLE")
+    return assemble(instance, p, chosen, int(best.sum()), policy)

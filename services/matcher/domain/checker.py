@@ -1,7 +1,8 @@
 """Solver-independent checker: does a Result respect the instance and the policy?
 
 Deliberately shares no eligibility or priority code with the solver (``pairs.py``/``policy.py``):
-it re-reads the policy's numbers and applies the rules of issue 4 in the most direct way, one
+it re-reads the policy's numbers and applies the rules of issues 4 and 19 (each region under its own
+policy, affordability, support-provider room, exit bonus, fixed pairs) in the most direct way, one
 assignment at a time, so it can serve as an oracle for the solver.
 """
 from __future__ import annotations
@@ -20,14 +21,16 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
     people = {c.id: c for c in instance.candidates}
     homes = {u.id: u for u in instance.units}
     declined = {(c, u) for c, u in instance.declined_pairs}
-    agreements = {(a.corporation, a.municipality): a for a in instance.agreements
-                  if a.period == instance.period}
-    limits = {n.neighbourhood: n for n in instance.neighbourhood_limits if n.period == instance.period}
+    agreements = {(a.corporation, a.municipality, a.period): a for a in instance.agreements}
+    limits = {(n.neighbourhood, n.period): n for n in instance.neighbourhood_limits}
+    providers = {p.id: p for p in instance.support_providers if p.period == instance.period}
+    base_policy = policy
 
     per_candidate: Counter[str] = Counter()
     per_unit: Counter[str] = Counter()
-    per_agreement: Counter[tuple[str, str]] = Counter()
-    per_neighbourhood: Counter[str] = Counter()
+    per_agreement: Counter[tuple[str, str, str]] = Counter()
+    per_neighbourhood: Counter[tuple[str, str]] = Counter()
+    per_provider: Counter[str] = Counter()
     total = 0
 
     keys = [(a.candidate, a.unit) for a in result.assignments]
@@ -45,6 +48,9 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
             continue
         per_candidate[person.id] += 1
         per_unit[home.id] += 1
+        policy = instance.policy_for(home.region, base_policy)
+        if person.support_provider is not None:
+            per_provider[person.support_provider] += 1
 
         # --- eligibility, rule by rule
         if person.region != home.region:
@@ -65,13 +71,19 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
             problems.append(f"{where}: unit does not offer the support the candidate needs")
         if home.neighbourhood in person.excluded_neighbourhoods:
             problems.append(f"{where}: unit lies in a neighbourhood the candidate excluded")
+        rule = policy.affordability
+        if rule.enabled and person.rent_allowance_eligible and home.rent is not None:
+            large = person.household_size >= rule.large_from_household_size
+            if home.rent > (rule.limit_large if large else rule.limit_small):
+                problems.append(f"{where}: rent over the limit for an allowance-eligible household")
         if (person.id, home.id) in declined:
             problems.append(f"{where}: pair was declined before")
-        if (home.corporation, home.municipality) not in agreements:
+        period = home.period or instance.period
+        if (home.corporation, home.municipality, period) not in agreements:
             problems.append(f"{where}: no agreement of the corporation with the municipality "
-                            f"for {instance.period}")
-        per_agreement[(home.corporation, home.municipality)] += 1
-        per_neighbourhood[home.neighbourhood] += 1
+                            f"for {period}")
+        per_agreement[(home.corporation, home.municipality, period)] += 1
+        per_neighbourhood[(home.neighbourhood, period)] += 1
 
         # --- priority and its explanation
         parts = {
@@ -83,6 +95,8 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
             "medical_urgency": policy.medical_urgency_bonus if person.medical_urgency else 0,
             "preferred_neighbourhood": (policy.preferred_neighbourhood_bonus
                                         if home.neighbourhood in person.preferred_neighbourhoods else 0),
+            "exit_from_institution": (policy.exit_bonus if person.days_until_exit is not None
+                                      and person.days_until_exit <= policy.exit_window_days else 0),
         }
         expected = sum(parts.values())
         total += expected
@@ -103,13 +117,23 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
     for key, n in sorted(per_agreement.items()):
         ag = agreements.get(key)
         if ag is not None and n + ag.used > ag.max_places:
-            problems.append(f"agreement {key[0]}/{key[1]}: {n} placements + {ag.used} used "
+            problems.append(f"agreement {key[0]}/{key[1]}{_other_period(key[2], instance)}: {n} placements + "
+                            f"{ag.used} used "
                             f"> {ag.max_places}")
     for nb, n in sorted(per_neighbourhood.items()):
         lim = limits.get(nb)
         if lim is not None and n + lim.used > lim.max_placements:
-            problems.append(f"neighbourhood {nb}: {n} placements + {lim.used} used "
+            problems.append(f"neighbourhood {nb[0]}{_other_period(nb[1], instance)}: {n} placements + {lim.used} used "
                             f"> {lim.max_placements}")
+
+    for prov_id, n in sorted(per_provider.items()):
+        prov = providers.get(prov_id)
+        if prov is not None and n + prov.used > prov.max_new_clients:
+            problems.append(f"support provider {prov_id}: {n} new clients + {prov.used} used > {prov.max_new_clients}")
+    chosen = set(keys)
+    for i, (cid, uid) in enumerate(instance.fixed_assignments):
+        if (cid, uid) not in chosen:
+            problems.append(f"fixed_assignments[{i}] ({cid} -> {uid}) is not in the result")
 
     # --- objective, bound, status
     if result.objective != total:
@@ -120,3 +144,8 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
         problems.append(f"status {result.status} does not match objective {result.objective} "
                         f"and bound {result.bound}")
     return problems
+
+
+def _other_period(period: str, instance: Instance) -> str:
+    # Named only when a unit counts against another year than the instance's.
+    return "" if period == instance.period else f" in {period}"

@@ -33,18 +33,37 @@ def component_max_placements(p: Pairs) -> np.ndarray:
 
 
 def reduce_pairs(p: Pairs) -> np.ndarray:
-    """Indices of the pairs that survive the exact top-M-per-unit reduction (sorted)."""
+    """Indices of the pairs that survive the exact top-M-per-unit reduction (sorted).
+
+    With support providers the exchange (a worse candidate gives the unit to a better unplaced one)
+    must not change any provider's load, so it runs within the candidates of one provider: a unit
+    keeps its best min(M, room) candidates of each limited provider and its best M of the others
+    (of those, at most room resp. M are placed, the worse one included, so one better one is free).
+    """
     if p.n_edges == 0:
         return np.zeros(0, dtype=np.int64)
     m = component_max_placements(p)
-    order = np.lexsort((p.edge_c, -p.edge_w, p.edge_u))
-    eu = p.edge_u[order]
-    starts = np.r_[0, np.nonzero(np.diff(eu))[0] + 1]
+    group = p.cand_prov[p.edge_c]
+    order = np.lexsort((p.edge_c, -p.edge_w, group, p.edge_u))
+    eu, eg = p.edge_u[order], group[order]
+    starts = np.r_[0, np.nonzero((np.diff(eu) != 0) | (np.diff(eg) != 0))[0] + 1]
     first = np.repeat(starts, np.diff(np.r_[starts, eu.size]))
     rank = np.arange(eu.size) - first
-    keep = order[rank < m[p.edge_comp[order]]]
+    limit = m[p.edge_comp[order]]
+    if p.prov_room.size:
+        limit = np.where(eg >= 0, np.minimum(limit, p.prov_room[np.maximum(eg, 0)]), limit)
+    keep = order[rank < limit]
     keep.sort()
     return keep
+
+
+def _optional_family(row_of_pair: np.ndarray, room: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group per pair, -1: none; capacity per group) of constraints not every pair has."""
+    has = row_of_pair >= 0
+    present, inverse = np.unique(row_of_pair[has], return_inverse=True)
+    group = np.full(row_of_pair.size, -1, dtype=np.int64)
+    group[has] = inverse
+    return group, room[present] if present.size else np.zeros(0, dtype=np.int64)
 
 
 class Component:
@@ -53,7 +72,6 @@ class Component:
     def __init__(self, p: Pairs, idx: np.ndarray):
         self.idx = idx
         self.c, self.u, self.w = p.edge_c[idx], p.edge_u[idx], p.edge_w[idx]
-        n = idx.size
         families = []
         cu, cinv = np.unique(self.c, return_inverse=True)
         families.append((cinv, np.ones(cu.size, dtype=np.int64)))
@@ -61,12 +79,8 @@ class Component:
         families.append((uinv, p.unit_cap[uu]))
         au, ainv = np.unique(p.unit_agr[self.u], return_inverse=True)
         families.append((ainv, p.agr_room[au]))
-        nb = p.unit_nb[self.u]
-        has = nb >= 0
-        nu, ninv = np.unique(nb[has], return_inverse=True)
-        grp = np.full(n, -1, dtype=np.int64)
-        grp[has] = ninv
-        families.append((grp, p.nb_room[nu] if nu.size else np.zeros(0, dtype=np.int64)))
+        families.append(_optional_family(p.unit_nb[self.u], p.nb_room))
+        families.append(_optional_family(p.cand_prov[self.c], p.prov_room))
         rows, ubs, offset = [], [], 0
         for g, caps in families:
             present = g >= 0
@@ -79,7 +93,7 @@ class Component:
             rows.append(np.where(present, row_of[g], -1))
         self.n_rows = offset
         self.sentinel = offset  # rows == -1 point here (dual 0, capacity unlimited)
-        self.rows = np.where(np.stack(rows) >= 0, np.stack(rows), offset)  # shape (4, n)
+        self.rows = np.where(np.stack(rows) >= 0, np.stack(rows), offset)  # shape (5, n)
         self.ub = np.concatenate(ubs).astype(np.int64)
 
     # -- the constraint matrix ---------------------------------------------------------------
@@ -107,15 +121,14 @@ class Component:
         """Add pairs in ``order`` while they still fit (``chosen`` must be feasible)."""
         chosen = chosen.copy()
         load = np.bincount(self.rows[:, chosen].ravel(), minlength=self.n_rows + 1)
-        left = np.append(self.ub, 1 << 40) - load
-        left[-1] = 1 << 40
+        left_now = np.append(self.ub, 1 << 40) - load
+        left_now[-1] = 1 << 40  # the sentinel row never fills
         # only pairs whose rows all have room now can ever fit
-        cand = order[~chosen[order] & np.all(left[self.rows[:, order]] > 0, axis=0)]
-        rows = self.rows.T
-        for e in cand.tolist():
-            r = rows[e]
-            if left[r[0]] > 0 and left[r[1]] > 0 and left[r[2]] > 0 and left[r[3]] > 0:
+        cand = order[~chosen[order] & np.all(left_now[self.rows[:, order]] > 0, axis=0)]
+        left = left_now.tolist()
+        for e, r in zip(cand.tolist(), self.rows[:, cand].T.tolist()):
+            if all(left[i] > 0 for i in r):
                 chosen[e] = True
-                left[r] -= 1
-                left[-1] = 1 << 40
+                for i in r:
+                    left[i] -= 1
         return chosen

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from contracts.types import PassOverReason
 from contracts.solver import Candidate, Instance, Result, SupportLevel, Unit
-from services.matcher.domain.policy import DEFAULT_POLICY, Policy, candidate_score
+from services.matcher.domain.policy import DEFAULT_POLICY, Policy, affordable, candidate_score, regional
 
 REASONS = tuple(r.value for r in PassOverReason)
 
@@ -51,6 +51,8 @@ def ineligibility(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) -> str
         return "support_not_offered"
     if u.neighbourhood in c.excluded_neighbourhoods:
         return "neighbourhood_excluded"
+    if not affordable(c, u, policy):
+        return "rent_not_affordable"
     return None
 
 
@@ -60,7 +62,9 @@ def passed_over(instance: Instance, result: Result, policy: Policy = DEFAULT_POL
     units = {u.id: u for u in instance.units}
     placed = {a.candidate: a.unit for a in result.assignments}
     declined = {tuple(p) for p in instance.declined_pairs}
-    scored = sorted(((candidate_score(c, policy), c.id, c) for c in instance.candidates), reverse=True)
+    policy_of = regional(instance, policy)
+    scored = sorted(((candidate_score(c, policy_of(c.region)), c.id, c) for c in instance.candidates),
+                    reverse=True)
     score_of = {cid: s for s, cid, _ in scored}
     out: dict[tuple[str, str], list[PassedOver]] = {}
     for a in result.assignments:
@@ -74,7 +78,7 @@ def passed_over(instance: Instance, result: Result, policy: Policy = DEFAULT_POL
             if (cid, u.id) in declined:
                 reason = "declined_before"
             else:
-                reason = ineligibility(c, u, policy) or (
+                reason = ineligibility(c, u, policy_of(u.region)) or (
                     "placed_elsewhere" if cid in placed else "higher_total_elsewhere")
             rows.append(PassedOver(cid, reason))
         out[(a.candidate, a.unit)] = rows
@@ -110,26 +114,29 @@ def unoffered(instance: Instance, result: Result, policy: Policy = DEFAULT_POLIC
     units = {u.id: u for u in instance.units}
     taken = Counter(a.unit for a in result.assignments)
     placed = {a.candidate for a in result.assignments}
-    agreements = {(a.corporation, a.municipality): a for a in instance.agreements if a.period == instance.period}
-    limits = {lim.neighbourhood: lim for lim in instance.neighbourhood_limits if lim.period == instance.period}
-    per_agreement = Counter((units[u].corporation, units[u].municipality) for u in taken.elements())
-    per_neighbourhood = Counter(units[u].neighbourhood for u in taken.elements())
+    agreements = {(a.corporation, a.municipality, a.period): a for a in instance.agreements}
+    limits = {(lim.neighbourhood, lim.period): lim for lim in instance.neighbourhood_limits}
+    per_agreement = Counter((units[u].corporation, units[u].municipality, instance.period_of(units[u]))
+                            for u in taken.elements())
+    per_neighbourhood = Counter((units[u].neighbourhood, instance.period_of(units[u])) for u in taken.elements())
     declined = {tuple(p) for p in instance.declined_pairs}
+    policy_of = regional(instance, policy)
     out: dict[str, str] = {}
     for u in instance.units:
         if taken[u.id] >= u.places:
             continue
-        key = (u.corporation, u.municipality)
-        agreement, limit = agreements.get(key), limits.get(u.neighbourhood)
+        key, nb_key = (u.corporation, u.municipality, instance.period_of(u)), (u.neighbourhood, instance.period_of(u))
+        agreement, limit = agreements.get(key), limits.get(nb_key)
         if agreement is None:
             out[u.id] = "no_agreement"
         elif agreement.used + per_agreement[key] >= agreement.max_places:
             out[u.id] = "agreement_full"
-        elif limit is not None and limit.used + per_neighbourhood[u.neighbourhood] >= limit.max_placements:
+        elif limit is not None and limit.used + per_neighbourhood[nb_key] >= limit.max_placements:
             out[u.id] = "neighbourhood_limit_reached"
         else:
             eligible = [c.id for c in instance.candidates
-                        if c.region == u.region and (c.id, u.id) not in declined and ineligibility(c, u, policy) is None]
+                        if c.region == u.region and (c.id, u.id) not in declined
+                        and ineligibility(c, u, policy_of(u.region)) is None]
             if not eligible:
                 out[u.id] = "no_eligible_candidate"
             elif all(cid in placed for cid in eligible):

@@ -1,7 +1,7 @@
 """Matching policy: who may take which unit, and how urgent a placement is.
 
-All numbers of the default policy live in :class:`Policy`; a JSON policy file may override any
-of them (``Policy.load(path)``).  The default is the policy of issue 4:
+All numbers of the default policy live in :class:`Policy` (contracts/solver_policy.py); a JSON
+policy file may override any of them (``Policy.load(path)``).  The default is the policy of issue 4:
 
 * eligibility of candidate c for unit u: same region; a *shared* unit (``places`` > 1 or kind
   ``shared``) only for household size <= ``shared_max_household_size`` (1) and without the rooms
@@ -12,48 +12,33 @@ of them (``Policy.load(path)``).  The default is the policy of issue 4:
   for the period (checked by the solver, which knows the agreements).
 * priority = base + days_weight*days_in_shelter + long_wait_bonus if days > long_wait_days
   + youth_bonus if youth + child_bonus per child + medical_urgency_bonus if medical urgency
-  + preferred_neighbourhood_bonus if the unit lies in a preferred neighbourhood.
+  + preferred_neighbourhood_bonus if the unit lies in a preferred neighbourhood
+  + exit_bonus if the candidate leaves an institution within exit_window_days (issue 19).
+* affordability (issue 19, passend toewijzen): with ``affordability.enabled``, an allowance-eligible
+  candidate only takes a unit of known rent if the rent is within the limit for the household size.
+* every region may have its own policy (``Instance.policy_for``): the unit's region decides, which
+  is the candidate's region for every eligible pair.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from contracts.solver import Candidate, Instance, Policy, PriorityComponents, SupportLevel, Unit
 
-from contracts.solver import Candidate, PriorityComponents, SupportLevel, Unit
-
-__all__ = ["DEFAULT_POLICY", "Policy", "eligible", "priority_components", "candidate_score"]
-
-
-class Policy(BaseModel):
-    """Tunable numbers of the matching policy (defaults: issue 4)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    base: StrictInt = 100
-    days_weight: StrictInt = Field(default=1, ge=0)
-    long_wait_days: StrictInt = Field(default=90, ge=0)
-    long_wait_bonus: StrictInt = 150
-    youth_bonus: StrictInt = 50
-    child_bonus: StrictInt = 40
-    medical_urgency_bonus: StrictInt = 200
-    preferred_neighbourhood_bonus: StrictInt = 10
-    shared_max_household_size: StrictInt = Field(default=1, ge=0)
-    rooms_floor: StrictInt = Field(default=1, ge=0)
-    rooms_below: StrictInt = Field(default=1, ge=0)
-    rooms_above: StrictInt = Field(default=1, ge=0)
-    require_wheelchair_access: bool = True
-
-    @classmethod
-    def load(cls, path: str | Path) -> Policy:
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
-
-    def rooms_range(self, household_size: int) -> tuple[int, int]:
-        return (max(self.rooms_floor, household_size - self.rooms_below),
-                household_size + self.rooms_above)
-
+__all__ = ["DEFAULT_POLICY", "Policy", "affordable", "candidate_score", "eligible", "priority_components",
+           "regional"]
 
 DEFAULT_POLICY = Policy()
+
+
+def regional(instance: Instance, policy: Policy = DEFAULT_POLICY) -> Callable[[str], Policy]:
+    """region -> its policy (``policy`` < the instance's policy < its region's overrides), memoised."""
+    return cache(lambda region: instance.policy_for(region, policy))
+
+
+def _exit_bonus(c: Candidate, p: Policy) -> int:
+    return p.exit_bonus if p.leaving_soon(c.days_until_exit) else 0
 
 
 def candidate_score(c: Candidate, policy: Policy = DEFAULT_POLICY) -> int:
@@ -62,7 +47,7 @@ def candidate_score(c: Candidate, policy: Policy = DEFAULT_POLICY) -> int:
     return (p.base + p.days_weight * c.days_in_shelter
             + (p.long_wait_bonus if c.days_in_shelter > p.long_wait_days else 0)
             + (p.youth_bonus if c.youth else 0) + p.child_bonus * c.children
-            + (p.medical_urgency_bonus if c.medical_urgency else 0))
+            + (p.medical_urgency_bonus if c.medical_urgency else 0) + _exit_bonus(c, p))
 
 
 def priority_components(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) -> PriorityComponents:
@@ -76,11 +61,19 @@ def priority_components(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) 
         medical_urgency=p.medical_urgency_bonus if c.medical_urgency else 0,
         preferred_neighbourhood=(p.preferred_neighbourhood_bonus
                                  if u.neighbourhood in c.preferred_neighbourhoods else 0),
+        exit_from_institution=_exit_bonus(c, p),
     )
 
 
+def affordable(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) -> bool:
+    """Passend toewijzen: the rent is within the household's limit (or the rule does not apply)."""
+    rule = policy.affordability
+    return (not rule.enabled or not c.rent_allowance_eligible or u.rent is None
+            or u.rent <= rule.limit(c.household_size))
+
+
 def eligible(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) -> bool:
-    """Person-unit fit (everything except agreements and declined pairs)."""
+    """Person-unit fit (everything except agreements, provider room and declined pairs)."""
     if c.region != u.region:
         return False
     if u.shared:
@@ -94,4 +87,4 @@ def eligible(c: Candidate, u: Unit, policy: Policy = DEFAULT_POLICY) -> bool:
         return False
     if c.support != SupportLevel.NONE and c.support not in u.support:
         return False
-    return u.neighbourhood not in c.excluded_neighbourhoods
+    return u.neighbourhood not in c.excluded_neighbourhoods and affordable(c, u, policy)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from services.matcher.domain.periods import local_date, placement_period
+
 ACTIVE = frozenset({"made"})
 HOLDING = frozenset({"made", "placed"})
 
@@ -38,6 +40,7 @@ class UnitState:
     support: list[str]
     status: str
     not_offered_reason: str | None = None
+    available_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,14 +73,18 @@ def days_in_shelter(entry: date | str, at: datetime) -> int:
 
 
 def build_instance(state: RegionState) -> dict[str, Any]:
-    """The solver instance for one region at event time ``state.at``."""
-    period = str(state.at.year)
+    """The solver instance for one region at event time ``state.at``.
+
+    Each unit counts against the agreement and limit of its own period (periods.py); the instance's
+    period is the round's year. Offers held or placed count against the period they were made for.
+    """
+    period = str(local_date(state.at).year)
     units = {u.unit_id: u for u in state.units}
     holding = [o for o in state.offers if o.status in HOLDING]
     per_unit = Counter(o.unit_id for o in holding)
-    in_period = [units[o.unit_id] for o in holding if o.period == period and o.unit_id in units]
-    per_agreement = Counter((u.corporation, u.municipality) for u in in_period)
-    per_neighbourhood = Counter(u.neighbourhood for u in in_period)
+    counted = [(units[o.unit_id], o.period) for o in holding if o.unit_id in units]
+    per_agreement = Counter((u.corporation, u.municipality, p) for u, p in counted)
+    per_neighbourhood = Counter((u.neighbourhood, p) for u, p in counted)
 
     candidates = []
     for c in sorted(state.candidates, key=lambda c: c.candidate_id):
@@ -93,26 +100,30 @@ def build_instance(state: RegionState) -> dict[str, Any]:
             "preferred_neighbourhoods": list(p["preferred_neighbourhoods"]),
         })
     unit_rows = []
+    periods = {period}
     for u in sorted(state.units, key=lambda u: u.unit_id):
         remaining = u.places - per_unit[u.unit_id]
         if u.status != "open" or remaining <= 0:
             continue
+        unit_period = placement_period(u.available_from, state.at) if u.available_from else period
+        periods.add(unit_period)
         unit_rows.append({
             "id": u.unit_id, "corporation": u.corporation, "municipality": u.municipality,
             # A unit with several places stays a shared unit when only one place is left.
             "region": u.region, "neighbourhood": u.neighbourhood,
             "kind": "shared" if u.places > 1 else u.kind, "rooms": u.rooms,
             "places": remaining, "wheelchair_accessible": u.wheelchair_accessible, "support": list(u.support),
+            **({"period": unit_period} if unit_period != period else {}),
         })
     agreements = [
         {**{k: a[k] for k in ("corporation", "municipality", "period", "max_places")},
-         "used": a["used"] + per_agreement[(a["corporation"], a["municipality"])]}
-        for a in state.agreements if a["period"] == period
+         "used": a["used"] + per_agreement[(a["corporation"], a["municipality"], a["period"])]}
+        for a in state.agreements if a["period"] in periods
     ]
     limits = [
         {**{k: lim[k] for k in ("neighbourhood", "period", "max_placements")},
-         "used": lim["used"] + per_neighbourhood[lim["neighbourhood"]]}
-        for lim in state.limits if lim["period"] == period
+         "used": lim["used"] + per_neighbourhood[(lim["neighbourhood"], lim["period"])]}
+        for lim in state.limits if lim["period"] in periods
     ]
     waiting = {c["id"] for c in candidates}
     open_units = {u["id"] for u in unit_rows}

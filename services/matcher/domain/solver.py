@@ -43,16 +43,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from contracts.solver import Assignment, Explanation, Instance, Result
+from contracts.solver import Instance, InstanceError, Result
 from services.matcher.domain.components import Component, component_max_placements, reduce_pairs
+from services.matcher.domain.fixed import fixed_pair_errors
 from services.matcher.domain.packing_solver import solve_lp, solve_mip
 from services.matcher.domain.pairs import Pairs, build_pairs
-from services.matcher.domain.policy import DEFAULT_POLICY, Policy, priority_components
+from services.matcher.domain.policy import DEFAULT_POLICY, Policy
+from services.matcher.domain.results import assemble
 
 __all__ = ["SolveStats", "solve", "solve_pairs", "reduce_pairs", "component_max_placements"]
 
 _EPS = 1e-6
 MIP_NODE_LIMIT = 20_000
+#: a MIP of a small component still gets this long (when a quarter of the time left allows it)
+MIP_MIN_SECONDS = 2.0
 #: Testing aid: skip the integral-LP and rounding shortcuts, so property tests exercise the
 #: reduced-cost filtered MIP (with the tightest filter: gap 0 when rounding is already optimal).
 FORCE_MIP = False
@@ -199,7 +203,8 @@ def solve_pairs(p: Pairs, time_limit_s: float = 10.0, stats: SolveStats | None =
         idx = keep[order[bounds[k]:bounds[k + 1]]]
         # a MIP gets a share of the remaining time in proportion to its component's size
         share = sizes[k] / max(1, int(sizes[k:].sum()))
-        mip_deadline = time.monotonic() + share * max(0.0, deadline - time.monotonic())
+        left = max(0.0, deadline - time.monotonic())
+        mip_deadline = time.monotonic() + max(share * left, min(MIP_MIN_SECONDS, left / 4))
         chosen, b = _solve_component(p, idx, deadline, mip_deadline, stats)
         chosen_parts.append(chosen)
         bound += b
@@ -210,22 +215,11 @@ def solve_pairs(p: Pairs, time_limit_s: float = 10.0, stats: SolveStats | None =
 
 def solve(instance: Instance, policy: Policy = DEFAULT_POLICY, time_limit_s: float = 10.0,
           stats: SolveStats | None = None) -> Result:
-    """Best placements for ``instance`` under ``policy`` (pure: no I/O)."""
+    """Best placements for ``instance`` under ``policy`` and the instance's own policies (pure: no I/O).
+
+    Raises InstanceError when the fixed pairs break a rule or cannot all fit together."""
+    if errors := fixed_pair_errors(instance, policy):
+        raise InstanceError(errors)
     p = build_pairs(instance, policy)
     chosen, bound = solve_pairs(p, time_limit_s, stats)
-    cands = {c.id: c for c in instance.candidates}
-    units = {u.id: u for u in instance.units}
-    assignments = []
-    objective = 0
-    for e in chosen.tolist():
-        c = cands[p.cand_ids[int(p.edge_c[e])]]
-        u = units[p.unit_ids[int(p.edge_u[e])]]
-        comp = priority_components(c, u, policy)
-        prio = sum(comp.model_dump().values())
-        objective += prio
-        assignments.append(Assignment(candidate=c.id, unit=u.id,
-                                      explanation=Explanation(priority=prio, components=comp)))
-    assignments.sort(key=lambda a: (a.candidate, a.unit))
-    bound = max(bound, objective)
-    return Result(assignments=tuple(assignments), objective=objective, bound=bound,
-                  status="OPTIMAL" if objective == bound else "FEASIBLE")
+    return assemble(instance, p, chosen, bound, policy)

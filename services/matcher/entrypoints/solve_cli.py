@@ -1,6 +1,7 @@
 """``solve INSTANCE.json --out RESULT.json [--time-limit S] [--policy POLICY.json]``
 
-Reads an instance, solves it with the pure solver and writes the result.  A file that cannot be
+Reads an instance, solves it with the pure solver and writes the result.  The instance's own
+``policy`` and ``region_policies`` apply over the ``--policy`` file (and that over the default).  A file that cannot be
 read or is not a valid instance (or policy) gives a clear error on stderr naming the field path,
 exit code 2, and no result file.  Solving never writes a partial file: the result goes to a
 temporary file that is renamed into place.
@@ -73,7 +74,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    result = solve(instance, policy, time_limit_s=args.time_limit)
+    try:
+        result = solve(instance, policy, time_limit_s=args.time_limit)
+    except InstanceError as exc:  # fixed pairs that break a rule or do not fit together
+        print(f"solve: invalid instance {args.instance}:", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)

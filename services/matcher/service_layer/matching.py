@@ -41,7 +41,7 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
                           Candidate.profile).where(*waiting)).all()
     units = s.exec(select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood,
                           Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status,
-                          Unit.not_offered_reason)
+                          Unit.not_offered_reason, Unit.available_from)
                    .where(Unit.region == region, Unit.status == "open")).all()
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
@@ -65,7 +65,8 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
         region=region, at=clock.watermark,
         candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
         units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
-                         u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason)
+                         u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason,
+                         u.available_from)
                for u in units],
         agreements=[a.model_dump() for a in s.exec(select(Agreement).where(Agreement.region == region)).all()],
         limits=[lim.model_dump() for lim in
@@ -119,6 +120,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         at = state.at
         units = {u.unit_id: u for u in state.units}
         shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
+        period_of = {u["id"]: u.get("period", instance["period"]) for u in instance["units"]}
         why = explain(instance, result) if explain else None
         uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
         made = []
@@ -131,7 +133,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             components = {k: int(v) for k, v in explanation.get("components", {}).items()}
             expires = at + offer_ttl
             uow.session.add(Offer(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
-                                  period=instance["period"], priority=priority, explanation=components,
+                                  period=period_of[u_id], priority=priority, explanation=components,
                                   made_at=at, expires_at=expires))
             cand.status = "offered"
             uow.session.add(cand)
@@ -143,7 +145,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             offer = ev.OfferMade(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
-                                 explanation=components, expires_at=expires,
+                                 explanation=components, expires_at=expires, period=period_of[u_id],
                                  passed_over=reason_counts(passed))
             uow.emit(offer)
             if kept:

@@ -9,6 +9,7 @@ from sqlmodel import select
 from contracts import events as ev
 from services.kernel import metrics
 from services.matcher.adapters.orm import Candidate, DeclinedPair, Offer, RegionClock, Unit
+from services.matcher.domain.periods import move_in_date
 from services.matcher.service_layer.common import PRODUCER
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
@@ -117,7 +118,7 @@ def _place_if_complete(event: ev.Event, uow: MatcherUnitOfWork, offer: Offer) ->
     cand.status = "placed"
     s.add(cand)
     p = cand.profile
-    move_in = max(unit.available_from, event.occurred_at.date())
+    move_in = move_in_date(unit.available_from, event.occurred_at)
     metrics.OFFERS.labels(outcome="placed").inc()
     uow.emit(event.caused(
         ev.PlacementConfirmed, producer=PRODUCER,

@@ -22,9 +22,12 @@ from sqlalchemy import create_engine, text
 
 from contracts import events as ev
 from contracts.inbound import signed_headers
+from contracts.topics import ALL_TOPICS
+from contracts.vocabulary import Service
 from services.intake.service_layer.organisations import create_organisation
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.system.broker import broker, free_port
+from services.system.dlq import read_all
 from services.kernel.config import Settings
 from services.kernel.db import make_engine, migrate
 from services.kernel.signing import signed_message
@@ -33,6 +36,8 @@ from services.system.supervisor import Stack, Worker, client_ssl_context
 from tests.support import fresh_database
 
 _n = itertools.count(1)
+#: the topics the intake publishes on (its outbound partner topic among them)
+INTAKE_TOPICS = [t.name for t in ALL_TOPICS if Service.INTAKE in t.producers]
 
 
 @dataclass
@@ -69,6 +74,15 @@ class Intake:
     def query(self, sql: str, **params):
         with self.engine.connect() as conn:
             return conn.execute(text(sql), params).all()
+
+    def published(self) -> list[bytes]:
+        """Every message the intake has published, by topic, partition and offset. A row leaves the outbox
+        once Kafka has it, so with the outbox empty everything committed so far is on the topics."""
+        wait_for(lambda: self.query("select count(*) from intake_outbox")[0][0] == 0)
+
+        async def read() -> list[bytes]:
+            return [m.value for t in INTAKE_TOPICS for m in await read_all(self.bootstrap, t)]
+        return asyncio.run(read())
 
     def produce(self, topic: str, messages: list[tuple[bytes | None, bytes, list | None]]) -> None:
         async def go():

@@ -7,15 +7,19 @@ from datetime import date
 
 import pytest
 
+from contracts.vocabulary import UserRole
+from services.intake.domain.accounts import may_use, role_fits
 from services.intake.service_layer.operations import OPERATIONS
 from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import candidate_body, vacancy_body
+from tests.integration.intake.people import person
 
 pytestmark = pytest.mark.integration
 
-ROLES = ("shelter", "corporation", "municipality", "monitor", "ministry", "admin")
-#: Tables a refused request may touch: the audit trail records the refusal itself.
-MAY_CHANGE = {"intake_audit"}
+ROLES = ("shelter", "corporation", "municipality", "monitor", "ministry", "admin", "transfer_point")
+#: Tables a refused request may touch: the audit trail records the refusal itself, a person's session its
+#: last request (the idle timeout's clock).
+MAY_CHANGE = {"intake_audit", "intake_session"}
 
 
 def body_for(op_id: str, world) -> dict | None:
@@ -57,6 +61,9 @@ def world(intake):
     w["muni_a"], w["muni_b"] = w.pop("municipality_a"), w.pop("municipality_b")
     w["corp_a"], w["corp_b"] = w.pop("corporation_a"), w.pop("corporation_b")
     w["ministry"], w["admin"] = intake.org("ministry"), intake.org("admin")
+    # Another region's transfer point: the one organisation that sees other organisations' candidates, of its
+    # own region only (test_accounts.py); here it must see nothing of region R07.
+    w["transfer_point"] = intake.org("transfer_point", region="R08")
     sa, ca, ma = w["shelter_a"], w["corp_a"], w["muni_a"]
     cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn=make_bsn(random.Random())))
     assert "linked_to_existing" not in cand  # whether the person is registered elsewhere is never told
@@ -66,7 +73,9 @@ def world(intake):
         "report_id": "rep-a1", "bsn": "123456782", "municipality": ma.municipality, "region": "R07",
         "bag_id": home_of(w), "unit_kind": "flex", "move_in_date": date.today().isoformat()})
     w["ids"] = {"candidate_id": cand["candidate_id"], "vacancy_id": "V-A1", "report_id": "rep-a1",
-                "offer_id": intake.offer(sa, cand["candidate_id"], ca, "V-A1")}
+                "offer_id": intake.offer(sa, cand["candidate_id"], ca, "V-A1"),
+                "user_id": sa.api.call("POST", "/v1/users", {"email": f"colleague@{sa.org_id}.example.nl",
+                                                              "role": "case_worker"})["user_id"]}
     return w
 
 
@@ -76,6 +85,7 @@ def owner_of(op, w):
     if not p:
         return None
     return {"candidate_id": w["shelter_a"], "vacancy_id": w["corp_a"], "report_id": w["muni_a"],
+            "user_id": w["shelter_a"],
             "offer_id": w["shelter_a"] if "shelter" in op.roles and len(op.roles) == 1
             else w["corp_a"] if op.roles == ("corporation",) else None}[p[0]]
 
@@ -93,27 +103,36 @@ def snapshot(intake) -> dict[str, str]:
 
 
 def test_every_operation_with_every_role_and_anothers_ids(intake, world):
-    ids = world["ids"]
     callers = [o for k, o in world.items() if k != "ids"]
+    assert check_every_operation(intake, world, callers) > 150
+
+
+def check_every_operation(intake, world, callers) -> int:
+    """Every operation by every caller (organisations' tokens, or people signed in) on A's records: a refusal
+    changes nothing and names nothing of A; answers the number of checks."""
+    ids = world["ids"]
     a_ids = set(ids.values()) - {"V-A1"}
     checked = 0
     for op in OPERATIONS:
         owner = owner_of(op, world)
         path = op.full_path.format(**{p: ids[p] for p in op.path_params})
         for caller in callers:
-            allowed_role = not op.roles or caller.role in op.roles
-            is_owner = owner is not None and caller.org_id == owner.org_id
+            # A person does what the organisation's token may, narrowed by their role (domain/accounts.py).
+            person_may = getattr(caller, "user_role", None) is None or may_use(caller.user_role, op.tag)
+            allowed_role = (not op.roles or caller.role in op.roles) and person_may
+            is_owner = owner is not None and caller.org_id == owner.org_id and person_may
+            who = (op.operation_id, caller.role, getattr(caller, "user_role", None))
             if op.method == "GET":
                 status, body = caller.api.request("GET", path)
                 text = repr(body)
                 if op.path_params:
                     expected = 200 if is_owner else (404 if allowed_role else 403)
-                    if op.operation_id == "getOffer" and caller.org_id in (world["shelter_a"].org_id,
-                                                                           world["corp_a"].org_id):
+                    if op.operation_id == "getOffer" and person_may and caller.org_id in (
+                            world["shelter_a"].org_id, world["corp_a"].org_id):
                         expected = 200  # both sides of the offer see it
-                    assert status == expected, (op.operation_id, caller.role, status)
+                    assert status == expected, (*who, status)
                 else:
-                    assert status == (200 if allowed_role else 403), (op.operation_id, caller.role, status)
+                    assert status == (200 if allowed_role else 403), (*who, status)
                     # The audit trail names record ids (never personal data) to administrators, by design.
                     if caller.org_id not in (world["shelter_a"].org_id, world["corp_a"].org_id,
                                              world["muni_a"].org_id) and op.operation_id != "listAuditEntries":
@@ -127,12 +146,20 @@ def test_every_operation_with_every_role_and_anothers_ids(intake, world):
             before = snapshot(intake)
             status, body = caller.api.request(op.method, path, body_for(op.operation_id, world))
             expected = (404 if allowed_role else 403)
-            assert status == expected, (op.operation_id, caller.role, status, body)
+            assert status == expected, (*who, status, body)
             assert body["status"] == expected and "detail" in body
             assert not any(i in repr(body) for i in a_ids)
             assert snapshot(intake) == before, (op.operation_id, caller.role, "changed something")
             checked += 1
-    assert checked > 150
+    return checked
+
+
+def test_every_operation_with_every_person_role_and_anothers_ids(intake, world):
+    """The matrix with people: every role a person can hold in each organisation, signed in for real."""
+    people = [person(intake, org, user_role) for key, org in world.items() if key != "ids"
+              for user_role in UserRole if role_fits(user_role, org.role)]
+    assert {p.user_role for p in people} == set(UserRole)
+    assert check_every_operation(intake, world, people) > 400
 
 
 def audit_entries(admin, *orgs) -> list[dict]:
@@ -179,3 +206,24 @@ def test_ministry_gets_no_personal_data_at_all(intake, world):
         assert m.api.request("GET", path)[0] == 403
     assert m.api.call("GET", "/v1/changes")["items"] == []
     assert m.api.request("POST", "/v1/person-references", {"bsn": "111222333"})[0] == 403
+
+
+def test_each_party_reads_its_own_agreements_and_its_own_side_of_an_offer(intake, world):
+    corp_a, corp_b, muni_a = world["corp_a"], world["corp_b"], world["muni_a"]
+    # A corporation reads the agreements it is party to, with their counters; never another corporation's.
+    [own] = corp_a.api.call("GET", "/v1/agreements")["items"]
+    assert (own["corporation"], own["municipality"], own["max_places"]) == (corp_a.org_id, muni_a.municipality, 5)
+    assert set(own["counters"]) == {"committed", "used", "held", "remaining"}
+    assert corp_b.api.call("GET", "/v1/agreements")["items"] == []
+    assert corp_a.api.request("GET", "/v1/neighbourhood-limits")[0] == 403  # the municipality's own instrument
+    for role in ("shelter_a", "monitor_a", "ministry", "admin"):
+        assert world[role].api.request("GET", "/v1/agreements")[0] == 403
+    # The offer: the shelter sees the home, the corporation the household and no score.
+    offer_id = world["ids"]["offer_id"]
+    by_shelter = world["shelter_a"].api.call("GET", f"/v1/offers/{offer_id}")
+    by_corporation = corp_a.api.call("GET", f"/v1/offers/{offer_id}")
+    assert by_shelter["home"]["municipality"] == muni_a.municipality and by_shelter["household"] is None
+    assert by_shelter["priority"] == 10
+    assert by_corporation["home"] is None and by_corporation["household"]["household_size"] == 1
+    assert by_corporation["priority"] is None and by_corporation["explanation"] is None
+    assert by_corporation["candidate_id"] is None

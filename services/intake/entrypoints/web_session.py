@@ -1,0 +1,54 @@
+"""The browser side of sessions (issue 15): cookies, CSRF checks and the HTML answers of the sign-in pages.
+
+The session cookie carries only a random id (the row is in the database), with the ``__Host-`` prefix,
+HttpOnly, Secure and SameSite=Lax. Forms before sign-in carry a double-submit token (a cookie and the same
+value in the form); forms and API writes of a signed-in person carry the session's own CSRF token.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+#: The sign-in pages (HTML for people, not the partner API: not in /openapi.json, see API.md).
+SIGN_IN_PAGES = frozenset({"/aanmelden", "/aanmelden/code", "/account", "/afmelden", "/afmelden/overal",
+                           "/inschrijven", "/inschrijven/bevestigen", "/oidc/{key}/aanmelden", "/oidc/{key}/terug"})
+SESSION_COOKIE = "__Host-hm_session"
+FORM_COOKIE = "__Host-hm_form"
+CSRF_HEADER = "X-CSRF-Token"
+#: The pages load nothing and run no script: everything else is refused by the browser.
+PAGE_POLICY = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+TEMPLATES = Environment(loader=PackageLoader("services.intake.entrypoints", "templates"),
+                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
+
+
+def page(template: str, title: str, status: int = 200, headers: dict[str, str] | None = None,
+         **values) -> web.Response:
+    values.setdefault("error", None)
+    html = TEMPLATES.get_template(template).render(title=title, **values)
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8",
+                        headers={"Content-Security-Policy": PAGE_POLICY, **(headers or {})})
+
+
+def set_cookie(response: web.StreamResponse, name: str, value: str) -> None:
+    # No Max-Age: the cookie ends with the browser; the server ends the session on its own clocks.
+    response.set_cookie(name, value, path="/", secure=True, httponly=True, samesite="Lax")
+
+
+def clear_cookie(response: web.StreamResponse, name: str) -> None:
+    response.del_cookie(name, path="/", secure=True, httponly=True, samesite="Lax")
+
+
+def form_token(request: web.Request) -> str:
+    """The double-submit token of a form shown before sign-in (the cookie's, or a new one)."""
+    return request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(32)
+
+
+def same(expected: str | None, given: str | None) -> bool:
+    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), given.encode())
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
