@@ -145,34 +145,38 @@ def _drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None, 
 
 
 def print_report(report: dict[str, Any], console: Console) -> None:
-    def cell(v):
-        return "<5" if v is None else str(v)
+    hidden = set(report.get("secondary_suppressed", ()))
+
+    def cell(v, path: str = ""):  # a cell hidden to protect another reads "verborgen", not "<5" (issue 12)
+        return ("verborgen" if path in hidden else "<5") if v is None else str(v)
 
     console.rule("Realised extra housing places (de-duplicated)")
     console.print(f"Realised places: [bold]{report['realised_places']}[/] "
                   f"({report['progress_ratio']:.2%} of the national target of {report['national_target']:,}); "
-                  f"currently occupied: {cell(report['currently_occupied'])}; Housing First: "
-                  f"{cell(report['housing_first'])}; waited over 90 days: {cell(report['over_90_days_in_shelter'])}")
+                  f"currently occupied: {cell(report['currently_occupied'], 'currently_occupied')}; Housing First: "
+                  f"{cell(report['housing_first'], 'housing_first')}; waited over 90 days: "
+                  f"{cell(report['over_90_days_in_shelter'], 'over_90_days_in_shelter')}")
     t = Table(title="Per strategy")
     t.add_column("strategy")
     t.add_column("places", justify="right")
     for k, v in report["by_strategy"].items():
-        t.add_row(k.replace("_", " "), cell(v))
+        t.add_row(k.replace("_", " "), cell(v, f"by_strategy.{k}"))
     console.print(t)
     t = Table(title="Per region")
     t.add_column("region")
     t.add_column("places", justify="right")
     for k, v in report["by_region"].items():
-        t.add_row(k, cell(v))
+        t.add_row(k, cell(v, f"by_region.{k}"))
     console.print(t)
     t = Table(title="Against each agreement (prestatieafspraak)")
     for col in ("region", "municipality", "corporation", "period", "committed", "realised here"):
         t.add_column(col, justify="right" if col in ("committed", "realised here") else "left")
-    for a in report["agreements"]:
+    for i, a in enumerate(report["agreements"]):
         t.add_row(a["region"], a["municipality"], a["corporation"], a["period"], str(a["committed_places"]),
-                  cell(a["realised"]))
+                  cell(a["realised"], f"agreements[{i}].realised"))
     console.print(t)
-    console.print(f"Cells under {report['suppressed_below']} persons are shown as <5 (privacy).")
+    console.print(f"Cells under {report['suppressed_below']} persons (0 included) read <5; cells hidden so that no "
+                  "sum gives one away read 'verborgen' (privacy).")
 
 
 def run_demo(seed: int = 2026, scale: float = 1.0) -> int:

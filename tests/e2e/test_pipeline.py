@@ -31,7 +31,8 @@ def test_demo_scenario_ledger_totals_equal_the_placements_made(stack):
 
     assert out.placed_offers, "the scenario should place people"
     assert out.report["realised_places"] == len(out.placed_offers)
-    assert out.report["unique_persons"] == len(out.placed_offers)
+    # shown unless it would reveal how few (0-4) persons have two places: then it reads "verborgen"
+    assert out.report["unique_persons"] in (len(out.placed_offers), None)
 
     engine = create_engine(conf.database_url)
     with engine.connect() as db:

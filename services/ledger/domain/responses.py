@@ -1,7 +1,7 @@
 """The ledger's answers as models: the report every output is drawn from, and its OpenAPI schema.
 
-A count is ``None`` where disclosure control suppressed it (fewer than 5 persons, or to protect
-one). ``reports.realised_places`` validates every report against these models before it leaves.
+A count is ``None`` where disclosure control suppressed it (fewer than 5 persons, 0 included, or to
+protect one: then its path is in ``secondary_suppressed``). ``reports.realised_places`` validates every report against these models before it leaves.
 """
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ class AgreementProgress(Answer):
     region: str | None = None
     committed_places: int = Field(ge=0)
     realised: Count
+    registered_used: Count = Field(default=None, description="Places the agreement registered as allocated outside "
+                                                             "this system (exact to the agreement's municipality)")
+    progress: int | None = Field(default=None, ge=0, description="realised + registered_used, exact: only to the "
+                                                                 "agreement's own municipality")
+    exact_for_party: bool = Field(default=False, description="True when these are the agreement's operational "
+                                                             "counters, shown exactly to its own party (no publication)")
 
 
 class NeighbourhoodUse(Answer):
@@ -125,7 +131,10 @@ class RealisedPlaces(Answer):
     by_municipality: Counts
     by_corporation: Counts
     by_month: Counts = Field(description="Per month of moving in (YYYY-MM)")
-    by_strategy_and_month: dict[str, Counts] = Field(description="Per month of moving in, per strategy")
+    by_strategy_and_month: dict[str, Counts] = Field(description="Per month of moving in, per strategy (national "
+                                                                 "report only; empty in a municipality's)")
+    by_region_and_strategy: dict[str, Counts] | None = Field(default=None, description="Per region, per strategy "
+                                                             "(national report only): what the metrics export")
     agreements: list[AgreementProgress]
     neighbourhood_limits: list[NeighbourhoodUse]
     sources: list[SourceCount]
@@ -135,3 +144,6 @@ class RealisedPlaces(Answer):
     unverified_totals: list[UnverifiedTotal]
     suppressed_below: int | None
     comparison: Comparison | None = Field(default=None, description="Only in a municipality's report")
+    secondary_suppressed: list[str] = Field(default_factory=list, description="JSON paths of the counts hidden to "
+                                            "protect another (shown as 'verborgen'); every other null count is "
+                                            "under 5 ('<5', 0 to 4)")

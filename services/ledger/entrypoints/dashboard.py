@@ -13,68 +13,89 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from services.ledger.service_layer import export
+
 COLOURS = {"new_build": "#1b5e20", "transformation": "#2e7d32", "priority_allocation": "#1565c0",
            "house_sharing": "#f9a825", "flex": "#6a1b9a"}
-SUPPRESSED_COLOUR = "#bdbdbd"
 SHARE_LABELS = {"housing_first_share": "Housing First", "youth_share": "youth (18-27)", "families_share": "families",
                 "currently_occupied_share": "still occupied", "over_90_days_share": "waited over 90 days"}
+#: A hidden cell is drawn as a hatched gap of this fixed height with its label: its size says nothing.
+GAP_HEIGHT = 14
 
 
 def cell(v: Any) -> str:
-    """A figure as shown: suppressed cells as <5, counts with thousands separators."""
-    return "<5" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+    """A shown figure: counts with thousands separators."""
+    return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+
+class Figures:
+    """Formats a report's figures: a hidden count by its label ("<5", or "verborgen"/"hidden")."""
+
+    def __init__(self, report: dict[str, Any], lang: str):
+        self.report, self.lang = report, lang
+
+    def __call__(self, value: Any, path: str) -> str:
+        return export.label(self.report, path, self.lang) if value is None else cell(value)
 
 
 TEMPLATES = Environment(loader=PackageLoader("services.ledger.entrypoints", "templates"),
                         autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
-TEMPLATES.filters["cell"] = cell
 
 
 def shell(nonce: str) -> str:
     return TEMPLATES.get_template("dashboard_shell.html").render(nonce=nonce)
 
 
-def progress(report: dict[str, Any], width: int = 560) -> dict[str, Any]:
-    total, target = report["realised_places"] or 0, report["national_target"] or 1
-    return {"width": width, "filled": min(width, round(width * total / target)), "total": report["realised_places"],
-            "target": target, "ratio": report["progress_ratio"] or 0}
+def progress(report: dict[str, Any], f: Figures, width: int = 560) -> dict[str, Any]:
+    total, target = report["realised_places"], report["national_target"] or 1
+    return {"width": width, "filled": 0 if total is None else min(width, round(width * total / target)),
+            "hidden": total is None, "total": f(total, "realised_places"), "target": target,
+            "ratio": report["progress_ratio"] or 0}
 
 
-def month_bars(report: dict[str, Any], height: int = 180, left: int = 36) -> dict[str, Any]:
-    """Stacked bars per month; strategies under 5 (or protecting one) stack up grey as 'suppressed'."""
-    data, totals = report["by_strategy_and_month"], report["by_month"]
-    months = list(data)
-    heights = {m: totals.get(m) if totals.get(m) is not None else sum(v or 0 for v in data[m].values())
-               for m in months}
-    top = max(list(heights.values()) + [1])
+def month_bars(report: dict[str, Any], f: Figures, height: int = 180, left: int = 36) -> dict[str, Any]:
+    """Stacked bars per month (per strategy nationally, the month's total for a municipality); a hidden cell
+    is a hatched gap of fixed height with its label on top of the bar, never a bar of its size."""
+    per = report["by_strategy_and_month"] or {m: {"total": v} for m, v in report["by_month"].items()}
+    months = list(per)
+    top = max([v for d in per.values() for v in d.values() if v is not None] + [sum(v or 0 for v in d.values())
+                                                                             for d in per.values()] + [1])
     bar_width = max(14, min(48, 560 // max(1, len(months))))
     bars = []
     for i, m in enumerate(months):
         y, segments = height, []
-        shown = [(s, v, COLOURS[s], f"{m} {s}: {v}") for s, v in data[m].items() if v]
-        rest = heights[m] - sum(v or 0 for v in data[m].values())
-        if rest > 0:
-            shown.append(("suppressed", rest, SUPPRESSED_COLOUR, f"{m}: {rest} in strategies not shown (small cells)"))
-        for _, v, colour, title in shown:
-            bh = round((height - 20) * v / top)
-            y -= bh
-            segments.append({"y": y, "height": bh, "colour": colour, "title": title})
+        for key, v in per[m].items():
+            path = f"by_strategy_and_month.{m}.{key}" if key != "total" else f"by_month.{m}"
+            if v is None:
+                y -= GAP_HEIGHT
+                segments.append({"y": y, "height": GAP_HEIGHT, "gap": True, "cell": f"{m}/{key}",
+                                 "label": f(v, path), "title": f"{m} {key.replace('_', ' ')}: {f(v, path)}"})
+            elif v:
+                bh = round((height - 20) * v / top)
+                y -= bh
+                segments.append({"y": y, "height": bh, "gap": False, "cell": f"{m}/{key}",
+                                 "colour": COLOURS.get(key, "#1565c0"), "label": cell(v),
+                                 "title": f"{m} {key.replace('_', ' ')}: {cell(v)}"})
         bars.append({"x": left + i * bar_width, "label": m[2:], "segments": segments})
-    legend = [*((s.replace("_", " "), c) for s, c in COLOURS.items()), ("suppressed", SUPPRESSED_COLOUR)]
+    legend = [(k.replace("_", " "), c) for k, c in COLOURS.items()] if report["by_strategy_and_month"] else []
     return {"bars": bars, "top": top, "height": height, "left": left, "bar_width": bar_width,
-            "width": max(left + bar_width * len(months) + 10, left + 6 * 100),
-            "legend": [{"x": left + j * 100, "label": s, "colour": c} for j, (s, c) in enumerate(legend)]}
+            "width": max(left + bar_width * len(months) + 10, left + 6 * 100), "gap_height": GAP_HEIGHT,
+            "legend": [{"x": left + j * 100, "label": s, "colour": c} for j, (s, c) in enumerate(legend)]
+            + [{"x": left + len(legend) * 100, "label": f"{export.LABELS[f.lang]['primary']} / "
+                f"{export.LABELS[f.lang]['secondary']}", "colour": "url(#hatch)"}]}
 
 
-def limit_bars(report: dict[str, Any], width: int = 260) -> dict[str, Any]:
+def limit_bars(report: dict[str, Any], f: Figures, width: int = 260) -> dict[str, Any]:
     rows = []
     for i, n in enumerate(report["neighbourhood_limits"]):
-        cap = max(1, n["max_placements"])
-        used = n["used_outside_ledger"] + (n["placed"] or 0)
+        cap, placed = max(1, n["max_placements"]), n["placed"]
+        used = n["used_outside_ledger"] + (placed or 0)
         frac = min(1.0, used / cap)
         rows.append({"y": 4 + i * 24, "label": f'{n["neighbourhood"]} {n["period"]}', "filled": round(width * frac),
-                     "colour": "#c62828" if used > cap else "#ef6c00" if frac >= 0.8 else "#2e7d32",
-                     "placed": n["placed"], "outside": n["used_outside_ledger"], "max": n["max_placements"]})
+                     "colour": "#757575" if placed is None else "#c62828" if used > cap else
+                     "#ef6c00" if frac >= 0.8 else "#2e7d32", "gap": placed is None,
+                     "placed": f(placed, f"neighbourhood_limits[{i}].placed"), "outside": n["used_outside_ledger"],
+                     "max": n["max_placements"]})
     return {"rows": rows, "width": width, "height": len(rows) * 24 + 6}
 
 
@@ -82,35 +103,39 @@ def _share(v: float | None) -> str:
     return "–" if v is None else f"{v:.0%}"
 
 
-def comparison(report: dict[str, Any]) -> dict[str, Any] | None:
+def comparison(report: dict[str, Any], f: Figures) -> dict[str, Any] | None:
     """A municipality's shares beside the national ones, and every municipality's total (published figures)."""
     cmp = report.get("comparison")
     if not cmp:
         return None
     return {"shares": [[label, _share(cmp["own"][k]), _share(cmp["national"][k])] for k, label in SHARE_LABELS.items()],
-            "region": cmp["region"]["region"], "region_places": cmp["region"]["realised_places"],
-            "national_places": cmp["national"]["realised_places"],
-            "municipalities": [[m, v] for m, v in cmp["by_municipality"].items()]}
+            "region": cmp["region"]["region"],
+            "region_places": f(cmp["region"]["realised_places"], "comparison.region.realised_places"),
+            "national_places": f(cmp["national"]["realised_places"], "comparison.national.realised_places"),
+            "municipalities": [[m, f(v, f"comparison.by_municipality.{m}")] for m, v in cmp["by_municipality"].items()]}
 
 
-def fragment(report: dict[str, Any]) -> str:
+def fragment(report: dict[str, Any], lang: str = "nl") -> str:
     """The figures as HTML: KPIs, three charts and the tables behind them."""
-    kpis = [("realised-places", "realised places", report["realised_places"]),
-            ("unique-persons", "unique persons", report["unique_persons"]),
-            ("occupied", "currently occupied", report["currently_occupied"]),
-            ("housing-first", "Housing First", report["housing_first"]),
-            ("youth", "youth (18-27)", report["youth"]),
-            ("families", "families", report["families"]),
-            ("over-90", "waited over 90 days", report["over_90_days_in_shelter"]),
-            ("review", "flagged for review", report["flagged_for_review"])]
+    f = Figures(report, lang)
+    kpis = [("realised-places", "realised places", "realised_places"), ("unique-persons", "unique persons", "unique_persons"),
+            ("occupied", "currently occupied", "currently_occupied"), ("housing-first", "Housing First", "housing_first"),
+            ("youth", "youth (18-27)", "youth"), ("families", "families", "families"),
+            ("over-90", "waited over 90 days", "over_90_days_in_shelter"), ("review", "flagged for review", "flagged_for_review")]
     return TEMPLATES.get_template("dashboard_fragment.html").render(
-        scope=report["scope"]["municipality"] or "national", as_of=report["as_of"], kpis=kpis,
-        progress=progress(report), months=month_bars(report), limits=limit_bars(report),
-        by_strategy=[[s.replace("_", " "), v] for s, v in report["by_strategy"].items()],
-        by_region=[[r, v] for r, v in report["by_region"].items()],
-        sources=[[s["source"], s["places"]] for s in report["sources"]],
-        overlap=[[o["source_a"], o["source_b"], o["places"]] for o in report["overlap"]],
-        agreements=[[a["municipality"], a["corporation"], a["period"], a["committed_places"], a["realised"]]
-                    for a in report["agreements"]],
-        unverified=[[u["source"], u["period"], u["region"] or "all", u["places"]] for u in report["unverified_totals"]],
-        comparison=comparison(report))
+        scope=report["scope"]["municipality"] or "national", as_of=report["as_of"],
+        kpis=[(i, label, f(report[k], k)) for i, label, k in kpis],
+        progress=progress(report, f), months=month_bars(report, f), limits=limit_bars(report, f),
+        by_strategy=[[s.replace("_", " "), f(v, f"by_strategy.{s}")] for s, v in report["by_strategy"].items()],
+        by_region=[[r, f(v, f"by_region.{r}")] for r, v in report["by_region"].items()],
+        sources=[[s["source"], f(s["places"], f"sources.{s['source']}")] for s in report["sources"]],
+        overlap=[[o["source_a"], o["source_b"], f(o["places"], f"overlap.{o['source_a']}&{o['source_b']}")]
+                 for o in report["overlap"]],
+        agreements=[[a["municipality"], a["corporation"], a["period"], cell(a["committed_places"]),
+                     f(a["realised"], f"agreements[{i}].realised"),
+                     f(a.get("registered_used"), f"agreements[{i}].registered_used"),
+                     "–" if a.get("progress") is None else cell(a["progress"])]
+                    for i, a in enumerate(report["agreements"])],
+        unverified=[[u["source"], u["period"], u["region"] or "all", f(u["places"], "unverified")]
+                    for u in report["unverified_totals"]],
+        comparison=comparison(report, f))

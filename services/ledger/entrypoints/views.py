@@ -68,6 +68,12 @@ def _scope(request: web.Request, org: Org) -> str | None:
     return wanted
 
 
+def _language(request: web.Request) -> str:
+    """Dutch unless the caller asks for English (``?lang=en`` or an Accept-Language that starts with en)."""
+    wanted = request.query.get("lang") or request.headers.get("Accept-Language", "nl")
+    return "en" if wanted.strip().lower().startswith("en") else "nl"
+
+
 def _media_type(request: web.Request) -> str:
     accept = request.headers.get("Accept", "application/json")
     for part in accept.split(","):
@@ -85,13 +91,15 @@ class RealisedPlaces(View):
     async def get(self, request: web.Request) -> web.Response:
         org = await asyncio.to_thread(_caller, bearer_token(request))
         as_of, municipality, media = _as_of(request), _scope(request, org), _media_type(request)
+        party = org.municipality if org.role == Role.MUNICIPALITY else None  # its own agreements: exact counters
         body = await asyncio.to_thread(reports.realised_places, ctx.uow(), settings().national_target,
-                                       municipality, True, as_of)
+                                       municipality, True, as_of, party)
+        lang = _language(request)
         if media == "text/csv":
-            return web.Response(text=reports.to_csv(body), content_type="text/csv",
+            return web.Response(text=reports.to_csv(body, lang), content_type="text/csv",
                                 headers={"Content-Disposition": 'attachment; filename="realised-places.csv"'})
         if media == "text/html":
-            return web.Response(text=dashboard.fragment(body), content_type="text/html")
+            return web.Response(text=dashboard.fragment(body, lang), content_type="text/html")
         return json_ok(body)
 
 

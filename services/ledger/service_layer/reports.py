@@ -1,17 +1,17 @@
-"""Aggregate figures of realised places: what leaves the ledger (aggregates only, small cells suppressed).
+"""Aggregate figures of realised places: what leaves the ledger (aggregates only, disclosure-controlled).
 
 ``load`` reads the places (the cache for current figures, the fold over the journal for a past
-date); ``build`` turns them into the report every output uses -- JSON, CSV, the HTML dashboard
-and the Prometheus gauges -- after disclosure control (domain/disclosure.py).
+date); ``protected`` counts the one cell table and protects it (domain/disclosure.py), once per
+state of the data; ``build`` draws a reader's report from it -- the report every output uses:
+JSON, CSV, the HTML dashboard, and (``gauges``) the Prometheus metrics.
 """
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
+import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from itertools import combinations
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,8 +19,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from services.ledger.adapters.orm import AgreementTarget, Entry, NeighbourhoodLimit, Place
-from services.ledger.domain import cells, disclosure, journal as jr
+from services.ledger.domain import cells, disclosure, journal as jr, protected as pt, table
 from services.ledger.domain.responses import RealisedPlaces
+from services.ledger.service_layer import assemble
+from services.ledger.service_layer.export import to_csv  # noqa: F401 - the CSV of a report
 from services.ledger.service_layer.handlers import place_view, to_domain
 from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 
@@ -39,6 +41,7 @@ class Inputs:
     retractions: int
     as_of: date | None
     day: date  # the date the figures describe: as_of, or today for the current figures
+    registered_used: dict[tuple[str, str, str], int] = field(default_factory=dict)  # agreement -> used outside
 
 
 def end_of_day(d: date) -> datetime:
@@ -65,7 +68,15 @@ def load(uow: LedgerUnitOfWork, as_of: date | None = None) -> Inputs:
         limits = list(s.exec(select(NeighbourhoodLimit)).all())
         if as_of is not None:
             agreements, limits = _reference_as_of(s, end_of_day(as_of), agreements, limits)
-    return Inputs(view, agreements, limits, retractions, as_of, as_of or datetime.now(DUTCH_TIME).date())
+        used = _registered_used(s, end_of_day(as_of) if as_of else None)
+    return Inputs(view, agreements, limits, retractions, as_of, as_of or datetime.now(DUTCH_TIME).date(), used)
+
+
+def _registered_used(s, cutoff: datetime | None) -> dict[tuple[str, str, str], int]:
+    """Each agreement's ``used`` (places allocated outside this system), as registered (up to the cutoff)."""
+    entries = [to_domain(e) for e in s.exec(select(Entry).where(Entry.kind == jr.AGREEMENT)).all()]
+    then = jr.reference_as_of(entries, cutoff or datetime.max.replace(tzinfo=UTC))
+    return {key: int(d.get("used") or 0) for key, d in then[jr.AGREEMENT].items()}
 
 
 def _reference_as_of(s, cutoff: datetime, agreements: list[AgreementTarget], limits: list[NeighbourhoodLimit]
@@ -88,17 +99,16 @@ def _reference_as_of(s, cutoff: datetime, agreements: list[AgreementTarget], lim
 
 
 def realised_places(uow: LedgerUnitOfWork, target: int, municipality: str | None = None,
-                    suppress_small: bool = True, as_of: date | None = None) -> dict[str, Any]:
+                    suppress_small: bool = True, as_of: date | None = None, party: str | None = None) -> dict[str, Any]:
+    """The report for one reader: national (ministry, admin), or ``municipality``'s figures; ``party`` is the
+    municipality reading its own figures (it sees its agreements' exact counters)."""
     inp = load(uow, as_of)
-    report = build(inp, target, municipality, suppress_small)
-    if municipality:
-        report["comparison"] = comparison(report, build(inp, target, None, suppress_small),
-                                          _region_of(inp, municipality))
+    report = build(inp, target, municipality, suppress_small, party)
     # Every report leaves through its model (the API document's schema): a drift fails here, not at a client.
     return RealisedPlaces.model_validate(report).model_dump(mode="json", exclude_unset=True)
 
 
-#: Shares a municipality can set beside the same shares nationally and in its region.
+#: Shares a municipality can set beside the same shares nationally.
 SHARES = ("housing_first", "youth", "families", "currently_occupied")
 
 
@@ -109,178 +119,129 @@ def shares(report: dict[str, Any]) -> dict[str, float | None]:
     return out
 
 
-def comparison(own: dict[str, Any], national: dict[str, Any], region: str | None) -> dict[str, Any]:
-    """A municipality's figures beside the country's and its region's, from the published national report.
-
-    Only figures the national report publishes (after its own disclosure control) are shown, so the
-    comparison reveals nothing the national figures do not.
-    """
-    return {
-        "own": shares(own),
-        "national": {"realised_places": national["realised_places"], "unique_persons": national["unique_persons"],
-                     **shares(national)},
-        "region": {"region": region,
-                   "realised_places": national["by_region"].get(region) if region else None},
-        "by_municipality": national["by_municipality"],
-    }
+_CACHE: dict[str, tuple[cells.CellTable, disclosure.Protection]] = {}
+_LOCK = threading.Lock()
+_COMPUTING = threading.Lock()
 
 
-def _region_of(inp: Inputs, municipality: str) -> str | None:
-    regions = Counter(p.region for p in inp.view.places if p.municipality == municipality and p.region)
-    regions.update(a.region for a in inp.agreements if a.municipality == municipality and a.region)
-    return regions.most_common(1)[0][0] if regions else None
+def protected(inp: Inputs, suppress_small: bool = True) -> tuple[cells.CellTable, disclosure.Protection]:
+    """The one cell table of these inputs and its protection, computed once per state of the data."""
+    t = table.count(_places(inp), inp.day, [(a.corporation, a.municipality, a.period) for a in inp.agreements],
+                    [(n.neighbourhood, n.municipality, n.period) for n in inp.limits],
+                    {a.municipality: a.region for a in inp.agreements if a.region})
+    if not suppress_small:
+        return t, disclosure.Protection(frozenset(), frozenset())
+    key = hashlib.sha256(repr((sorted(t.cells.items(), key=repr), sorted(t.published, key=repr),
+                               sorted(t.region_of.items()))).encode()).hexdigest()
+    with _COMPUTING:  # one protection at a time: a request and the gauges' refresh wait for the same result
+        with _LOCK:
+            hit = _CACHE.get(key)
+        if hit is None:
+            hit = (t, pt.protect(t))
+            with _LOCK:
+                if len(_CACHE) >= 8:
+                    _CACHE.pop(next(iter(_CACHE)))
+                _CACHE[key] = hit
+    return hit
 
 
-def build(inp: Inputs, target: int, municipality: str | None = None, suppress_small: bool = True) -> dict[str, Any]:
-    """The report: national (ministry, admin) or one municipality's own figures: count, protect, assemble."""
-    places = [p for p in inp.view.places if not municipality or p.municipality == municipality]
-    if inp.as_of is not None:
-        # a report of an earlier day holds what had happened by then; the current one also counts the
-        # placements confirmed or reported ahead of their move-in (occupied only from that date on)
-        places = cells.moved_in_by(places, inp.as_of)
-    counted = [p for p in places if p.counted]
-    pub = cells.publish(cells.count(counted, inp.day), national=not municipality, suppress_small=suppress_small)
-    return {
+def _places(inp: Inputs) -> list[jr.PlaceView]:
+    # a report of an earlier day holds what had happened by then; the current one also counts the
+    # placements confirmed or reported ahead of their move-in (occupied only from that date on)
+    return cells.moved_in_by(inp.view.places, inp.as_of) if inp.as_of is not None else inp.view.places
+
+
+def build(inp: Inputs, target: int, municipality: str | None = None, suppress_small: bool = True,
+          party: str | None = None) -> dict[str, Any]:
+    """One reader's report, drawn from the protected table: national, or one municipality's own figures."""
+    t, protection = protected(inp, suppress_small)
+    own = party if party and party == municipality else None
+    view = pt.View(t, protection, own)
+    secondary: list[str] = []
+    sheet = assemble.Sheet(view, municipality or cells.NATIONAL, secondary)
+    report = {
         "as_of": inp.as_of.isoformat() if inp.as_of else None,
         "scope": {"level": "municipality" if municipality else "national", "municipality": municipality},
-        **_headline(pub, counted, target),
-        "flagged_for_review": pub.one(sum(1 for p in places if not p.counted)),
+        **assemble.headline(sheet, target),
         "retractions": inp.retractions,
-        **_breakdowns(pub),
-        **_against_agreements_and_limits(pub, counted, inp, municipality),
-        **_sources(pub, counted),
+        **assemble.breakdowns(sheet, t, municipality),
+        **_agreements_and_limits(sheet, inp, municipality, own),
+        **assemble.sources(sheet, t),
         "unverified_totals": [
             {"source": u.source, "source_kind": u.source_kind, "period": u.period, "region": u.region,
-             "places": pub.one(u.places), "note": "reported without persons: shown beside the count, never added"}
+             "places": disclosure.primary(u.places) if suppress_small else u.places,
+             "note": "reported without persons: shown beside the count, never added"}
             for u in inp.view.unverified
             if not municipality  # totals are by region at best; a municipality sees its own persons only
         ],
         "suppressed_below": SUPPRESS_BELOW if suppress_small else None,
     }
+    if municipality:
+        # the national figures as this reader sees them: its own view when it is the municipality itself
+        report["comparison"] = comparison(report, view, t, municipality, secondary, target)
+    report["secondary_suppressed"] = secondary
+    return report
 
 
-def _headline(pub: cells.Published, counted: list[jr.PlaceView], target: int) -> dict[str, Any]:
-    v = pub.value
-    total, over, known = v(cells.TOTAL), v(("over_90", True)), v(("stay_known", True))
+def comparison(own: dict[str, Any], national_view: pt.View, t: cells.CellTable, municipality: str,
+               secondary: list[str], target: int) -> dict[str, Any]:
+    """A municipality's figures beside the country's and its region's, as the national report publishes them."""
+    nat = assemble.Sheet(national_view, cells.NATIONAL, secondary)
+    national = assemble.headline(nat, target, "comparison.national.")
+    region = t.region_of.get(municipality)
     return {
-        "realised_places": total,
-        "unique_persons": len({p.person_ref for p in counted}) if total is not None else None,
-        "national_target": target,
-        "progress_ratio": round(total / target, 4) if target and total is not None else None,
-        "currently_occupied": v(("occupied", True)),
-        "housing_first": v(("housing_first", True)),
-        "youth": v(("youth", True)),
-        "families": v(("families", True)),
-        "shelter_stay_known": known,
-        "over_90_days_in_shelter": over,
-        "over_90_days_share": round(over / known, 4) if over is not None and known else None,
+        "own": shares(own),
+        "national": {"realised_places": national["realised_places"], "unique_persons": national["unique_persons"],
+                     **shares(national)},
+        "region": {"region": region,
+                   "realised_places": nat("comparison.region.realised_places", "region", region) if region else None},
+        "by_municipality": {x: assemble.total_of(nat, x, "comparison.by_municipality") for x in t.municipalities()},
     }
 
 
-def _breakdowns(pub: cells.Published) -> dict[str, Any]:
-    v, t = pub.value, pub.table
-    months = t.members("month")
-    return {
-        "by_strategy": {s: v(("strategy", s)) for s in STRATEGIES},
-        "by_region": {r: v(("region", r)) for r in t.members("region")},
-        "by_municipality": {m: v(("municipality", m)) for m in t.members("municipality")},
-        "by_corporation": {c: v(("corporation", c)) for c in t.members("corporation")},
-        "by_month": {m: v(("month", m)) for m in months},
-        "by_strategy_and_month": {m: {s: v(("sm", s, m)) for s in STRATEGIES} for m in months},
-    }
+def _agreements_and_limits(s: assemble.Sheet, inp: Inputs, municipality: str | None, party: str | None
+                           ) -> dict[str, Any]:
+    def agreement(i: int, a: AgreementTarget) -> dict[str, Any]:
+        cell = (a.municipality, "agreement", a.corporation, a.period)
+        used = inp.registered_used.get((a.corporation, a.municipality, a.period), 0)
+        if party and a.municipality == party:  # its own agreement: operational counters, exact
+            realised = s.view.exact(cell)
+            return {"realised": realised, "registered_used": used, "progress": realised + used,
+                    "exact_for_party": True}
+        realised = assemble.Sheet(s.view, a.municipality, s.secondary)(f"agreements[{i}].realised", *cell[1:])
+        return {"realised": realised, "registered_used": disclosure.primary(used),
+                "progress": None, "exact_for_party": False}
 
-
-def _against_agreements_and_limits(pub: cells.Published, counted: list[jr.PlaceView], inp: Inputs,
-                                   municipality: str | None) -> dict[str, Any]:
-    per_agreement = Counter((p.corporation, p.municipality, str(p.move_in_date.year)) for p in counted)
-    per_neighbourhood = Counter((p.neighbourhood, str(p.move_in_date.year)) for p in counted if p.neighbourhood)
+    chosen = sorted((a for a in inp.agreements if not municipality or a.municipality == municipality),
+                    key=lambda a: (a.region or "", a.municipality, a.corporation, a.period))
+    limits = sorted((n for n in inp.limits if not municipality or n.municipality == municipality),
+                    key=lambda n: (n.municipality, n.neighbourhood, n.period))
     return {
-        "agreements": [
-            {"corporation": a.corporation, "municipality": a.municipality, "period": a.period, "region": a.region,
-             "committed_places": a.max_places,
-             "realised": pub.one(per_agreement.get((a.corporation, a.municipality, a.period), 0))}
-            for a in sorted(inp.agreements, key=lambda a: (a.region, a.municipality, a.corporation, a.period))
-            if not municipality or a.municipality == municipality
-        ],
+        "agreements": [{"corporation": a.corporation, "municipality": a.municipality, "period": a.period,
+                        "region": a.region, "committed_places": a.max_places, **agreement(i, a)}
+                       for i, a in enumerate(chosen)],
         "neighbourhood_limits": [
             {"municipality": n.municipality, "neighbourhood": n.neighbourhood, "period": n.period,
              "region": n.region, "max_placements": n.max_placements, "used_outside_ledger": n.used,
-             "placed": pub.one(per_neighbourhood.get((n.neighbourhood, n.period), 0))}
-            for n in sorted(inp.limits, key=lambda n: (n.municipality, n.neighbourhood, n.period))
-            if not municipality or n.municipality == municipality
-        ],
+             "placed": assemble.Sheet(s.view, n.municipality, s.secondary)(f"neighbourhood_limits[{i}].placed",
+                                                                             "neighbourhood", n.neighbourhood, n.period)}
+            for i, n in enumerate(limits)],
     }
 
 
-def _sources(pub: cells.Published, counted: list[jr.PlaceView]) -> dict[str, Any]:
-    by_source = Counter(s for p in counted for s in p.source_names)
-    kind_of = {s: k for p in counted for s, k, _ in p.sources}
-    pairs = Counter(pair for p in counted for pair in combinations(p.source_names, 2))
-    by_kind = Counter(k for p in counted for k in p.source_kinds)
-    kind_pairs = Counter(pair for p in counted for pair in combinations(p.source_kinds, 2))
-    sources = sorted(by_source)
+def busy() -> bool:
+    """Whether a protection is being computed now (the gauges' refresh then waits for its next turn)."""
+    return _COMPUTING.locked()
+
+
+def gauges(inp: Inputs) -> dict[str, Any]:
+    """The Prometheus gauges' values: national cells of the protected table, hidden ones left out (None)."""
+    t, protection = protected(inp)
+    v = pt.View(t, protection).value
     return {
-        "sources": [{"source": s, "source_kind": kind_of.get(s, ""), "places": pub.one(by_source[s])} for s in sources],
-        "overlap": [{"source_a": a, "source_b": b, "places": pub.one(pairs.get((a, b), 0))}
-                    for a, b in combinations(sources, 2)],
-        "source_kinds": {k: pub.one(n) for k, n in sorted(by_kind.items())},
-        "overlap_by_source_kind": [{"source_kind_a": a, "source_kind_b": b, "places": pub.one(n)}
-                                   for (a, b), n in sorted(kind_pairs.items())],
+        "region_strategy": {(r, k): v((cells.NATIONAL, "region_strategy", r, k))
+                            for r in t.keys(cells.NATIONAL, "region") for k in STRATEGIES},
+        "total": v(cells.TOTAL), "unique_persons": v((cells.NATIONAL, "unique")),
+        "occupied": v((cells.NATIONAL, "occupied", True)), "review": v((cells.NATIONAL, "review")),
+        "source_kinds": {k: v((cells.NATIONAL, "source_kind", k)) for k in t.keys(cells.NATIONAL, "source_kind")},
     }
-
-
-def region_strategy_cells(inp: Inputs) -> tuple[dict[tuple[str, str], int | None], int]:
-    """Region x strategy counts for the metrics, after the same disclosure control (national total shown)."""
-    counted = inp.view.counted
-    c = Counter((p.region, p.strategy) for p in counted)
-    cells: dict[tuple, int] = {("total",): len(counted)}
-    for k, n in c.items():
-        cells[("rs",) + k] = n
-    regions = sorted({r for r, _ in c})
-    for r in regions:
-        cells[("region", r)] = sum(n for (rr, _), n in c.items() if rr == r)
-    lines = [(("total",), [k for k in cells if k[0] == "rs"])]
-    hidden = disclosure.protect(cells, lines, fixed=[("total",)])
-    return {k[1:]: (None if k in hidden else n) for k, n in cells.items() if k[0] == "rs"}, len(counted)
-
-
-def to_csv(report: dict[str, Any]) -> str:
-    """One row per published cell: table, key, value; a suppressed cell has an empty value."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["table", "key", "value", "suppressed"])
-
-    def row(table: str, key: str, value: Any) -> None:
-        w.writerow([table, key, "" if value is None else value, "true" if value is None else "false"])
-
-    for k in ("realised_places", "unique_persons", "national_target", "progress_ratio", "currently_occupied",
-              "housing_first", "youth", "families", "shelter_stay_known", "over_90_days_in_shelter",
-              "over_90_days_share", "flagged_for_review", "retractions"):
-        row("summary", k, report[k])
-    for table in ("by_strategy", "by_region", "by_municipality", "by_corporation", "by_month", "source_kinds"):
-        for k, val in report[table].items():
-            row(table, k, val)
-    for m, per in report["by_strategy_and_month"].items():
-        for s, val in per.items():
-            row("by_strategy_and_month", f"{m}/{s}", val)
-    for a in report["agreements"]:
-        row("agreement_committed", f"{a['municipality']}/{a['corporation']}/{a['period']}", a["committed_places"])
-        row("agreement_realised", f"{a['municipality']}/{a['corporation']}/{a['period']}", a["realised"])
-    for n in report["neighbourhood_limits"]:
-        row("neighbourhood_limit", f"{n['neighbourhood']}/{n['period']}", n["max_placements"])
-        row("neighbourhood_placed", f"{n['neighbourhood']}/{n['period']}", n["placed"])
-    for s in report["sources"]:
-        row("source", s["source"], s["places"])
-    for o in report["overlap"]:
-        row("overlap", f"{o['source_a']}&{o['source_b']}", o["places"])
-    for u in report["unverified_totals"]:
-        row("unverified_total", f"{u['source']}/{u['period']}/{u['region'] or 'all'}", u["places"])
-    if cmp := report.get("comparison"):
-        for side in ("own", "national"):
-            for k, val in cmp[side].items():
-                row(f"comparison_{side}", k, val)
-        if cmp["region"]["region"]:
-            row("comparison_region", cmp["region"]["region"], cmp["region"]["realised_places"])
-        for k, val in cmp["by_municipality"].items():
-            row("comparison_by_municipality", k, val)
-    return out.getvalue()
