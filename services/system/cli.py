@@ -48,8 +48,7 @@ def _cmd_org(args: argparse.Namespace) -> int:
             for o in orgs.list_organisations(uow):
                 print(f"{o.org_id}\t{o.role}\t{o.municipality or '-'}\t{o.region or '-'}\t{o.name}")
     except IntakeError as exc:
-        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors)
-        print(f"error: {exc.detail}" + (f" ({reasons})" if reasons else ""), file=sys.stderr)
+        print(f"error: {exc.one_line()}", file=sys.stderr)
         return 2
     return 0
 

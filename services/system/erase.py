@@ -29,8 +29,7 @@ def main(stdin=None) -> int:
     try:
         person_ref = person_ref_for(read_bsn(stdin), settings().pseudonym_secret)
     except IntakeError as exc:
-        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors)
-        print(f"error: {exc.detail} ({reasons})", file=sys.stderr)
+        print(f"error: {exc.one_line()}", file=sys.stderr)
         return 2
     engine = make_engine(settings().db_url("intake"))
     migrate("intake", engine)

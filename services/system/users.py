@@ -56,7 +56,6 @@ def main(args: argparse.Namespace) -> int:
                 for u in uow.session.exec(q).all():
                     print(f"{u.user_id}\t{u.org_id}\t{u.role}\t{u.status}\t{u.email}")
     except IntakeError as exc:
-        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors)
-        print(f"error: {exc.detail}" + (f" ({reasons})" if reasons else ""), file=sys.stderr)
+        print(f"error: {exc.one_line()}", file=sys.stderr)
         return 2
     return 0

@@ -11,6 +11,11 @@ class IntakeError(Exception):
         self.detail = detail
         self.errors = errors or []
 
+    def one_line(self) -> str:
+        """The refusal for a terminal: the detail and each field's reason (never a submitted value)."""
+        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in self.errors)
+        return self.detail + (f" ({reasons})" if reasons else "")
+
 
 class Invalid(IntakeError):
     status = 400

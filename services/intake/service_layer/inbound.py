@@ -116,9 +116,7 @@ def execute(make_uow: Callable[..., IntakeUnitOfWork], secret: str, caller: Call
     try:
         (status, result), replayed = idempotency.run_idempotent(uow_with_notice, idem, lambda uow: op.run(call, uow))
     except IntakeError as exc:
-        fields = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors)
-        raise Rejected(f"{exc.status} {exc.title}: {exc.detail}" + (f" ({fields})" if fields else ""),
-                       caller, command) from None
+        raise Rejected(f"{exc.status} {exc.title}: {exc.one_line()}", caller, command) from None
     return Accepted(caller, command, status, result, replayed)
 
 
