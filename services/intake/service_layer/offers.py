@@ -100,17 +100,15 @@ def answer_offer(uow: IntakeUnitOfWork, caller: Caller, offer_id: str, answer: s
         setattr(rec, column, value)
         extra = {}
         if answer in REASON_COLUMNS:
-            extra = {"reason": reason, **({"category": category} if category else {})}
-            if event_cls is ev.OfferDeclined:
-                # The person's own words may hold health details: they stay here, with the shelter; the
-                # topic (and the matcher, which needs no more) carries the category only.
-                extra["reason"] = str(category or DeclineCategory.OTHER)
-            event = event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region, **extra)
+            # A person's own words may hold health details: they stay here, with the shelter; the topic
+            # (and the matcher, which needs no more) carries a decline's category only.
+            told = str(category or DeclineCategory.OTHER) if event_cls is ev.OfferDeclined else reason
+            extra = {"reason": told, **({"category": category} if category else {})}
+        event = event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region, **extra)
+        if answer in REASON_COLUMNS:
             category_column, reason_column = REASON_COLUMNS[answer]
             setattr(rec, category_column, event.category)
             setattr(rec, reason_column, reason)
-        else:
-            event = event_cls(producer=caller.org_id, occurred_at=at, offer_id=offer_id, region=rec.region)
         uow.session.add(rec)
         uow.emit(event)
         audit(uow, caller, f"offer.{answer}", offer_id, channel=channel)
