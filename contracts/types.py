@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -22,6 +23,16 @@ PersonRef = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$|^tombstone
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")]
 Period = Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}$")]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+#: Where the partners and their agreements live: "today", a placement's year and a report's date are
+#: taken here, by every service (a round at 23:30 UTC on 31 December is already in the new year).
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(at: datetime) -> date:
+    """The date in Amsterdam at the (aware) instant ``at``."""
+    return at.astimezone(AMSTERDAM).date()
 
 
 def _sane_date(value: date) -> date:

@@ -13,26 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError, ValidationInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from contracts.types import local_date
 from services.kernel.privacy import bsn_like
 
-#: The partners' time zone: a date sent at 00:30 in Amsterdam is today there, though still yesterday in UTC.
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: Key of the validation context that carries the request's date.
 TODAY = "today"
 #: A move-in may be reported ahead, as planned, but not further than this.
 PLANNED_MOVE_IN_DAYS = 31
 
 Refusal = tuple[str, str]  # (field, reason)
-
-
-def local_date(at: datetime) -> date:
-    """The date at an instant in Amsterdam: what "today" means for a request received at ``at``."""
-    return at.astimezone(AMSTERDAM).date()
 
 
 def context_at(at: datetime) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import select
 
+from contracts.types import local_date
 from services.ledger.adapters.orm import AgreementTarget, Entry, NeighbourhoodLimit, Place
 from services.ledger.domain import cells, disclosure, journal as jr, protected as pt, table
 from services.ledger.domain.responses import RealisedPlaces
@@ -30,7 +30,6 @@ from services.ledger.service_layer.unit_of_work import LedgerUnitOfWork
 SUPPRESS_BELOW = disclosure.THRESHOLD
 STRATEGIES = cells.STRATEGIES
 #: Move-in and end dates are Dutch calendar dates: "today" is the date in the Netherlands.
-DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass
@@ -69,7 +68,7 @@ def load(uow: LedgerUnitOfWork, as_of: date | None = None) -> Inputs:
         if as_of is not None:
             agreements, limits = _reference_as_of(s, end_of_day(as_of), agreements, limits)
         used = _registered_used(s, end_of_day(as_of) if as_of else None)
-    return Inputs(view, agreements, limits, retractions, as_of, as_of or datetime.now(DUTCH_TIME).date(), used)
+    return Inputs(view, agreements, limits, retractions, as_of, as_of or local_date(datetime.now(UTC)), used)
 
 
 def _registered_used(s, cutoff: datetime | None) -> dict[tuple[str, str, str], int]:

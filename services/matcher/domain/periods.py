@@ -9,14 +9,10 @@ against next year's agreement, and a home available since last year against this
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from contracts.types import local_date
 
-
-def local_date(at: datetime) -> date:
-    """The date in Amsterdam at the (aware) instant ``at``."""
-    return at.astimezone(AMSTERDAM).date()
+__all__ = ["local_date", "move_in_date", "placement_period"]
 
 
 def move_in_date(available_from: date, at: datetime) -> date:
