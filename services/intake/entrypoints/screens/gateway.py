@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from services.intake.domain.errors import IntakeError
+from services.intake.domain.errors import Forbidden, IntakeError
 from services.intake.entrypoints.app import ctx
 from services.intake.entrypoints.screens.shell import make_uow, signed_in
 from services.intake.entrypoints.web_session import redirect, same
@@ -34,20 +34,27 @@ class FormExpired(Exception):
     """A form posted without the session's CSRF token (or with another's)."""
 
 
-async def person(request: web.Request) -> tuple[Caller, str]:
+async def person(request: web.Request, *audience: str) -> tuple[Caller, str]:
+    """The signed-in person, if the screen is for their role (``audience``: the person roles it was made for;
+    what they may see on it is still the operations' to decide)."""
     known = await signed_in(request)
     if known is None:
         raise NotSignedIn()
+    if audience and known[0].user_role not in audience:
+        raise Forbidden("this screen is not for the person's role")
     return known
 
 
-async def posted(request: web.Request) -> tuple[Caller, str, dict[str, str]]:
-    """The signed-in person and the form they posted, its CSRF token checked."""
-    caller, csrf = await person(request)
+async def posted(request: web.Request, operation: str, params: dict[str, str] | None = None,
+                 audience: tuple[str, ...] = ()) -> tuple[Caller, str, dict[str, str]]:
+    """The signed-in person and the form they posted for the operation: the CSRF token checked, and the person
+    allowed to run it before a field of the form is judged (a refusal never depends on the form's content)."""
+    caller, csrf = await person(request, *audience)
     data = await request.post()
     form = {k: v for k, v in data.items() if isinstance(v, str)}
     if not same(csrf, form.get("csrf_token")):
         raise FormExpired()
+    await asyncio.to_thread(dispatch.authorise, BY_ID[operation], caller, params or {}, make_uow)
     return caller, csrf, form
 
 

@@ -15,6 +15,7 @@ from services.intake.domain.errors import ChangedResubmission, Conflict, Invalid
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens import forms, texts
+from services.intake.entrypoints.screens.case_worker import CASE_WORKER
 from services.intake.entrypoints.screens.gateway import guarded, person, posted, run
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
@@ -44,13 +45,13 @@ class NewCandidate(View):
 
     @guarded
     async def get(self, request: web.Request) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         await run(caller, "listCandidates")  # the same check as the submission: is this person's role allowed?
         return form_page("candidate_form.html", self.TITLE, caller, csrf, request, action=request.path, new=True)
 
     @guarded
     async def post(self, request: web.Request) -> web.StreamResponse:
-        caller, csrf, form = await posted(request)
+        caller, csrf, form = await posted(request, "submitCandidate", audience=(CASE_WORKER,))
         again = {"action": request.path, "new": True, "values": forms.refilled(form)}
         if not arrived_over_https(request):
             errors = [forms.FieldError("bsn", texts.say(texts.FIELD, "bsn"), texts.say(texts.ERROR, "other"))]
@@ -76,14 +77,15 @@ class EditCandidate(View):
 
     @guarded
     async def get(self, request: web.Request, candidate_id: str) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         candidate = await run(caller, "getCandidate", {"candidate_id": candidate_id})
         return form_page("candidate_form.html", self.TITLE, caller, csrf, request, action=request.path, new=False,
                          values=shown_profile(candidate), candidate_id=candidate_id)
 
     @guarded
     async def post(self, request: web.Request, candidate_id: str) -> web.StreamResponse:
-        caller, csrf, form = await posted(request)
+        caller, csrf, form = await posted(request, "updateCandidate", {"candidate_id": candidate_id},
+                                          (CASE_WORKER,))
         again = {"action": request.path, "new": False, "values": forms.refilled(form), "candidate_id": candidate_id}
         try:
             body = forms.parse(cmd.UpdateCandidate, forms.profile_data(form, with_bsn=False))
@@ -104,13 +106,14 @@ class WithdrawCandidate(View):
 
     @guarded
     async def get(self, request: web.Request, candidate_id: str) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         await run(caller, "getCandidate", {"candidate_id": candidate_id})
         return form_page("withdraw.html", self.TITLE, caller, csrf, request, candidate_id=candidate_id)
 
     @guarded
     async def post(self, request: web.Request, candidate_id: str) -> web.StreamResponse:
-        caller, csrf, form = await posted(request)
+        caller, csrf, form = await posted(request, "withdrawCandidate", {"candidate_id": candidate_id},
+                                          (CASE_WORKER,))
         try:
             body = forms.parse(cmd.WithReason, {"reason": form.get("reason", "").strip()})
             await run(caller, "withdrawCandidate", {"candidate_id": candidate_id}, body,

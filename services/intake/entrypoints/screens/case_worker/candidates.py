@@ -9,6 +9,7 @@ from contracts.types import local_date
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens import explain, texts
+from services.intake.entrypoints.screens.case_worker import CASE_WORKER
 from services.intake.entrypoints.screens.gateway import guarded, person, run
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.service_layer.case_overview import WAITING_REASONS
@@ -26,7 +27,7 @@ def page_number(request: web.Request) -> int:
 class Candidates(View):
     @guarded
     async def get(self, request: web.Request) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         candidates = (await run(caller, "listCandidates"))["items"]
         open_offers = {o["candidate_id"]: o for o in
                        (await run(caller, "listOffers", query=OfferQuery(status="open")))["items"]}
@@ -52,7 +53,7 @@ NOTICES = {"aangemeld": N_("De kandidaat is aangemeld. Het BSN is niet bewaard: 
 class Candidate(View):
     @guarded
     async def get(self, request: web.Request, candidate_id: str) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         candidate = await run(caller, "getCandidate", {"candidate_id": candidate_id})
         passed_over = (await run(caller, "listPassedOver", {"candidate_id": candidate_id}))["items"]
         offers = candidate["offers"]

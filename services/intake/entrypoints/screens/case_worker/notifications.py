@@ -8,6 +8,7 @@ from faust.web import View
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens import texts
+from services.intake.entrypoints.screens.case_worker import CASE_WORKER
 from services.intake.entrypoints.screens.gateway import guarded, person, run
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.service_layer.case_overview import LATEST_CHANGES, LatestQuery
@@ -24,7 +25,7 @@ def link_of(data: dict) -> str | None:
 class Notifications(View):
     @guarded
     async def get(self, request: web.Request) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         before = request.query.get("voor", "")
         query = LatestQuery(before=int(before)) if before.isdigit() and 0 < int(before) < 2**31 else LatestQuery()
         page = await run(caller, LATEST_CHANGES, query=query)

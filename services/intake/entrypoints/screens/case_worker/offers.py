@@ -14,6 +14,7 @@ from services.intake.domain.errors import Conflict, Invalid, OfferExpired
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens import forms, texts
+from services.intake.entrypoints.screens.case_worker import CASE_WORKER
 from services.intake.entrypoints.screens.gateway import guarded, person, posted, run
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
@@ -44,7 +45,7 @@ ANSWERED = N_("Dit aanbod is al beantwoord of gesloten.")
 class Offer(View):
     @guarded
     async def get(self, request: web.Request, offer_id: str) -> web.Response:
-        caller, csrf = await person(request)
+        caller, csrf = await person(request, CASE_WORKER)
         notice = {"geaccepteerd": N_("Het aanbod is geaccepteerd."), "afgewezen": N_("Het aanbod is afgewezen.")}
         return await offer_page(request, caller, csrf, offer_id, notice=notice.get(request.query.get("klaar", "")))
 
@@ -52,7 +53,8 @@ class Offer(View):
 class Accept(View):
     @guarded
     async def post(self, request: web.Request, offer_id: str) -> web.StreamResponse:
-        caller, csrf, form = await posted(request)
+        caller, csrf, form = await posted(request, "acceptOffer", {"offer_id": offer_id},
+                                          (CASE_WORKER,))
         try:
             await run(caller, "acceptOffer", {"offer_id": offer_id}, form_key=form.get("form_key"))
         except OfferExpired:
@@ -65,7 +67,8 @@ class Accept(View):
 class Decline(View):
     @guarded
     async def post(self, request: web.Request, offer_id: str) -> web.StreamResponse:
-        caller, csrf, form = await posted(request)
+        caller, csrf, form = await posted(request, "declineOffer", {"offer_id": offer_id},
+                                          (CASE_WORKER,))
         try:
             body = forms.parse(cmd.Decline, {"category": form.get("category") or None,
                                              "reason": form.get("reason", "").strip()})
