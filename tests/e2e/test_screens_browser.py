@@ -181,3 +181,30 @@ def test_every_screen_has_no_axe_violation_in_both_languages_and_reflows_at_320p
                 if violations or overflow > 0:
                     found[f"{role} {language} {page}"] = {"axe": violations, "overflow_px": overflow}
     assert scanned >= 30 and not found, found
+
+
+def test_one_sign_in_opens_the_ledgers_figures_with_a_signed_pass(world, stack):
+    region, base = world["region"], world["base"]
+    officer = signed_in_http(base, world["tls"], region.api["municipality"], "beleid@gemeente.example.nl",
+                             "policy_officer")
+    assert officer.get("/").headers["Location"] == "/cijfers"
+    ledger = httpx.Client(base_url=stack.url("ledger"), timeout=30)
+
+    def a_pass() -> str:
+        page = officer.get("/cijfers")
+        assert page.status_code == 200 and "form-action 'self' https://" in page.headers["Content-Security-Policy"]
+        return re.search(r'name="pass" value="([^"]+)"', page.text).group(1)
+
+    def opened() -> httpx.Response | None:
+        answer = ledger.post("/v1/figures", data={"pass": a_pass()})
+        return answer if answer.status_code == 200 else None  # the ledger learns the organisation from a topic
+    figures = wait_until(opened, timeout=60)
+    assert 'lang="nl"' in figures.text and "GM0888" in figures.text
+    used = a_pass()
+    assert ledger.post("/v1/figures", data={"pass": used}).status_code == 200
+    assert ledger.post("/v1/figures", data={"pass": used}).status_code == 403  # once only
+    claims, signature = used.split(".")
+    forged = claims[:-4] + ("AAAA" if claims[-4:] != "AAAA" else "BBBB") + "." + signature
+    assert ledger.post("/v1/figures", data={"pass": forged}).status_code == 403
+    case_worker = signed_in_http(base, world["tls"], region.api["shelter"], "cw2@opvang.example.nl", "case_worker")
+    assert case_worker.get("/cijfers").status_code == 403

@@ -11,4 +11,7 @@ CASE_WORKER_PAGES = frozenset({
     "/kandidaten/{candidate_id}/intrekken", "/aanbiedingen/{offer_id}", "/aanbiedingen/{offer_id}/accepteren",
     "/aanbiedingen/{offer_id}/afwijzen", "/meldingen"})
 
-SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES
+#: The ledger's figures with the same sign-in (policy officers, analysts, system administrators).
+FIGURES_PAGES = frozenset({"/cijfers"})
+
+SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES
