@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     intake_port: int = Field(default=8081, description="HTTPS port of the intake API (worker i adds 10*i)")
     ledger_https_port: int = Field(
         default=8443, description="`housing-match up`: HTTPS port of the TLS proxy in front of the ledger (tokens)")
+    ledger_public_url: str | None = Field(
+        default=None, description="Where people's browsers reach the ledger's figures (its HTTPS ingress); default "
+                                  "https://127.0.0.1:<LEDGER_HTTPS_PORT>, the proxy of `housing-match up`")
     matcher_port: int = Field(default=8082, description="HTTP port of the matcher's health and metrics")
     ledger_port: int = Field(default=8083, description="HTTP port of the ledger's reports, dashboard and metrics")
     national_target: int = Field(default=10_000, description="National target of extra places")

@@ -7,11 +7,12 @@ from typing import Any
 from services.intake.domain import responses as r
 from services.intake.service_layer.operation_types import TOO_MANY_REQUESTS, Operation
 from services.intake.service_layer.operations import OPERATIONS
+from services.intake.entrypoints.screens.paths import SCREEN_PAGES
 from services.intake.entrypoints.web_session import SIGN_IN_PAGES
 from services.kernel.openapi import Endpoint, document
 
 #: Routes that exist but are not part of the partner API document (see API.md): the sign-in pages are HTML.
-UNDOCUMENTED_ROUTES = {"/openapi.json", "/health/live", "/health/ready", "/metrics"} | SIGN_IN_PAGES
+UNDOCUMENTED_ROUTES = {"/openapi.json", "/health/live", "/health/ready", "/metrics"} | SIGN_IN_PAGES | SCREEN_PAGES
 
 #: On every answer (NL GOV API Design Rules extension API-45); the limit is per organisation and intake worker.
 RATE_LIMIT_HEADERS = {

@@ -15,6 +15,7 @@ from faust.web import View
 from services.intake.domain import accounts as rules
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
+from services.intake.entrypoints.screens.i18n import gettext
 from services.intake.entrypoints.web_session import (
     FORM_COOKIE, SESSION_COOKIE, clear_cookie, form_token, page, redirect, same, set_cookie,
 )
@@ -33,10 +34,10 @@ def make_uow() -> IntakeUnitOfWork:
 def refusal(exc: IntakeError) -> tuple[str, int, dict[str, str]]:
     """What a page says for a refused step, in Dutch, with its status and headers."""
     if isinstance(exc, signin.Throttled):
-        return (f"Te veel mislukte pogingen. Probeer het over {exc.retry_after_s} seconden opnieuw.", 429,
+        return (gettext("Te veel mislukte pogingen. Probeer het over %(n)d seconden opnieuw.") % {"n": exc.retry_after_s}, 429,
                 {"Retry-After": str(exc.retry_after_s)})
     if exc.status == 400:
-        return "Controleer de invoer: " + "; ".join(e["reason"] for e in exc.errors), 400, {}
+        return gettext("Controleer de invoer: ") + "; ".join(e["reason"] for e in exc.errors), 400, {}
     return WRONG if exc.status == 401 else "Dit kan niet.", exc.status, {}
 
 
@@ -55,10 +56,16 @@ def issuer_keys() -> list[str]:
     return sorted(settings().oidc_issuers)
 
 
+def sign_in_page(request: web.Request) -> web.Response:
+    """The sign-in form (also what ``/`` shows a visitor who is not signed in)."""
+    token = form_token(request)
+    return with_form_cookie(request, page("signin.html", "Aanmelden", csrf=token, issuers=issuer_keys(),
+                                          path=request.path), token)
+
+
 class SignIn(View):
     async def get(self, request: web.Request) -> web.Response:
-        token = form_token(request)
-        return with_form_cookie(request, page("signin.html", "Aanmelden", csrf=token, issuers=issuer_keys()), token)
+        return sign_in_page(request)
 
     async def post(self, request: web.Request) -> web.Response:
         form = await form_of(request)
@@ -125,7 +132,7 @@ class Account(View):
         if known is None:
             return redirect("/aanmelden")
         caller, csrf = known
-        return page("account.html", "Uw account", caller=caller, csrf=csrf)
+        return page("account.html", "Uw account", caller=caller, csrf=csrf, path=request.path)
 
 
 def _sign_out_view(everywhere: bool) -> type[View]:
@@ -137,8 +144,8 @@ def _sign_out_view(everywhere: bool) -> type[View]:
         if not same(known[1], form.get("csrf_token")):
             return page("message.html", "Afmelden", 403, error=EXPIRED_FORM, message=None)
         await asyncio.to_thread(sessions.sign_out, make_uow(), request.cookies[SESSION_COOKIE], everywhere)
-        response = page("message.html", "Afgemeld", message="U bent afgemeld" + (" op al uw apparaten." if everywhere
-                                                                                 else "."))
+        response = page("message.html", "Afgemeld", message="U bent afgemeld op al uw apparaten." if everywhere
+                        else "U bent afgemeld.")
         clear_cookie(response, SESSION_COOKIE)
         return response
 

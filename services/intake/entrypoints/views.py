@@ -15,13 +15,12 @@ from aiohttp import web
 from faust.web import View
 from pydantic import ValidationError
 
-from services.intake.domain import accounts as account_rules
 from services.intake.domain import rules
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
 from services.intake.entrypoints.openapi import build_openapi
 from services.intake.entrypoints.web_session import CSRF_HEADER, SESSION_COOKIE, same
-from services.intake.service_layer import common, idempotency, sessions
+from services.intake.service_layer import common, dispatch, sessions
 from services.intake.service_layer.operation_types import API_PREFIX, Call, NoBody, Operation
 from services.intake.service_layer.operations import OPERATIONS
 from services.intake.service_layer.organisations import Caller, authenticate
@@ -130,10 +129,10 @@ def _parse_query(request: web.Request, op: Operation):
 
 
 def _check_path(op: Operation, params: dict[str, str]) -> None:
-    import re
-    for name, value in params.items():
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}", value):
-            raise HttpProblem(404, "Not found", f"no such {name.removesuffix('_id')}")
+    try:
+        dispatch.check_path(params)
+    except IntakeError as exc:
+        raise as_problem(exc) from None
 
 
 def _idempotency(request: web.Request, op: Operation, caller: Caller, raw: bytes) -> Idempotency | None:
@@ -149,27 +148,15 @@ def _idempotency(request: web.Request, op: Operation, caller: Caller, raw: bytes
 
 async def handle(request: web.Request, op: Operation, params: dict[str, str]) -> web.Response:
     caller = await caller_of(request)
-    audited = op.write or op.personal
-    record = next(iter(params.values()), "-")
-
-    async def audit_apart(outcome: str) -> None:
-        await asyncio.to_thread(common.audit_apart, make_uow(), caller, op.operation_id, record, outcome)
-
-    if op.roles and caller.role not in op.roles:
-        if audited:
-            await audit_apart("refused:403")
-        raise HttpProblem(403, "Not allowed for this role", f"this action is for the role(s): {', '.join(op.roles)}")
-    if caller.user_id is not None:
-        # A person does no more than the organisation's token, narrowed by their role; a cookie alone never
-        # makes a change (the session's CSRF token comes in a header a foreign page cannot set).
-        if not account_rules.may_use(caller.user_role, op.tag):
-            if audited:
-                await audit_apart("refused:403")
-            raise HttpProblem(403, "Not allowed for this role", "this action is not for the person's role")
-        if request.method not in ("GET", "HEAD") and not same(request.get(SESSION_CSRF),
-                                                              request.headers.get(CSRF_HEADER)):
-            raise HttpProblem(403, "CSRF token missing", "a signed-in person's change needs the session's "
-                                                         "CSRF token", [{"name": CSRF_HEADER, "reason": "required"}])
+    try:
+        await asyncio.to_thread(dispatch.authorise, op, caller, params, make_uow)
+    except IntakeError as exc:
+        raise as_problem(exc) from None
+    if caller.user_id is not None and request.method not in ("GET", "HEAD") and \
+            not same(request.get(SESSION_CSRF), request.headers.get(CSRF_HEADER)):
+        # A cookie alone never makes a change (the session's CSRF token comes in a header a foreign page cannot set).
+        raise HttpProblem(403, "CSRF token missing", "a signed-in person's change needs the session's "
+                                                     "CSRF token", [{"name": CSRF_HEADER, "reason": "required"}])
     _check_path(op, params)
     query = _parse_query(request, op)
     raw = b""
@@ -190,24 +177,12 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     idem = _idempotency(request, op, caller, raw)
     call = Call(caller=caller, make_uow=make_uow, secret=settings().pseudonym_secret, body=body, params=params,
                 query=query, idem=idem)
-
-    def run():
-        if not op.write:
-            return (op.success[0], op.run(call, make_uow())), False
-        return idempotency.run_idempotent(make_uow, idem, lambda uow: op.run(call, uow))
-
     try:
-        (status, payload), replayed = await asyncio.to_thread(run)
+        status, payload, replayed = await asyncio.to_thread(dispatch.execute, op, call)
     except IntakeError as exc:
-        if audited and exc.status in (403, 404, 409, 422):
-            await audit_apart(f"refused:{exc.status}")
         raise as_problem(exc) from None
     if op.write:
         ctx.relay.wake.set()
-    elif op.personal:
-        # Who read which candidate's data is logged like a write (special categories of personal data).
-        await audit_apart("ok")
-    payload = op.response.model_validate(payload).model_dump(mode="json")
     return json_ok(payload, status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
 
@@ -250,3 +225,5 @@ app.page(API_PREFIX + "/openapi.json")(OpenApi)
 
 # The sign-in pages (issue 15) register themselves on the same app.
 from services.intake.entrypoints import enrol_pages, oidc_pages, signin_pages  # noqa: E402,F401
+# The screens for people (issue 16).
+from services.intake.entrypoints.screens import register as screens  # noqa: E402,F401

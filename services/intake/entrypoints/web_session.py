@@ -10,7 +10,8 @@ import hmac
 import secrets
 
 from aiohttp import web
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from services.intake.entrypoints.screens.rendering import render
 
 #: The sign-in pages (HTML for people, not the partner API: not in /openapi.json, see API.md).
 SIGN_IN_PAGES = frozenset({"/aanmelden", "/aanmelden/code", "/account", "/afmelden", "/afmelden/overal",
@@ -18,18 +19,12 @@ SIGN_IN_PAGES = frozenset({"/aanmelden", "/aanmelden/code", "/account", "/afmeld
 SESSION_COOKIE = "__Host-hm_session"
 FORM_COOKIE = "__Host-hm_form"
 CSRF_HEADER = "X-CSRF-Token"
-#: The pages load nothing and run no script: everything else is refused by the browser.
-PAGE_POLICY = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-TEMPLATES = Environment(loader=PackageLoader("services.intake.entrypoints", "templates"),
-                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
 def page(template: str, title: str, status: int = 200, headers: dict[str, str] | None = None,
          **values) -> web.Response:
-    values.setdefault("error", None)
-    html = TEMPLATES.get_template(template).render(title=title, **values)
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8",
-                        headers={"Content-Security-Policy": PAGE_POLICY, **(headers or {})})
+    """A page in the screens' shell (issue 16): the language, the layout and the content security policy."""
+    return render(template, title, status, headers, **values)
 
 
 def set_cookie(response: web.StreamResponse, name: str, value: str) -> None:

@@ -123,3 +123,6 @@ class OpenApiRoot(View):
 class OpenApiVersioned(View):
     async def get(self, request: web.Request) -> web.Response:
         return json_ok(openapi.document())
+
+
+from services.ledger.entrypoints import figures_pass  # noqa: E402,F401 - issue 16: the figures with the intake's sign-in

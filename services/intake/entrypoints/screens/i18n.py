@@ -1,0 +1,70 @@
+"""The screens' languages (issue 16): Dutch by default, English by choice, through gettext catalogues.
+
+The messages are written in Dutch in the templates and in texts.py (Dutch is the source language);
+locale/en/LC_MESSAGES/messages.po holds their English. The catalogue is compiled in memory from the .po
+file when first used, so a fresh clone needs no build step and no committed .mo. The language is the
+person's choice (/taal/{code}: a cookie, and kept with a signed-in person's account, service_layer/
+preferences.py), else the browser's Accept-Language, else Dutch.
+"""
+from __future__ import annotations
+
+import functools
+import gettext as gnu
+import io
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("nl", "en")
+DEFAULT = "nl"
+LANGUAGE_COOKIE = "__Host-hm_lang"
+LOCALE_DIR = Path(__file__).parent / "locale"
+current: ContextVar[str] = ContextVar("screen_language", default=DEFAULT)
+
+
+@functools.cache
+def translations(language: str) -> gnu.NullTranslations:
+    po = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == DEFAULT or not po.exists():
+        return gnu.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gnu.GNUTranslations(buffer)
+
+
+def gettext(message: str) -> str:
+    return translations(current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
+def choose(cookie: str | None, accept_language: str | None) -> str:
+    """The person's own choice, else the first language of the browser's list that the screens speak."""
+    if cookie in LANGUAGES:
+        return cookie
+    ranked = []
+    for n, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        ranked.append((-q, n, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in LANGUAGES:
+            return tag
+    return DEFAULT

@@ -1,0 +1,17 @@
+"""Every screen's route (HTML for people, not the partner API: kept out of /openapi.json, see API.md).
+A new screen adds its path here and registers it in its own module (README.md here); the screens'
+authorisation matrix (tests/integration/intake/test_screens_matrix.py) must name every one."""
+
+#: The shell: the front door, stylesheets, the accessibility statement, the language choice.
+SHELL_PAGES = frozenset({"/", "/static/{name}", "/toegankelijkheid", "/taal/{code}"})
+
+#: The case worker's screens (issue 16).
+CASE_WORKER_PAGES = frozenset({
+    "/kandidaten", "/kandidaten/nieuw", "/kandidaten/{candidate_id}", "/kandidaten/{candidate_id}/wijzigen",
+    "/kandidaten/{candidate_id}/intrekken", "/aanbiedingen/{offer_id}", "/aanbiedingen/{offer_id}/accepteren",
+    "/aanbiedingen/{offer_id}/afwijzen", "/meldingen"})
+
+#: The ledger's figures with the same sign-in (policy officers, analysts, system administrators).
+FIGURES_PAGES = frozenset({"/cijfers"})
+
+SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES
