@@ -82,9 +82,9 @@ def run(keep: float, method, repeat: int) -> tuple[dict[str, Counter], list[floa
         seconds = []
         for _ in range(repeat):
             reports._CACHE.clear()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             p = protected.protect(t)
-            seconds.append(time.perf_counter() - start)
+            seconds.append((time.perf_counter() - start, time.process_time() - cpu))
         reports._CACHE.clear()
         shown = views(inp)
     finally:
@@ -118,8 +118,9 @@ def main(argv: list[str] | None = None) -> None:
             f"**{c['<5']} / {c['verborgen']} / {c['shown']}**" for c in totals.values()) + " |")
         lines.append("")
         for m, (_, seconds, digest, rounds) in results.items():
-            lines.append(f"- {m}: protect {statistics.median(seconds):.2f} s median of {len(seconds)} "
-                         f"({', '.join(f'{s:.2f}' for s in seconds)}), digest {digest}"
+            lines.append(f"- {m}: protect {statistics.median(s for s, _ in seconds):.2f} s wall, "
+                         f"{statistics.median(c for _, c in seconds):.2f} s CPU (medians of {len(seconds)}: "
+                         f"{', '.join(f'{s:.2f}/{c:.2f}' for s, c in seconds)}), digest {digest}"
                          + (f", {rounds} rounds" if rounds else ""))
         lines.append("")
     text = "\n".join(lines)

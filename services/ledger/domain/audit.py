@@ -69,7 +69,7 @@ class Auditor:
             lo, hi = bounds.get(cell, (0, UNBOUNDED))
             v.SetBounds(lo, inf if hi == UNBOUNDED else hi)
 
-    def watch(self, cells: Iterable[Hashable], width: int, tries: int = 6) -> None:
+    def watch(self, cells: Iterable[Hashable], width: int, tries: int = 8) -> None:
         """Record the cells' values in every solution; push them all up, all down, then in mixed directions.
         A cell whose values already span ``width`` is settled and no longer watched."""
         self.width = width
@@ -94,15 +94,17 @@ class Auditor:
                     del self.seen[c]
         return status
 
-    def _extreme(self, cell: Hashable, sign: int, why: bool = False) -> tuple[float, dict]:
-        """The most of ``sign`` x cell and, if ``why``, the non-zero reduced costs that bound it."""
+    def _extreme(self, cell: Hashable, sign: int, why: bool = False, unless=lambda value: False
+                 ) -> tuple[float, dict]:
+        """The most of ``sign`` x cell and, if ``why`` (and not ``unless(value)``), the non-zero reduced costs
+        that bound it."""
         status = self._solve({cell: sign})
         if status == pywraplp.Solver.UNBOUNDED:
             return UNBOUNDED, {}
         if status != pywraplp.Solver.OPTIMAL:  # cannot happen for a true table; be safe: no width, no way out
             return sign * self.truth[cell], {}
         value = self.solver.Objective().Value()
-        if not why:
+        if not why or unless(value):
             return value, {}
         return value, {c: v.reduced_cost() for c, v in self.var.items() if abs(v.reduced_cost()) > EPS}
 
@@ -115,14 +117,13 @@ class Auditor:
         """None when the cell's interval spans at least the width ``watch`` was given; else why not."""
         if cell not in self.seen:
             return None
-        hi, _ = self._extreme(cell, 1)
+        truth = self.truth[cell]
+        # the reduced costs are read only when one side alone falls short of the width (else none is narrow)
+        hi, up = self._extreme(cell, 1, why=True, unless=lambda v: v - truth >= self.width)
         if hi == UNBOUNDED or cell not in self.seen:
             return None
-        lo, _ = self._extreme(cell, -1)
+        lo, down = self._extreme(cell, -1, why=True, unless=lambda v: v + truth >= self.width)
         if lo == UNBOUNDED or cell not in self.seen:
             return None
         high, low = math.floor(hi + 1e-6), math.ceil(-lo - 1e-6)
-        if high - low >= self.width:
-            return None
-        # narrow: solve both again for the reduced costs (rare; reading them all costs more than the solves)
-        return Narrow(low, high, self._extreme(cell, 1, True)[1], self._extreme(cell, -1, True)[1])
+        return None if high - low >= self.width else Narrow(low, high, up, down)

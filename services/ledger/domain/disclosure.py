@@ -30,10 +30,10 @@ THRESHOLD = 5
 #: cannot be narrowed to better than, say, 1 to 4): ``max - min >= RANGE``.
 RANGE = 3
 #: Rounds of solve-and-audit; each adds constraints the last pattern broke. Past it: every complement hidden.
-MAX_ROUNDS = 60
+MAX_ROUNDS = 120
 #: Rounds in which the program may choose any pattern; after them each round's pattern keeps the last one's
 #: complements (it only grows): far fewer rounds, cells found safe stay safe, at some cost in optimality.
-FREE_ROUNDS = 3
+FREE_ROUNDS = 40
 
 
 def primary(n: int) -> int | None:
@@ -81,7 +81,7 @@ def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader]
     for rounds in range(1, MAX_ROUNDS + 1):
         secondary = program.solve(grow=rounds > FREE_ROUNDS)
         # the ministry first: a municipality's audit waits until the ministry's passes (it would only learn
-        # things from a pattern about to change); the last round audits every reader
+        # things from a pattern about to change)
         first, *others = audits
         if not (first.constrain(program, secondary) or sum([audit.constrain(program, secondary) for audit in others])):
             break

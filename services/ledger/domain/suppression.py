@@ -70,6 +70,7 @@ class Suppression:
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 7
         solver.parameters.max_deterministic_time = WORK_LIMIT
+        solver.parameters.linearization_level = 2
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no pattern within the work limit: hide them all
             return frozenset(self.hide)
