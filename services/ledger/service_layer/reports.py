@@ -221,7 +221,9 @@ def _agreements_and_limits(s: assemble.Sheet, inp: Inputs, municipality: str | N
                        for i, a in enumerate(chosen)],
         "neighbourhood_limits": [
             {"municipality": n.municipality, "neighbourhood": n.neighbourhood, "period": n.period,
-             "region": n.region, "max_placements": n.max_placements, "used_outside_ledger": n.used,
+             "region": n.region, "max_placements": n.max_placements,
+             # registered by the municipality: exact to it (operational), under primary suppression to others
+             "used_outside_ledger": n.used if party == n.municipality else disclosure.primary(n.used),
              "placed": assemble.Sheet(s.view, n.municipality, s.secondary)(f"neighbourhood_limits[{i}].placed",
                                                                              "neighbourhood", n.neighbourhood, n.period)}
             for i, n in enumerate(limits)],

@@ -84,7 +84,7 @@ def test_a_municipalitys_dashboard_compares_it_with_the_country():
     gm0599 = ("verborgen" if "comparison.by_municipality.GM0599" in own["secondary_suppressed"] else "&lt;5") \
         if shown is None else shown
     assert 'id="table-comparison"' in html and f"<td>GM0599</td><td>{gm0599}</td>" in html
-    assert "nationally 30." in html
+    assert "landelijk 30." in html and "nationally 30." in dashboard.fragment(own, "en")  # Dutch unless asked
     assert 'id="table-comparison"' not in dashboard.fragment(reports.build(inp, 10_000))
 
 
