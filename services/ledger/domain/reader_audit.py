@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 
+from services.ledger.domain import line_cuts
 from services.ledger.domain.audit import UNBOUNDED, Auditor, Narrow
 
 Cut = tuple[dict, float, float, Hashable | None]
@@ -35,45 +36,11 @@ class ReaderAudit:
     def _known(self, cell: Hashable) -> bool:
         return cell in self.reader.exact or cell in self.revealed
 
-    def _hideable(self, cell: Hashable) -> bool:
+    def hideable(self, cell: Hashable) -> bool:
         return (cell in self.small or cell in self.candidates) and cell not in self.reader.exact
 
     def necessary(self, program) -> None:
-        """Each line alone: a hidden cell moves only as far as the other cells of its line that this reader does
-        not know can make up for it (Fischetti and Salazar's single-line cuts). A reader's own cells need no
-        protection from it (they are shown to it instead)."""
-        for total, members in self.lines:
-            line = [(total, 1), *((m, -1) for m in members)]
-            for cell, side in line:
-                if self._hideable(cell) and cell not in self.reader.own:
-                    self._line_cut(program, cell, [(c, s * side) for c, s in line if c != cell])
-
-    def _room(self, cell: Hashable) -> tuple[float, float]:
-        """How far a cell could move down and up, were it hidden from this reader."""
-        lo, hi = self._hidden_bounds(cell)
-        return self.cells[cell] - lo, hi - self.cells[cell]
-
-    def _line_cut(self, program, cell: Hashable, others: list[tuple[Hashable, int]]) -> None:
-        """``others``: the line's other cells, +1 when they move with the cell, -1 against it."""
-        up: dict[Hashable, float] = defaultdict(float)  # what each hidden one gives the cell's rise
-        down: dict[Hashable, float] = defaultdict(float)
-        for c, same in others:
-            if c in self.sees and not self._hideable(c):
-                continue
-            fall, rise = self._room(c)
-            up[c] += fall if same > 0 else rise  # a cell on its side of the line makes room by falling
-            down[c] += rise if same > 0 else fall
-        fall, rise = self._room(cell)
-        guard = cell if cell in self.candidates else None
-        for weights, needed in ((up, self.width - fall), (down, self.width - rise),
-                                ({c: up[c] + down[c] for c in up}, self.width)):
-            if needed <= 0:
-                continue
-            constant = sum(w for c, w in weights.items() if c not in self.candidates or c not in self.sees)
-            if constant >= needed:
-                continue
-            variable = {c: w for c, w in weights.items() if c in self.candidates and c in self.sees}
-            program.at_least(variable, constant, needed, guard)
+        line_cuts.add(self, program)
 
     def constrain(self, program, secondary: frozenset) -> int:
         """Audit this pattern; add a constraint for every cell still too narrow. How many were new (or revealed).
@@ -120,10 +87,11 @@ class ReaderAudit:
 
     def _bounds(self, cell: Hashable, hidden: frozenset) -> tuple[float, float]:
         if cell in hidden and not self._known(cell):
-            return self._hidden_bounds(cell)
+            return self.hidden_bounds(cell)
         return self.cells[cell], self.cells[cell]
 
-    def _hidden_bounds(self, cell: Hashable) -> tuple[float, float]:
+    def hidden_bounds(self, cell: Hashable) -> tuple[float, float]:
+        """A cell's bounds for this reader were it hidden: 0..4 for a small one, 5 and up for a complement."""
         if cell not in self.sees:
             return 0, UNBOUNDED
         return (0, self.threshold - 1) if cell in self.small else (self.threshold, UNBOUNDED)
@@ -134,9 +102,9 @@ class ReaderAudit:
         constant = 0.0
         for reduced in (narrow.up, narrow.down):
             for c, rc in reduced.items():
-                if c in self.sees and (self._known(c) or not self._hideable(c)):
+                if c in self.sees and (self._known(c) or not self.hideable(c)):
                     continue  # shown to this reader whatever the pattern
-                lo, hi = self._hidden_bounds(c)
+                lo, hi = self.hidden_bounds(c)
                 room = (hi - self.cells[c]) if rc > 0 else (self.cells[c] - lo)
                 if room <= 0:
                     continue

@@ -1,10 +1,11 @@
 """Which cells to hide besides the small ones, at the least cost: a 0/1 program (CP-SAT), pure.
 
 Each cell that may be hidden as a complement is a yes/no variable; the small cells are hidden
-anyway (1). The program starts with the cheap necessary condition -- no equation a reader sees
-whole has exactly one cell hidden from it -- and the audit (disclosure.py) adds a constraint for
-every cell still narrowed below the range, until none is: the cutting-plane scheme of tau-ARGUS'
-"optimal" method and sdcTable's. Each constraint is ``sum(weight * hidden) >= RANGE`` over the
+anyway (1). The program starts with the single-line conditions (line_cuts.py: no line a reader
+sees has exactly one cell hidden from it, nor hidden cells with too little room between them), and
+the audit (reader_audit.py) adds a constraint for every cell still narrowed below the range, until
+none is: the cutting-plane scheme of tau-ARGUS' "optimal" method and sdcTable's. Among patterns of
+the same cost the one closest to the last is taken. Each constraint is ``sum(weight * hidden) >= RANGE`` over the
 cells that could widen the interval, with weights from the audit's dual certificate (rounded up
 to thousandths, so never stronger than the certificate).
 
