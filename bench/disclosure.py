@@ -57,9 +57,27 @@ def counts(report: dict) -> Counter:
             out["shown"] += 1
     walk({k: v for k, v in report.items() if k not in ("scope", "secondary_suppressed", "national_target",
                                                           "retractions", "unverified_totals")}, "")
-    out["verborgen"] = len(secondary)  # each a null count of its own path
+    out["verborgen"] = sum(1 for p in secondary if _resolve(report, p) is None)
     out["<5"] = out.pop("hidden", 0) - out["verborgen"]
     return out
+
+
+def _resolve(report: dict, path: str):
+    """The value at a path of ``secondary_suppressed`` (``agreements[0].realised``, ``sources.matcher``...)."""
+    head, _, rest = path.partition(".")
+    if head in ("sources", "overlap", "overlap_by_source_kind"):
+        for row in report[head]:
+            names = [v for k, v in row.items() if k != "places"]
+            if rest in (names[0], "&".join(names)):
+                return row["places"]
+        raise KeyError(path)
+    value = report
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        value = value[name]
+        if index:
+            value = value[int(index[:-1])]
+    return value
 
 
 def views(inp: reports.Inputs) -> dict[str, Counter]:

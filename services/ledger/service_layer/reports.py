@@ -186,7 +186,9 @@ def comparison(own: dict[str, Any], national_view: pt.View, t: cells.CellTable, 
                secondary: list[str], target: int) -> dict[str, Any]:
     """A municipality's figures beside the country's and its region's, as the national report publishes them."""
     nat = assemble.Sheet(national_view, cells.NATIONAL, secondary)
-    national = assemble.headline(nat, target, "comparison.national.")
+    every: list[str] = []  # the shares are computed from all of them; only two are shown as counts
+    national = assemble.headline(assemble.Sheet(national_view, cells.NATIONAL, every), target, "comparison.national.")
+    secondary += [p for p in every if p.endswith((".realised_places", ".unique_persons"))]
     region = t.region_of.get(municipality)
     return {
         "own": shares(own),
