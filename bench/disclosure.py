@@ -24,6 +24,7 @@ from bench.greedy import disclosure as greedy
 from services.ledger.adapters.orm import AgreementTarget, NeighbourhoodLimit
 from services.ledger.domain import disclosure, journal as jr, protected, table
 from services.ledger.service_layer import reports
+from bench.report_cells import counts
 from tests.unit.ledger.demo_data import demo
 
 DAY = date(2026, 6, 15)
@@ -38,47 +39,6 @@ def inputs(keep: float) -> reports.Inputs:
          for c, x, y, _ in agreements],
         [NeighbourhoodLimit(neighbourhood=n, municipality=x, period=y, region=regions[x], max_placements=4, used=0)
          for n, x, y in limits], 0, None, DAY, {(c, x, y): u for c, x, y, u in agreements})
-
-
-def counts(report: dict) -> Counter:
-    """The report's hidden counts, by label: every null count (shares and ratios left out)."""
-    secondary, out = set(report["secondary_suppressed"]), Counter()
-
-    def walk(value, path: str) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, f"{path}.{k}" if path else k)
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, f"{path}[{i}]")
-        elif value is None and not path.endswith(("_share", "_ratio", "progress", "as_of", "municipality", "region",
-                                                   "suppressed_below")):
-            out["hidden"] += 1
-        elif isinstance(value, int) and not isinstance(value, bool):
-            out["shown"] += 1
-    walk({k: v for k, v in report.items() if k not in ("scope", "secondary_suppressed", "national_target",
-                                                          "retractions", "unverified_totals")}, "")
-    out["verborgen"] = sum(1 for p in secondary if _resolve(report, p) is None)
-    out["<5"] = out.pop("hidden", 0) - out["verborgen"]
-    return out
-
-
-def _resolve(report: dict, path: str):
-    """The value at a path of ``secondary_suppressed`` (``agreements[0].realised``, ``sources.matcher``...)."""
-    head, _, rest = path.partition(".")
-    if head in ("sources", "overlap", "overlap_by_source_kind"):
-        for row in report[head]:
-            names = [v for k, v in row.items() if k != "places"]
-            if rest in (names[0], "&".join(names)):
-                return row["places"]
-        raise KeyError(path)
-    value = report
-    for part in path.split("."):
-        name, _, index = part.partition("[")
-        value = value[name]
-        if index:
-            value = value[int(index[:-1])]
-    return value
 
 
 def views(inp: reports.Inputs) -> dict[str, Counter]:
