@@ -259,14 +259,15 @@ def _chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
 
 def test_dashboard_in_headless_chromium(stack, ledger, https, tmp_path):
     sc, tokens, _ = ledger
-    page = f"{https}/v1/dashboard#token={tokens['ministry']}"
+    # Dutch whatever the browser's own language (the default is Dutch too; headless Chromium may ask for English)
+    page = f"{https}/v1/dashboard?lang=nl#token={tokens['ministry']}"
     dom = _chromium("--dump-dom", page, tmp=tmp_path / "profile").stdout
     assert 'data-state="ready"' in dom, dom[-2000:]
     assert f'<b id="kpi-realised-places">{sc.truth.places}</b>' in dom
     assert f'<b id="kpi-review">{sc.truth.review}</b>' in dom or '<b id="kpi-review">&lt;5</b>' in dom
     assert 'id="chart-progress"' in dom and 'id="chart-strategy-month"' in dom and 'id="chart-neighbourhoods"' in dom
-    assert f"{sc.truth.places} of 10,000 places" in dom
-    assert "BU03630001" in dom and "2,600" in dom  # limit use and the unverified total are shown
+    assert f"{sc.truth.places} van 10.000 plekken" in dom and "Plekken per strategie per maand" in dom
+    assert "BU03630001" in dom and "2.600" in dom  # limit use and the unverified total are shown
     assert tokens["ministry"] not in dom  # the token left the address bar
     # Without a token the page shows no figures.
     bare = _chromium("--dump-dom", f"{https}/v1/dashboard", tmp=tmp_path / "profile2").stdout

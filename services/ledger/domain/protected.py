@@ -34,14 +34,19 @@ def readers(t: CellTable) -> list[disclosure.Reader]:
     return out
 
 
-#: The national headline figures: hidden as a complement only when nothing finer will do.
+#: The headline figures (the national report's, and a municipality's own): hidden as a complement only when
+#: nothing finer will do.
 HEADLINE = {"strategy", "region", "month", "corporation", "source", "source_kind", "unique", "occupied", "youth",
-            "housing_first", "families", "stay_known", "over_90"}
+            "housing_first", "families", "stay_known", "over_90", "agreement"}
 
 
 def cost(cell: tuple) -> int:
-    """What hiding a cell costs the readers: a national headline figure ten times a finer one."""
-    return 10 if cell[0] == NATIONAL and cell[1] in HEADLINE else 3 if cell[0] == NATIONAL else 1
+    """What hiding a cell costs its readers (the suppression program minimises the sum): a national headline
+    figure or a municipality's total (every report shows it) 20, another national cell 6, a municipality's
+    headline figure 3, one of its finer cells (overlaps, unique persons, neighbourhoods...) 1."""
+    if cell[0] == NATIONAL:
+        return 20 if cell[1] in HEADLINE else 6
+    return 20 if cell[1] == "total" else 3 if cell[1] in HEADLINE else 1
 
 
 def protect(t: CellTable) -> disclosure.Protection:

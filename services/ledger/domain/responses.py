@@ -46,7 +46,8 @@ class NeighbourhoodUse(Answer):
     period: str
     region: str | None = None
     max_placements: int = Field(ge=0)
-    used_outside_ledger: int = Field(ge=0)
+    used_outside_ledger: Count = Field(description="Placements the limit registered as made outside this system: "
+                                                  "exact to its own municipality, else null under 5")
     placed: Count
 
 

@@ -19,7 +19,7 @@ from services.kernel.config import settings
 from services.kernel.health import register_health_and_metrics
 from services.kernel.http import HttpProblem, bearer_token, json_ok
 from services.ledger.adapters.orm import Org, Token
-from services.ledger.entrypoints import dashboard, openapi
+from services.ledger.entrypoints import dashboard, i18n, openapi
 from services.ledger.entrypoints.app import app, ctx
 from services.ledger.service_layer import reports
 
@@ -69,9 +69,8 @@ def _scope(request: web.Request, org: Org) -> str | None:
 
 
 def _language(request: web.Request) -> str:
-    """Dutch unless the caller asks for English (``?lang=en`` or an Accept-Language that starts with en)."""
-    wanted = request.query.get("lang") or request.headers.get("Accept-Language", "nl")
-    return "en" if wanted.strip().lower().startswith("en") else "nl"
+    """Dutch unless the caller asks for English (``?lang=en``, or an Accept-Language that prefers it)."""
+    return i18n.language(request.query.get("lang"), request.headers.get("Accept-Language"))
 
 
 def _media_type(request: web.Request) -> str:
@@ -107,7 +106,8 @@ class RealisedPlaces(View):
 class Dashboard(View):
     async def get(self, request: web.Request) -> web.Response:
         nonce = secrets.token_urlsafe(16)
-        return web.Response(text=dashboard.shell(nonce), content_type="text/html", headers={
+        return web.Response(text=dashboard.shell(nonce, _language(request)), content_type="text/html", headers={
+            "Content-Language": _language(request), "Vary": "Accept-Language",
             "Content-Security-Policy": f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}' "
                                        "'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
                                        "frame-ancestors 'none'"})

@@ -53,6 +53,8 @@ def to_csv(report: dict[str, Any], lang: str = "nl") -> str:
     for i, n in enumerate(report["neighbourhood_limits"]):
         row("neighbourhood_limit", f"{n['neighbourhood']}/{n['period']}", n["max_placements"])
         row("neighbourhood_placed", f"{n['neighbourhood']}/{n['period']}", n["placed"], f"neighbourhood_limits[{i}].placed")
+        row("neighbourhood_used_outside", f"{n['neighbourhood']}/{n['period']}", n["used_outside_ledger"],
+            f"neighbourhood_limits[{i}].used_outside_ledger")
     for s in report["sources"]:
         row("source", s["source"], s["places"], f"sources.{s['source']}")
     for o in report["overlap"]:

@@ -186,7 +186,9 @@ def comparison(own: dict[str, Any], national_view: pt.View, t: cells.CellTable, 
                secondary: list[str], target: int) -> dict[str, Any]:
     """A municipality's figures beside the country's and its region's, as the national report publishes them."""
     nat = assemble.Sheet(national_view, cells.NATIONAL, secondary)
-    national = assemble.headline(nat, target, "comparison.national.")
+    every: list[str] = []  # the shares are computed from all of them; only two are shown as counts
+    national = assemble.headline(assemble.Sheet(national_view, cells.NATIONAL, every), target, "comparison.national.")
+    secondary += [p for p in every if p.endswith((".realised_places", ".unique_persons"))]
     region = t.region_of.get(municipality)
     return {
         "own": shares(own),
@@ -221,7 +223,9 @@ def _agreements_and_limits(s: assemble.Sheet, inp: Inputs, municipality: str | N
                        for i, a in enumerate(chosen)],
         "neighbourhood_limits": [
             {"municipality": n.municipality, "neighbourhood": n.neighbourhood, "period": n.period,
-             "region": n.region, "max_placements": n.max_placements, "used_outside_ledger": n.used,
+             "region": n.region, "max_placements": n.max_placements,
+             # registered by the municipality: exact to it (operational), under primary suppression to others
+             "used_outside_ledger": n.used if party == n.municipality else disclosure.primary(n.used),
              "placed": assemble.Sheet(s.view, n.municipality, s.secondary)(f"neighbourhood_limits[{i}].placed",
                                                                              "neighbourhood", n.neighbourhood, n.period)}
             for i, n in enumerate(limits)],

@@ -69,3 +69,21 @@ def test_two_way_tables_with_margins_are_protected(rows):
     p = disclosure.protect(cells, lines, cells, readers, keep=[("t",)])
     assert {c for c, v in cells.items() if v < disclosure.THRESHOLD} <= p.primary
     assert_safe(cells, lines, p, readers)
+
+
+def test_the_attacker_finds_a_cell_a_total_gives_away():
+    """The attack tests' own check: a hidden cell beside shown ones on one line is pinned, and reported so;
+    two hidden "<5" cells that add up to 3 are not (each spans 0..3)."""
+    a = Attack(20)
+    a.equal(a.unknown("t"), a.total(["x", "y", "z"]))
+    a.read("t", a.unknown("t"), 10)
+    a.read("y", a.unknown("y"), 7)
+    a.read("x", a.unknown("x"), None, PRIMARY)
+    a.read("z", a.unknown("z"), None, PRIMARY)
+    assert a.narrow(disclosure.RANGE) == [] and a.interval("x") == (0, 3)
+    pinned = Attack(20)
+    pinned.equal(pinned.unknown("t"), pinned.total(["x", "y"]))
+    pinned.read("t", pinned.unknown("t"), 10)
+    pinned.read("y", pinned.unknown("y"), 8)
+    pinned.read("x", pinned.unknown("x"), None, PRIMARY)
+    assert pinned.narrow(disclosure.RANGE) == [("x", 2, 2)]
