@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0, help="multiply the scenario's size")
     demo.set_defaults(fn=_cmd_demo)
     w = sub.add_parser("worker", help="run one service's worker (KAFKA_BOOTSTRAP_SERVERS must be set)")
-    w.add_argument("service", choices=("intake", "matcher", "ledger"))
+    w.add_argument("service", choices=("intake", "matcher", "ledger", "notifier"))
     w.add_argument("--port", type=int, default=None)
     w.set_defaults(fn=_cmd_worker)
     org = sub.add_parser("org", help="organisations and API tokens")
