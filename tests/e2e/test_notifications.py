@@ -111,12 +111,12 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(stack, outs
     status, problem = region.api["shelter"].request("POST", "/v1/webhooks", {"url": "https://10.1.2.3/hook"})
     assert status == 400 and problem["invalid_params"][0]["name"] == "url", problem  # private, even in tests
 
-    region.vacancy("M-1")
     region.candidate("123456782", days_in_shelter=100)
+    region.vacancy("M-1")
     offer = wait_until(lambda: region.api["shelter"].call("GET", "/v1/offers")["items"], timeout=60)[0]
     # The e-mails go out, the failing receiver is tried five times and disabled, and the good receiver
     # holds the notifier's first delivery unanswered: then the notifier is killed.
-    wait_until(lambda: mailbox.to(worker.email) and mailbox.to(officer.email), timeout=60)
+    wait_until(lambda: len(mailbox.to(worker.email)) + len(mailbox.to(officer.email)) >= 2, timeout=60)
     wait_until(lambda: receiver.at("/ok"), timeout=30)
     disabled = wait_until(lambda: [h for h in admin.call("GET", "/v1/webhooks")["items"] if h["status"] == "disabled"],
                           timeout=60)
@@ -135,13 +135,16 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(stack, outs
     time.sleep(3)  # anything sent twice would have arrived by now
     db.dispose()
 
-    mine = mailbox.to(worker.email)
-    assert len(mine) == 1 and mine[0]["Subject"] == "New offer: answer before it expires"
+    for message_ids in ([m["Message-ID"] for m in mailbox.to(p.email)] for p in (worker, officer, admin)):
+        assert len(message_ids) == len(set(message_ids)), message_ids  # nothing twice
+    mine = [m for m in mailbox.to(worker.email) if m["Subject"] == "New offer: answer before it expires"]
+    assert len(mine) == 1, [m["Subject"] for m in mailbox.to(worker.email)]
     text_part = mine[0].get_body(("plain",)).get_content()
     assert f"https://hm.example/aanbiedingen/{offer['offer_id']}" in text_part and "123456782" not in text_part
     assert mine[0]["Message-ID"].startswith("<msg_")
-    theirs = mailbox.to(officer.email)
-    assert len(theirs) == 1 and theirs[0]["Subject"] == "Nieuw aanbod: reageer voor de termijn verloopt"
+    # (a round may also have told the officer why the home stayed free before the candidate came)
+    theirs = [m for m in mailbox.to(officer.email) if m["Subject"] == "Nieuw aanbod: reageer voor de termijn verloopt"]
+    assert len(theirs) == 1, [m["Subject"] for m in mailbox.to(officer.email)]
     assert len(notice) == 1 and "Webhook uitgeschakeld" in notice[0]["Subject"]
     deliveries = receiver.at("/ok")
     assert len(deliveries) == 2 and deliveries[0][1]["webhook-id"] == deliveries[1][1]["webhook-id"]

@@ -5,7 +5,7 @@ and writes the notifications for the entries passed, in one transaction, (3) clo
 (4) sends due e-mails and, per webhook, its pending deliveries in order, each retried with
 exponential back-off (tenacity) and the failure count kept in the database, so a restart goes on
 counting. One notifier sends at a time (a lease, like the outbox relay); others stand by.
-Health and metrics on NOTIFIER_PORT (/health/live, /health/ready, /metrics).
+The process around it (health, metrics, start): notifier_process.py.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from aiohttp import web
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from services.intake.adapters import mail
@@ -57,6 +56,8 @@ class Notifier:
             if task is None or task.done():
                 self.webhook_tasks[webhook_id] = asyncio.create_task(self.drain_webhook(webhook_id))
         metrics.WEBHOOKS_FAILING.set(len(self.failing))
+        for channel, n in (await asyncio.to_thread(records.pending_counts, self.uow())).items():
+            metrics.NOTIFICATIONS_PENDING.labels(channel=channel).set(n)
 
     async def send_emails(self) -> None:
         for notification_id, address, content in await asyncio.to_thread(records.due_emails, self.uow(), _now()):
@@ -111,43 +112,13 @@ class Notifier:
     async def run(self) -> None:
         while True:
             try:
-                if self.lease.held or await asyncio.to_thread(self.lease.try_acquire):
+                # Checked every cycle: a lease lost with its connection (a database restart) may be another's now.
+                held = await asyncio.to_thread(self.lease.still_held if self.lease.held else self.lease.try_acquire)
+                if held:
                     await self.cycle()
+                else:
+                    for task in self.webhook_tasks.values():
+                        task.cancel()
             except Exception:  # noqa: BLE001 - a database hiccup: go on next cycle
                 log.exception("notifier cycle failed; trying again")
             await asyncio.sleep(self.conf.notify_poll_s)
-
-
-async def serve(conf: Settings, engine, port: int) -> None:
-    from services.kernel.metrics import exposition
-
-    async def live(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    async def prometheus(_request: web.Request) -> web.Response:
-        body, content_type = exposition()
-        return web.Response(body=body, headers={"Content-Type": content_type})
-
-    app = web.Application()
-    app.router.add_get("/health/live", live)
-    app.router.add_get("/health/ready", live)
-    app.router.add_get("/metrics", prometheus)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "0.0.0.0", port).start()
-    await Notifier(engine, conf).run()
-
-
-def main(port: int | None = None) -> None:
-    from services.kernel.config import settings
-    from services.kernel.db import make_engine, migrate
-    from services.kernel.logs import setup_logging
-
-    conf = settings()
-    setup_logging("notifier", conf.log_level)
-    engine = make_engine(conf.db_url("intake"))
-    migrate("intake", engine)
-    if not conf.smtp_host:
-        log.warning("SMTP_HOST is not set: e-mail notifications are queued, not sent")
-    log.info("notifier starting (health and metrics on port %s)", port or conf.notifier_port)
-    asyncio.run(serve(conf, engine, port or conf.notifier_port))

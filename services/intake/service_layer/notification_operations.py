@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.vocabulary import Role
 from services.intake.domain import notification_models as m
 from services.intake.service_layer import webhooks
 from services.intake.service_layer.common import Result
@@ -36,6 +37,9 @@ def set_settings(call: Call, uow: IntakeUnitOfWork) -> Result:
     return webhooks.set_settings(uow, call.caller, call.body)
 
 
+#: Every organisation's people set their own; an organisation's token has no settings (403, documented so).
+PEOPLE = tuple(Role)
+
 NOTIFICATION_OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/webhooks", "listWebhooks", "The organisation's webhooks", "webhooks", (), list_webhooks,
               m.WebhookList),
@@ -52,10 +56,10 @@ NOTIFICATION_OPERATIONS: tuple[Operation, ...] = (
               m.Webhook, request=m.ReplayWebhook, write=True,
               description="Every entry after `cursor` is queued again, with new webhook ids; failures start at 0."),
     Operation("GET", "/notification-settings", "getNotificationSettings", "The signed-in person's e-mail settings",
-              "notification-settings", (), get_settings, m.NotificationSettingsAnswer,
+              "notification-settings", PEOPLE, get_settings, m.NotificationSettingsAnswer,
               description="Language (nl, en) and frequency (immediate, daily, off). A person's own: an "
                           "organisation's token gets 403."),
     Operation("PUT", "/notification-settings", "setNotificationSettings", "Set the signed-in person's e-mail "
-              "settings", "notification-settings", (), set_settings, m.NotificationSettingsAnswer,
+              "settings", "notification-settings", PEOPLE, set_settings, m.NotificationSettingsAnswer,
               request=m.NotificationSettings, write=True),
 )

@@ -37,13 +37,19 @@ class FeedHorizon:
     def advance(self, uow: IntakeUnitOfWork, now_s: float, wait_s: float) -> int:
         with uow:
             s = uow.session
-            if self.horizon is None:
-                low = s.exec(select(func.min(NotificationCursor.seq))).one()
+            if self.horizon is None:  # from the lowest cursor of an active recipient, else the feed's end
+                live = [f"webhook:{h}" for h in s.exec(select(Webhook.webhook_id).where(Webhook.status == "active"))]
+                live += [f"user:{u}" for u in s.exec(select(User.user_id).where(User.status == UserStatus.ACTIVE))]
+                low = s.exec(select(func.min(NotificationCursor.seq))
+                             .where(NotificationCursor.recipient.in_(live))).one() if live else None
                 self.horizon = low if low is not None else (s.exec(select(func.max(Change.seq))).one() or 0)
-            seqs = list(s.exec(select(Change.seq).where(Change.seq > self.horizon).order_by(Change.seq)
-                               .limit(SCAN_LIMIT)).all())
-        self.horizon = rules.readable_up_to(self.horizon, seqs, self.holes, now_s, wait_s)
-        return self.horizon
+            while True:
+                seqs = list(s.exec(select(Change.seq).where(Change.seq > self.horizon).order_by(Change.seq)
+                                   .limit(SCAN_LIMIT)).all())
+                before, self.horizon = self.horizon, rules.readable_up_to(self.horizon, seqs, self.holes, now_s,
+                                                                          wait_s)
+                if len(seqs) < SCAN_LIMIT or self.horizon == before:
+                    return self.horizon
 
 
 def _recipients(s) -> list[tuple[str, str, object]]:
@@ -60,6 +66,9 @@ def plan(uow: IntakeUnitOfWork, horizon: int, now: datetime, base_url: str) -> i
         s = uow.session
         recipients = _recipients(s)
         cursors = {c.recipient: c for c in s.exec(select(NotificationCursor)).all()}
+        keys = {k for k, _, _ in recipients}
+        for key in [k for k in cursors if k.startswith("user:") and k not in keys]:
+            s.delete(cursors.pop(key))  # disabled or reset: starts at the feed's end when active again
         for key, org_id, _ in recipients:
             if key not in cursors:
                 cursors[key] = NotificationCursor(recipient=key, org_id=org_id, seq=horizon)

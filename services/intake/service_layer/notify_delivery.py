@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from services.intake.adapters.accounts_orm import User
 from services.intake.adapters.notifications_orm import Notification, Webhook
@@ -63,6 +63,13 @@ def email_failed(uow: IntakeUnitOfWork, notification_id: str, now: datetime) -> 
         n.next_attempt_at = now + min(EMAIL_RETRY * 2 ** (n.attempts - 1), EMAIL_RETRY_MAX)
         uow.session.add(n)
         uow.commit()
+
+
+def pending_counts(uow: IntakeUnitOfWork) -> dict[str, int]:
+    with uow:
+        rows = uow.session.exec(select(Notification.channel, func.count()).where(Notification.status == "pending")
+                                .group_by(Notification.channel)).all()
+        return {"email": 0, "webhook": 0, **dict(rows)}
 
 
 def webhooks_with_work(uow: IntakeUnitOfWork) -> list[str]:

@@ -38,6 +38,10 @@ def close_digests(uow: IntakeUnitOfWork, now: datetime, base_url: str, digest_ho
         closed = 0
         for digest in s.exec(select(Notification).where(Notification.status == "collecting")).all():
             cursor = s.get(NotificationCursor, digest.recipient)
+            if cursor is None:  # the person is no longer active
+                digest.status = "dropped"
+                s.add(digest)
+                continue
             if not rules.digest_due(cursor.last_digest_at or digest.created_at, now, digest_hour):
                 continue
             setting = s.get(NotificationSetting, digest.recipient.removeprefix("user:"))
