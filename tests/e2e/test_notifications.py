@@ -152,6 +152,14 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(stack, outs
         StandardWebhook(hook["secret"]).verify(body, headers)
         entry = json.loads(body)
         assert entry["type"] == "offer.made" and entry["data"]["data"]["offer_id"] == offer["offer_id"]
+    # a replay from the feed's start delivers the entry again, as a new notification (a new id)
+    again = region.api["shelter"].call("POST", f"/v1/webhooks/{hook['webhook_id']}/replay", {"cursor": 0})
+    assert again["status"] == "active" and again["cursor"] == 0
+    replayed = wait_until(lambda: receiver.at("/ok")[2:], timeout=30)
+    assert json.loads(replayed[0][2])["data"]["data"]["offer_id"] == offer["offer_id"]
+    assert replayed[0][1]["webhook-id"] != deliveries[0][1]["webhook-id"]
+    region.api["shelter"].call("DELETE", f"/v1/webhooks/{hook['webhook_id']}")
+    assert region.api["shelter"].call("GET", "/v1/webhooks")["items"] == []
     changes = admin.request("GET", "/v1/changes")
     assert changes[0] == 403  # an administrator reads no feed; the notice came by e-mail
     feed = region.api["corporation"].call("GET", "/v1/changes")["items"]
