@@ -40,6 +40,7 @@ class Notifier:
         self.tls = client_tls(conf.webhook_ca_file)
         self.webhook_tasks: dict[str, asyncio.Task] = {}
         self.failing: set[str] = set()  # webhooks whose last delivery failed (the alert's gauge)
+        self.pruned_at = float("-inf")
 
     def uow(self) -> IntakeUnitOfWork:
         return IntakeUnitOfWork(self.engine)
@@ -58,6 +59,9 @@ class Notifier:
         metrics.WEBHOOKS_FAILING.set(len(self.failing))
         for channel, n in (await asyncio.to_thread(records.pending_counts, self.uow())).items():
             metrics.NOTIFICATIONS_PENDING.labels(channel=channel).set(n)
+        if time.monotonic() - self.pruned_at > 3600:
+            await asyncio.to_thread(records.prune, self.uow(), _now())
+            self.pruned_at = time.monotonic()
 
     async def send_emails(self) -> None:
         for notification_id, address, content in await asyncio.to_thread(records.due_emails, self.uow(), _now()):

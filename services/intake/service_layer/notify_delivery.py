@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import func, select
+from sqlmodel import delete, func, select
 
 from services.intake.adapters.accounts_orm import User
 from services.intake.adapters.notifications_orm import Notification, Webhook
 from services.intake.service_layer.organisations import secret_box
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
+#: Sent and dropped notifications are kept this long (for questions about what went out), then deleted.
+KEEP = timedelta(days=30)
 #: An e-mail that could not be handed to the SMTP server waits this long, doubling, up to an hour.
 EMAIL_RETRY = timedelta(seconds=30)
 EMAIL_RETRY_MAX = timedelta(hours=1)
@@ -62,6 +64,13 @@ def email_failed(uow: IntakeUnitOfWork, notification_id: str, now: datetime) -> 
         n.attempts += 1
         n.next_attempt_at = now + min(EMAIL_RETRY * 2 ** (n.attempts - 1), EMAIL_RETRY_MAX)
         uow.session.add(n)
+        uow.commit()
+
+
+def prune(uow: IntakeUnitOfWork, now: datetime) -> None:
+    with uow:
+        uow.session.exec(delete(Notification).where(Notification.status.in_(("sent", "dropped")),
+                                                    Notification.created_at < now - KEEP))
         uow.commit()
 
 
