@@ -65,7 +65,8 @@ def plan(uow: IntakeUnitOfWork, horizon: int, now: datetime, base_url: str) -> i
     with uow:
         s = uow.session
         recipients = _recipients(s)
-        cursors = {c.recipient: c for c in s.exec(select(NotificationCursor)).all()}
+        # Locked: a replay (webhooks.replay) moving a cursor meanwhile waits, and is not overwritten.
+        cursors = {c.recipient: c for c in s.exec(select(NotificationCursor).with_for_update()).all()}
         keys = {k for k, _, _ in recipients}
         for key in [k for k in cursors if k.startswith("user:") and k not in keys]:
             s.delete(cursors.pop(key))  # disabled or reset: starts at the feed's end when active again

@@ -49,6 +49,8 @@ def due_emails(uow: IntakeUnitOfWork, now: datetime, limit: int = 50) -> list[tu
 def mark_sent(uow: IntakeUnitOfWork, notification_id: str, now: datetime) -> None:
     with uow:
         n = uow.session.get(Notification, notification_id)
+        if n is None:  # replayed or deleted meanwhile: the replay sends it again under a new id
+            return
         n.status, n.sent_at, n.attempts = "sent", now, n.attempts + 1
         uow.session.add(n)
         if n.channel == "webhook":
@@ -113,13 +115,15 @@ def webhook_failed(uow: IntakeUnitOfWork, webhook_id: str, notification_id: str,
     with uow:
         s = uow.session
         hook = s.get(Webhook, webhook_id)
+        hook.failures, hook.last_error = hook.failures + 1, error[:200]
         n = s.get(Notification, notification_id)
-        hook.failures, hook.last_error, n.attempts = hook.failures + 1, error[:200], n.attempts + 1
+        if n is not None:  # (None: replayed meanwhile; the failure still counts for the webhook)
+            n.attempts += 1
+            s.add(n)
         disabled = hook.failures >= max_attempts and hook.status == "active"
         if disabled:
             hook.status, hook.disabled_at = "disabled", now
             uow.notify(hook.org_id, "webhook.disabled", now, webhook_id=webhook_id, failures=hook.failures)
         s.add(hook)
-        s.add(n)
         uow.commit()
         return disabled

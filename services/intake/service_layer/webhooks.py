@@ -93,8 +93,10 @@ def replay(uow: IntakeUnitOfWork, caller: Caller, webhook_id: str, body) -> Resu
         s = uow.session
         hook = _own(uow, caller, webhook_id)
         recipient = f"webhook:{webhook_id}"
+        # The cursor first, locked: a planning under way finishes, then its notifications go too.
+        cursor = s.exec(select(NotificationCursor).where(NotificationCursor.recipient == recipient)
+                        .with_for_update()).one()
         s.exec(delete(Notification).where(Notification.recipient == recipient, Notification.status == "pending"))
-        cursor = s.get(NotificationCursor, recipient)
         cursor.seq, cursor.generation = body.cursor, cursor.generation + 1
         hook.status, hook.failures, hook.last_error, hook.disabled_at = "active", 0, None, None
         s.add(cursor)
