@@ -6,6 +6,7 @@ address is refused.
 """
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import ssl
@@ -30,14 +31,27 @@ from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 
-SMTP_PORT, RECEIVER_PORT = free_port(), free_port()
-CERT, KEY = ensure_dev_certificate(Path(tempfile.mkdtemp(prefix="webhook-receiver-")))
 STACK_NOTIFIER = True
-STACK_ENV = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(SMTP_PORT), "SMTP_TLS": "none",
-             "MAIL_FROM": "Housing Match <noreply@hm.example>", "NOTIFY_BASE_URL": "https://hm.example",
-             "NOTIFY_POLL_S": "0.2", "NOTIFY_GAP_WAIT_S": "2", "WEBHOOK_ALLOW_LOOPBACK": "true",
-             "WEBHOOK_CA_FILE": str(CERT), "WEBHOOK_RETRY_BASE_S": "0.05", "WEBHOOK_RETRY_FACTOR": "2",
-             "WEBHOOK_TIMEOUT_S": "60"}
+
+
+@functools.cache
+def outside_config() -> tuple[int, int, Path, Path]:
+    """The SMTP server's and the receiver's ports and the receiver's certificate, chosen when first needed
+    (the `outside` fixture, just before the stack), not at collection, so nothing else takes the ports meanwhile."""
+    cert, key = ensure_dev_certificate(Path(tempfile.mkdtemp(prefix="webhook-receiver-")))
+    return free_port(), free_port(), cert, key
+
+
+def __getattr__(name: str):
+    """STACK_ENV for the stack fixture (tests/e2e/conftest.py), made from the ports above."""
+    if name != "STACK_ENV":
+        raise AttributeError(name)
+    smtp_port, _, cert, _ = outside_config()
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_TLS": "none",
+            "MAIL_FROM": "Housing Match <noreply@hm.example>", "NOTIFY_BASE_URL": "https://hm.example",
+            "NOTIFY_POLL_S": "0.2", "NOTIFY_GAP_WAIT_S": "2", "WEBHOOK_ALLOW_LOOPBACK": "true",
+            "WEBHOOK_CA_FILE": str(cert), "WEBHOOK_RETRY_BASE_S": "0.05", "WEBHOOK_RETRY_FACTOR": "2",
+            "WEBHOOK_TIMEOUT_S": "60"}
 
 
 class Mailbox:
@@ -58,9 +72,10 @@ class Receiver(ThreadingHTTPServer):
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict, bytes]] = []
         self.release = threading.Event()
-        super().__init__(("127.0.0.1", RECEIVER_PORT), Handler)
+        _, port, cert, key = outside_config()
+        super().__init__(("127.0.0.1", port), Handler)
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(CERT, KEY)
+        tls.load_cert_chain(cert, key)
         self.socket = tls.wrap_socket(self.socket, server_side=True)
 
     def at(self, path: str) -> list[tuple[str, dict, bytes]]:
@@ -83,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def outside():
     mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=SMTP_PORT)
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=outside_config()[0])
     smtp.start()
     receiver = Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
@@ -93,7 +108,7 @@ def outside():
     smtp.stop()
 
 
-def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(stack, outside):
+def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(outside, stack):
     mailbox, receiver = outside
     region = one_region(stack, "Meldingdorp", "GM0997", "R97", max_places=2)
     shelter, corporation = region.orgs["shelter"], region.orgs["corporation"]
@@ -104,8 +119,8 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(stack, outs
         {"language": "en", "frequency": "immediate"}
     officer = person(intake, org(corporation), "allocation_officer")
     admin = person(intake, org(corporation), "org_admin")
-    hook = region.api["shelter"].call("POST", "/v1/webhooks", {"url": f"https://127.0.0.1:{RECEIVER_PORT}/ok"})
-    failing = admin.call("POST", "/v1/webhooks", {"url": f"https://127.0.0.1:{RECEIVER_PORT}/fail"})
+    hook = region.api["shelter"].call("POST", "/v1/webhooks", {"url": f"https://127.0.0.1:{outside_config()[1]}/ok"})
+    failing = admin.call("POST", "/v1/webhooks", {"url": f"https://127.0.0.1:{outside_config()[1]}/fail"})
     assert hook["secret"].startswith("whsec_") and "secret" not in region.api["shelter"].call(
         "GET", "/v1/webhooks")["items"][0]
     status, problem = region.api["shelter"].request("POST", "/v1/webhooks", {"url": "https://10.1.2.3/hook"})
