@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import signal
 import ssl
 import tempfile
 import threading
 import time
+import urllib.request
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -175,6 +177,12 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(outside, st
     assert replayed[0][1]["webhook-id"] != deliveries[0][1]["webhook-id"]
     region.api["shelter"].call("DELETE", f"/v1/webhooks/{hook['webhook_id']}")
     assert region.api["shelter"].call("GET", "/v1/webhooks")["items"] == []
+    def exported() -> str:  # counted since the restart: the repeated and the replayed delivery
+        with urllib.request.urlopen(f"http://127.0.0.1:{notifier.port}/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+        return text if re.search(r'housing_notifications_sent_total\{channel="webhook"\} [2-9]', text) and \
+            'housing_pending_notifications{channel="email"} 0.0' in text else ""
+    wait_until(exported, timeout=30)
     changes = admin.request("GET", "/v1/changes")
     assert changes[0] == 403  # an administrator reads no feed; the notice came by e-mail
     feed = region.api["corporation"].call("GET", "/v1/changes")["items"]

@@ -64,8 +64,11 @@ class Notifier:
             self.pruned_at = time.monotonic()
 
     async def send_emails(self) -> None:
-        for notification_id, address, content in await asyncio.to_thread(records.due_emails, self.uow(), _now()):
+        for notification_id, address, content, attempts in await asyncio.to_thread(records.due_emails, self.uow(),
+                                                                                   _now()):
             msg = mail.build(content, address, notification_id, self.conf)
+            if attempts:
+                metrics.NOTIFICATIONS_RETRIED.labels(channel="email").inc()
             try:
                 await asyncio.to_thread(mail.send, msg, self.conf)
             except Exception as exc:  # noqa: BLE001 - SMTP down or refusing: try again later
@@ -92,6 +95,9 @@ class Notifier:
                                               max=conf.webhook_retry_max_s),
                         retry=retry_if_exception_type(DeliveryFailed), before_sleep=failed, reraise=True):
                     with attempt:
+                        if attempt.retry_state.attempt_number > 1 and not await asyncio.to_thread(
+                                records.still_to_deliver, self.uow(), webhook_id, notification_id):
+                            return  # replayed, deleted or disabled while waiting for the retry
                         try:
                             await deliver(url, secret, notification_id, body, tls=self.tls,
                                           allow_loopback=conf.webhook_allow_loopback, timeout_s=conf.webhook_timeout_s)

@@ -26,8 +26,9 @@ def webhook_secrets():
     return secret_box(b"intake/webhook-secret/v1")
 
 
-def due_emails(uow: IntakeUnitOfWork, now: datetime, limit: int = 50) -> list[tuple[str, str, dict]]:
-    """(id, address, content) of e-mails to send now; those to people disabled since are dropped."""
+def due_emails(uow: IntakeUnitOfWork, now: datetime, limit: int = 50) -> list[tuple[str, str, dict, int]]:
+    """(id, address, content, attempts so far) of e-mails to send now; those to people disabled since are
+    dropped."""
     with uow:
         s = uow.session
         rows = s.exec(select(Notification).where(Notification.channel == "email", Notification.status == "pending")
@@ -41,7 +42,7 @@ def due_emails(uow: IntakeUnitOfWork, now: datetime, limit: int = 50) -> list[tu
                 n.status = "dropped"
                 s.add(n)
                 continue
-            out.append((n.notification_id, user.email, n.content))
+            out.append((n.notification_id, user.email, n.content, n.attempts))
         uow.commit()
         return out
 
@@ -106,6 +107,13 @@ def next_delivery(uow: IntakeUnitOfWork, webhook_id: str) -> tuple[str, str, str
             return None
         secret = webhook_secrets().decrypt(hook.secret.encode()).decode()
         return n.notification_id, hook.url, secret, n.content["body"].encode(), hook.failures
+
+
+def still_to_deliver(uow: IntakeUnitOfWork, webhook_id: str, notification_id: str) -> bool:
+    """Whether a delivery waiting for its retry is still wanted (not replayed, deleted or disabled meanwhile)."""
+    with uow:
+        hook, n = uow.session.get(Webhook, webhook_id), uow.session.get(Notification, notification_id)
+        return hook is not None and hook.status == "active" and n is not None and n.status == "pending"
 
 
 def webhook_failed(uow: IntakeUnitOfWork, webhook_id: str, notification_id: str, error: str,
