@@ -74,7 +74,7 @@ def link_path(kind: str, data: dict) -> str:
         return f"/woningen/{data['vacancy_id']}"
     if kind.startswith("webhook."):
         return "/beheer/webhooks"
-    return "/wijzigingen"
+    return "/"
 
 
 def line(seq: int, kind: str, data: dict, language: str, expires_at: datetime | None = None) -> Line:

@@ -128,7 +128,7 @@ def _plan_webhook(s, cursor: NotificationCursor, fresh: list[Change], now: datet
 
 def _plan_email(s, cursor, user: User, setting: NotificationSetting | None, fresh: list[Change], now: datetime,
                 base_url: str, deadlines: dict[str, datetime]) -> int:
-    language = setting.language if setting else "nl"
+    language = setting.language if setting else (getattr(user, "language", None) or "nl")  # screens' (issue 16)
     frequency = setting.frequency if setting else "immediate"
     wanted = [e for e in fresh if rules.cares(user.role, e.kind)]
     if frequency == "off":

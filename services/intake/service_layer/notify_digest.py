@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import select
 
 from services.intake.adapters import mail
+from services.intake.adapters.accounts_orm import User
 from services.intake.adapters.notifications_orm import Notification, NotificationCursor, NotificationSetting
 from services.intake.domain import notifications as rules
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -44,8 +45,10 @@ def close_digests(uow: IntakeUnitOfWork, now: datetime, base_url: str, digest_ho
                 continue
             if not rules.digest_due(cursor.last_digest_at or digest.created_at, now, digest_hour):
                 continue
-            setting = s.get(NotificationSetting, digest.recipient.removeprefix("user:"))
-            language = setting.language if setting else "nl"
+            user_id = digest.recipient.removeprefix("user:")
+            setting = s.get(NotificationSetting, user_id)
+            # the notification setting, else the screens' language (issue 16), else Dutch
+            language = setting.language if setting else (getattr(s.get(User, user_id), "language", None) or "nl")
             kept = [rules.Line(**{**d, "fields": tuple(map(tuple, d["fields"]))}) for d in digest.content["lines"]]
             digest.content = mail.render(rules.digest_subject(language, len(kept)), kept, language, base_url)
             digest.status, cursor.last_digest_at = "pending", now
