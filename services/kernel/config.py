@@ -93,6 +93,38 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="Requests each organisation may make at once to one intake worker before "
                                        "the sustained rate applies (the token bucket's size)")
 
+    # Notifications (issue 18): e-mail over SMTP and signed webhooks, sent by the notifier process.
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: none sent")
+    smtp_port: int = Field(default=587, description="SMTP port (587 STARTTLS, 465 implicit TLS, 25 none)")
+    smtp_tls: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls (upgrade after connecting), tls (implicit TLS) or none (tests)")
+    smtp_username: str | None = Field(default=None, description="SMTP user; unset: no authentication")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    smtp_ca_file: str | None = Field(default=None, description="CA bundle of the SMTP server's certificate")
+    mail_from: str = Field(default="housing-match <noreply@localhost>", description="From: of every e-mail")
+    notify_base_url: str = Field(
+        default="https://127.0.0.1:8081", description="Where people reach the intake's screens (links in e-mails)")
+    notify_digest_hour: int = Field(
+        default=8, ge=0, le=23, description="Hour (Europe/Amsterdam) the daily digest goes to who chose it")
+    notify_poll_s: float = Field(default=1.0, gt=0, description="How often the notifier looks for new entries")
+    notify_gap_wait_s: float = Field(
+        default=10.0, ge=0, description="How long the notifier waits for a feed entry whose number was handed out "
+                                        "but not yet committed, before taking it as rolled back")
+    notifier_port: int = Field(default=8084, description="HTTP port of the notifier's health and metrics")
+    webhook_max_attempts: int = Field(
+        default=5, ge=1, description="Failed deliveries in a row after which a webhook is disabled with a notice")
+    webhook_retry_base_s: float = Field(
+        default=60.0, gt=0, description="First wait before a failed webhook delivery is tried again; each "
+                                        "further wait is WEBHOOK_RETRY_FACTOR times longer")
+    webhook_retry_factor: float = Field(default=5.0, ge=1, description="Growth of the wait between webhook retries")
+    webhook_retry_max_s: float = Field(default=6 * 3600.0, gt=0, description="Longest wait between webhook retries")
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="A webhook delivery's time limit")
+    webhook_ca_file: str | None = Field(
+        default=None, description="Extra CA bundle webhook endpoints' certificates may chain to (tests)")
+    webhook_allow_loopback: bool = Field(
+        default=False, description="Development and tests only: allow webhook endpoints on loopback addresses "
+                                   "(private, link-local, multicast and reserved ones stay refused)")
+
     oidc_issuers: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="OpenID providers people may sign in with, as JSON: "
         '{"key": {"issuer": URL, "client_id": ..., "client_secret": ..., "org_id": ...}}; each issuer is bound '

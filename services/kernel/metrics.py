@@ -1,9 +1,10 @@
 """Prometheus metrics (prometheus-client), named by Prometheus conventions.
 
 Names carry their unit (``_seconds``, ``_ratio``, ``_messages``, ``_places``, ``_persons``,
-``_consumers``); counters end in ``_total``. Label sets are bounded: service, consumer (one or two
-per service), event type, topic, outcome, region (43), strategy (5), source kind (6) and caller
-role (7); never municipality, month, organisation or anything per person.
+``_consumers``, ``_webhooks``, ``_notifications``); counters end in ``_total``. Label sets are bounded:
+service, consumer (one or two per service), event type, topic, outcome, region (43), strategy (5),
+source kind (6), caller role (7) and notification channel (email, webhook); never municipality,
+month, organisation, webhook or anything per person.
 
 The ledger's figures leave the ledger here too, so they pass the same disclosure control as
 its reports: a region x strategy series below 5 places (or one that would reveal such a cell)
@@ -85,3 +86,12 @@ async def update_consumer_lag(app, service: str) -> None:
 
 
 _lag_topics: dict[str, set[str]] = {}
+
+# --- intake notifications (issue 18): channel is email or webhook; never an organisation or endpoint ------
+NOTIFICATIONS_SENT = Counter("housing_notifications_sent", "Notifications a receiver took", ["channel"])
+NOTIFICATIONS_FAILED = Counter("housing_notifications_failed", "Delivery attempts that failed", ["channel"])
+NOTIFICATIONS_RETRIED = Counter("housing_notifications_retried",
+                                "Failed deliveries tried again after a back-off", ["channel"])
+WEBHOOKS_DISABLED = Counter("housing_webhooks_disabled", "Webhooks disabled after repeated failed deliveries")
+WEBHOOKS_FAILING = Gauge("housing_failing_webhooks", "Active webhooks whose last delivery failed")
+NOTIFICATIONS_PENDING = Gauge("housing_pending_notifications", "Notifications waiting to be sent", ["channel"])

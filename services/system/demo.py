@@ -195,7 +195,7 @@ def run_demo(seed: int = 2026, scale: float = 1.0, stay: bool = False) -> int:
                   f"{len({o.region for o in sc.orgs if o.region})} regions (seed {seed})")
     create_organisations(conf, sc)
     with console.status("starting broker and services (first consumer-group join takes a few seconds)"):
-        stack = Stack(conf, log_dir=conf.data_dir / "logs", env=STACK_ENV).start()
+        stack = Stack(conf, log_dir=conf.data_dir / "logs", env=STACK_ENV, notifier=True).start()
     try:
         embedded = f" (embedded tansu, {stack.conf.broker_storage})" if stack.broker else ""
         console.print(f"broker {stack.bootstrap}{embedded}; "

@@ -33,6 +33,9 @@ def _exit_with_parent() -> None:
 
 def run_worker(service: str, web_port: int | None = None) -> None:
     _exit_with_parent()
+    if service == "notifier":  # issue 18: the intake's e-mail and webhook sender, a process of its own
+        from services.intake.entrypoints.notifier_process import main
+        return main(web_port)
     if service not in SERVICES:
         raise SystemExit(f"unknown service {service!r}; choose one of {', '.join(SERVICES)}")
     conf = settings()

@@ -26,6 +26,8 @@ from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 DOCUMENT = Path(__file__).parents[2] / "services" / "intake" / "API-examples.md"
+#: The webhook example points at this machine (no DNS here); production refuses loopback addresses.
+STACK_ENV = {"WEBHOOK_ALLOW_LOOPBACK": "true"}
 BSN, OTHER_BSN, THIRD_BSN = "123456782", "111222333", "100000009"  # test numbers that pass the 11-proef, no real persons
 
 
@@ -36,6 +38,7 @@ class Recorder:
         tls = client_ssl_context(stack.conf)
         self.clients = {role: PartnerClient(stack.url("intake"), org.token, tls) for role, org in orgs.items()}
         self.seen: dict[str, dict] = {}
+        self.stack = stack
 
     def __call__(self, operation: str, role: str, method: str, path: str, body=None, ok=(200, 201, 202)):
         status, answer = self.clients[role].request(method, "/v1" + path, body)
@@ -109,7 +112,28 @@ def _play(rec: Recorder, orgs: dict[str, Org]) -> None:
     rec.clients["shelter"].call("POST", "/v1/candidates", {"bsn": THIRD_BSN, **person})
     rec("listRegionCandidates", "transfer_point", "GET", "/transfer-point/candidates")
     rec("listChanges", "shelter", "GET", "/changes")
+    _play_notifications(rec, orgs)
     rec("listAuditEntries", "admin", "GET", "/audit-entries?limit=3")
+
+
+def _play_notifications(rec: Recorder, orgs: dict[str, Org]) -> None:
+    """Issue 18: webhooks (the organisation's token) and a person's own settings (signed in at the pages)."""
+    from types import SimpleNamespace
+
+    from tests.integration.intake.people import person
+    hook = rec("registerWebhook", "corporation", "POST", "/webhooks",
+               {"url": "https://localhost:8443/webhooks/housing-match"})
+    rec("listWebhooks", "corporation", "GET", "/webhooks")
+    rec("replayWebhook", "corporation", "POST", f"/webhooks/{hook['webhook_id']}/replay", {"cursor": 0})
+    rec("deleteWebhook", "corporation", "DELETE", f"/webhooks/{hook['webhook_id']}")
+    shelter = SimpleNamespace(org_id=orgs["shelter"].org_id, role="shelter", api=rec.clients["shelter"])
+    worker = person(SimpleNamespace(url=rec.stack.url("intake"), conf=rec.stack.conf), shelter, "case_worker")
+    for op_id, method, body in (("setNotificationSettings", "PUT", {"language": "en", "frequency": "daily"}),
+                                ("getNotificationSettings", "GET", None)):
+        status, answer = worker.request(method, "/v1/notification-settings", body)
+        assert status == 200, (op_id, status, answer)
+        rec.seen[op_id] = {"role": "case worker (signed in)", "method": method, "path": "/v1/notification-settings",
+                           "body": body, "status": status, "answer": answer}
 
 
 def _render(seen: dict[str, dict]) -> str:

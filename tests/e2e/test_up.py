@@ -49,7 +49,7 @@ def store_pids(data_dir) -> list[int]:
 
 def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
     ports = {"MATCHER_PORT": free_port(), "LEDGER_PORT": free_port(), "INTAKE_PORT": free_port(),
-             "LEDGER_HTTPS_PORT": free_port()}
+             "LEDGER_HTTPS_PORT": free_port(), "NOTIFIER_PORT": free_port()}
     env = {**os.environ, "DATA_DIR": str(tmp_path), "LOG_LEVEL": "warning",
            **{k: str(v) for k, v in ports.items()}}
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)

@@ -36,6 +36,12 @@ ROLE_TAGS: dict[UserRole, frozenset[str]] = {
 }
 
 
+# Issue 18: everyone sets their own e-mail notifications; administrators manage the organisation's webhooks.
+ROLE_TAGS = {role: tags | {"notification-settings"}
+             | ({"webhooks"} if role in (UserRole.ORG_ADMIN, UserRole.SYSTEM_ADMIN) else frozenset())
+             for role, tags in ROLE_TAGS.items()}
+
+
 def role_fits(user_role: str, org_role: str) -> bool:
     """Whether a person of this role may belong to an organisation of that role."""
     try:

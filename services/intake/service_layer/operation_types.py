@@ -69,7 +69,7 @@ class Call:
 
 @dataclass(frozen=True)
 class Operation:
-    method: Literal["GET", "POST", "PUT"]
+    method: Literal["GET", "POST", "PUT", "DELETE"]
     path: str  # below API_PREFIX
     operation_id: str
     summary: str

@@ -44,6 +44,8 @@ def body_for(op_id: str, world) -> dict | None:
         "endPlacement": {"person_ref": "a" * 64, "bag_id": home_of(world), "end_date": today,
                          "reason": "moved on"},
         "reportPlacementTotals": {"period": "2026", "places": 4},
+        "replayWebhook": {"cursor": 0},
+        "setNotificationSettings": {"language": "nl", "frequency": "immediate"},
     }.get(op_id)
 
 
@@ -75,7 +77,9 @@ def world(intake):
     w["ids"] = {"candidate_id": cand["candidate_id"], "vacancy_id": "V-A1", "report_id": "rep-a1",
                 "offer_id": intake.offer(sa, cand["candidate_id"], ca, "V-A1"),
                 "user_id": sa.api.call("POST", "/v1/users", {"email": f"colleague@{sa.org_id}.example.nl",
-                                                              "role": "case_worker"})["user_id"]}
+                                                              "role": "case_worker"})["user_id"],
+                # a public address written as such (no DNS here); this stack runs no notifier, nothing is sent
+                "webhook_id": sa.api.call("POST", "/v1/webhooks", {"url": "https://9.9.9.9/housing-match"})["webhook_id"]}
     return w
 
 
@@ -85,7 +89,7 @@ def owner_of(op, w):
     if not p:
         return None
     return {"candidate_id": w["shelter_a"], "vacancy_id": w["corp_a"], "report_id": w["muni_a"],
-            "user_id": w["shelter_a"],
+            "user_id": w["shelter_a"], "webhook_id": w["shelter_a"],
             "offer_id": w["shelter_a"] if "shelter" in op.roles and len(op.roles) == 1
             else w["corp_a"] if op.roles == ("corporation",) else None}[p[0]]
 
@@ -120,6 +124,8 @@ def check_every_operation(intake, world, callers) -> int:
             # A person does what the organisation's token may, narrowed by their role (domain/accounts.py).
             person_may = getattr(caller, "user_role", None) is None or may_use(caller.user_role, op.tag)
             allowed_role = (not op.roles or caller.role in op.roles) and person_may
+            if op.tag == "notification-settings" and getattr(caller, "user_role", None) is None:
+                allowed_role = False  # a person's own settings (issue 18): an organisation's token has none
             is_owner = owner is not None and caller.org_id == owner.org_id and person_may
             who = (op.operation_id, caller.role, getattr(caller, "user_role", None))
             if op.method == "GET":

@@ -65,7 +65,7 @@ def _env_names(container: dict, config: dict, secrets: dict) -> set[str]:
 def test_deployments_run_the_workers_with_probes_and_known_settings():
     deployments, config, secrets = by_kind("Deployment"), by_kind("ConfigMap"), by_kind("Secret")
     parser = build_parser()
-    assert set(deployments) == {f"housing-{s}" for s in SERVICES}
+    assert set(deployments) == {f"housing-{s}" for s in SERVICES} | {"housing-notifier"}
     for svc in SERVICES:
         d = deployments[f"housing-{svc}"]
         assert d["spec"]["selector"]["matchLabels"].items() <= d["spec"]["template"]["metadata"]["labels"].items()
@@ -141,3 +141,19 @@ def test_each_service_signs_with_its_own_key_and_knows_every_public_key():
         own = {f"{svc.upper()}_SIGNING_KEY"} if svc in SIGNING_SERVICES else set()
         assert {k for k in env if k.endswith("_SIGNING_KEY")} == own, svc
         assert {f"{s.upper()}_VERIFY_KEY" for s in SIGNING_SERVICES} <= env, svc
+
+
+def test_the_notifier_runs_without_kafka_and_calls_out_to_public_addresses_only():
+    """Issue 18: the intake's database and pseudonym secret (webhook secrets are encrypted under it), no Kafka
+    credentials; HTTP probes on NOTIFIER_PORT; egress to SMTP and HTTPS outside private ranges."""
+    deployments, config, secrets = by_kind("Deployment"), by_kind("ConfigMap"), by_kind("Secret")
+    (c,) = deployments["housing-notifier"]["spec"]["template"]["spec"]["containers"]
+    args = build_parser().parse_args(c["args"])
+    assert (args.cmd, args.service) == ("worker", "notifier")
+    env = _env_names(c, config, secrets) | {e["name"] for e in c["env"]}
+    assert not env - SETTINGS_ENV - KAFKA_SECURITY_ENV and {"DATABASE_URL", "PSEUDONYM_SECRET", "SMTP_HOST"} <= env
+    assert {e["valueFrom"]["secretKeyRef"]["name"] for e in c["env"]} == {"housing-intake"}
+    assert c["ports"][0]["containerPort"] == int(config["housing-config"]["data"]["NOTIFIER_PORT"])
+    assert c["readinessProbe"]["httpGet"]["path"] == "/health/ready" and c["securityContext"]["readOnlyRootFilesystem"]
+    (rule,) = by_kind("NetworkPolicy")["housing-notifier-egress"]["spec"]["egress"]
+    assert {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"} <= set(rule["to"][0]["ipBlock"]["except"])

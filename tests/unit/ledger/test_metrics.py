@@ -5,8 +5,9 @@ from prometheus_client import Counter, Gauge, Histogram
 
 from services.kernel import metrics
 
-UNITS = ("_seconds", "_ratio", "_messages", "_places", "_persons", "_consumers")
-BOUNDED_LABELS = {"service", "consumer", "event_type", "topic", "outcome", "region", "strategy", "source_kind", "kind", "role"}
+UNITS = ("_seconds", "_ratio", "_messages", "_places", "_persons", "_consumers", "_webhooks", "_notifications")
+BOUNDED_LABELS = {"service", "consumer", "event_type", "topic", "outcome", "region", "strategy", "source_kind", "kind", "role",
+                  "channel"}
 
 
 def test_names_units_and_labels():
