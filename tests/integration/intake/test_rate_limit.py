@@ -2,8 +2,10 @@
 body, other callers are unaffected, the platform's endpoints are never limited, and the caller passes again
 after the wait.
 
-The intake here is a worker of its own with a small limit (0.5 requests per second, a burst of 5), on a
-broker and database of its own: it must not join the package intake's consumer group.
+The intake here is a worker of its own with a small limit (0.2 requests per second, a burst of 5), on a
+broker and database of its own: it must not join the package intake's consumer group. The refill is
+slow on purpose: a request sent "at once" after a 429 must come before the next token even when the
+suite's four processes load the machine (at 0.5 per second one of them arrived 2 s late and passed).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from services.system.supervisor import client_ssl_context
 from tests.integration.intake.conftest import Intake, candidate_body, intake_worker
 
 pytestmark = pytest.mark.integration
-RATE, BURST = 0.5, 5
+RATE, BURST = 0.2, 5
 
 
 @pytest.fixture(scope="module")
