@@ -14,8 +14,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StrictBool, StrictInt, create_model
 
 from contracts.solver_result import Frozen
+from contracts.types import DeclineCategory
 
-__all__ = ["Affordability", "AffordabilityOverrides", "Euros", "Policy", "PolicyOverrides"]
+__all__ = ["Affordability", "AffordabilityOverrides", "Euros", "Policy", "PolicyOverrides", "Refusals",
+           "RefusalsOverrides", "Review", "ReviewOverrides"]
 
 #: euros a month, decimals allowed (an integer is a number too; a string is not)
 Euros = Annotated[float, Field(strict=True, ge=0, le=100_000, allow_inf_nan=False)]
@@ -31,6 +33,25 @@ class Affordability(Frozen):
 
     def limit(self, household_size: int) -> float:
         return self.limit_large if household_size >= self.large_from_household_size else self.limit_small
+
+
+class Review(Frozen):
+    """Transfer-point review (issue 20): a round's proposals wait for a transfer officer (the solver ignores it)."""
+
+    enabled: StrictBool = False
+    flag_after_working_days: Annotated[StrictInt, Field(ge=1, le=30)] = 2
+
+
+class Refusals(Frozen):
+    """Parking after refusals (issue 20): ``max_declines`` declines without a valid category within
+    ``window_days`` park the candidate for ``park_days`` (the solver ignores it; the matcher applies it)."""
+
+    max_declines: Annotated[StrictInt, Field(ge=1, le=50)] = 3
+    window_days: Annotated[StrictInt, Field(ge=1, le=3650)] = 365
+    park_days: Annotated[StrictInt, Field(ge=0, le=3650)] = 60
+    valid_categories: tuple[DeclineCategory, ...] = (DeclineCategory.HOME_UNSUITABLE_FOR_HEALTH,
+                                                     DeclineCategory.HOUSEHOLD_CHANGED,
+                                                     DeclineCategory.FOUND_OTHER_HOME)
 
 
 class Policy(Frozen):
@@ -52,6 +73,8 @@ class Policy(Frozen):
     exit_bonus: StrictInt = 0
     exit_window_days: StrictInt = Field(default=30, ge=0)
     affordability: Affordability = Affordability()
+    review: Review = Review()
+    refusals: Refusals = Refusals()
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:
@@ -95,4 +118,7 @@ def _no_default(schema: dict[str, Any]) -> None:
 
 
 AffordabilityOverrides = _partial(Affordability, "AffordabilityOverrides", {})
-PolicyOverrides = _partial(Policy, "PolicyOverrides", {"affordability": AffordabilityOverrides})
+ReviewOverrides = _partial(Review, "ReviewOverrides", {})
+RefusalsOverrides = _partial(Refusals, "RefusalsOverrides", {})
+PolicyOverrides = _partial(Policy, "PolicyOverrides", {"affordability": AffordabilityOverrides,
+                                                       "review": ReviewOverrides, "refusals": RefusalsOverrides})

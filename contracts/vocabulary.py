@@ -22,6 +22,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     MONITOR = "monitor"            # monitoring sources that report placements
     TRANSFER_POINT = "transfer_point"  # a region's transfer point: sees the region's waiting candidates, pseudonymously
+    SUPPORT_PROVIDER = "support_provider"  # ambulant support: states its room for new clients per period
 
 
 class UserRole(StrEnum):

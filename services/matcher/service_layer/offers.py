@@ -40,9 +40,17 @@ def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> N
         close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
         uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
                                  region=region))
+    # A proposal's deadline is its review time (issue 20): past it, it is flagged to the transfer point once.
+    for proposal in s.exec(select(Offer).where(Offer.region == region, Offer.status == "proposed",
+                                               Offer.review_flagged == False, Offer.expires_at <= watermark)).all():  # noqa: E712
+        proposal.review_flagged = True
+        s.add(proposal)
+        uow.emit(ev.ProposalOverdue(producer=PRODUCER, occurred_at=watermark, offer_id=proposal.offer_id,
+                                    region=region))
     s.flush()
     uow.get(RegionClock, region).next_expiry = s.exec(
-        select(func.min(Offer.expires_at)).where(Offer.region == region, Offer.status == "made")).one()
+        select(func.min(Offer.expires_at)).where(Offer.region == region, (Offer.status == "made") | (
+            (Offer.status == "proposed") & (Offer.review_flagged == False)))).one()  # noqa: E712
 
 
 def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, *, at: datetime,
@@ -70,7 +78,7 @@ def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, 
 
 def withdraw_active_offers(uow: MatcherUnitOfWork, event: ev.Event, *, candidate_id: str | None = None,
                             unit_id: str | None = None, reason: str) -> None:
-    q = select(Offer).where(Offer.status == "made")
+    q = select(Offer).where(Offer.status.in_(("made", "proposed")))
     q = q.where(Offer.candidate_id == candidate_id) if candidate_id else q.where(Offer.unit_id == unit_id)
     uow.session.flush()
     for offer in uow.session.exec(q).all():
