@@ -32,6 +32,7 @@ class UserRole(StrEnum):
     ALLOCATION_OFFICER = "allocation_officer"  # corporation
     POLICY_OFFICER = "policy_officer"          # municipality
     TRANSFER_OFFICER = "transfer_officer"      # transfer point
+    SUPPORT_COORDINATOR = "support_coordinator"  # support provider: states its room for new clients
     ANALYST = "analyst"                        # ministry
     ORG_ADMIN = "org_admin"                    # any organisation: manages its own users
     SYSTEM_ADMIN = "system_admin"              # the operators' organisation (role admin)

@@ -13,6 +13,7 @@ from services.intake.domain import commands as cmd
 from services.intake.domain import responses as r
 from services.intake.service_layer import calls, placements
 from services.intake.service_layer.account_operations import ACCOUNT_OPERATIONS
+from services.intake.service_layer.regional_operations import REGIONAL_OPERATIONS
 from services.intake.service_layer.operation_types import (AuditQuery, CandidateQuery, CursorQuery, OfferQuery,
                                                            Operation, OrganisationQuery)
 
@@ -137,5 +138,7 @@ OPERATIONS: tuple[Operation, ...] = (
 
 # Issue 15: people of an organisation and the transfer point's view, from their own module.
 OPERATIONS += ACCOUNT_OPERATIONS
+# Issue 20: region policies, support providers' room, the transfer point's decisions.
+OPERATIONS += REGIONAL_OPERATIONS
 
 COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}
