@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt, create_model
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, StrictBool, StrictInt, create_model, model_serializer
 
 from contracts.solver_result import Frozen
 from contracts.types import DeclineCategory
@@ -101,6 +101,16 @@ class Policy(Frozen):
         return Policy.model_validate(merged)
 
 
+class _Partial(Frozen):
+    @model_serializer(mode="wrap")
+    def _given_fields_only(self, handler: SerializerFunctionWrapHandler):
+        # A field not given is absent, never null: null is no value of the policy (and the reader refuses it).
+        data = handler(self)
+        if not isinstance(self, BaseModel):  # a nested partial not given (None) serialises as itself
+            return data
+        return {k: v for k, v in data.items() if k in self.model_fields_set}
+
+
 def _partial(model: type[Frozen], name: str, nested: dict[str, type[BaseModel]]) -> type[BaseModel]:
     """``model`` with every field optional (absent = keep the value underneath; null is refused)."""
     fields: dict[str, Any] = {}
@@ -109,7 +119,7 @@ def _partial(model: type[Frozen], name: str, nested: dict[str, type[BaseModel]])
         if info.metadata:
             annotation = Annotated[annotation, *info.metadata]
         fields[field_name] = (annotation, Field(default=None, json_schema_extra=_no_default))
-    return create_model(name, __base__=Frozen, __doc__=f"Partial {model.__name__}: fields not given keep "
+    return create_model(name, __base__=_Partial, __doc__=f"Partial {model.__name__}: fields not given keep "
                                                           "the value of the policy underneath.", **fields)
 
 

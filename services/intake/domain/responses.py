@@ -109,6 +109,10 @@ class Candidate(Answer):
     excluded_neighbourhoods: list[NeighbourhoodCode]
     preferred_neighbourhoods: list[NeighbourhoodCode]
     support_provider: str | None = Field(default=None, description="Who provides the support arranged")
+    rent_allowance_eligible: bool = False
+    support_provider_id: Identifier | None = Field(default=None, description="The registered support provider "
+                                                   "whose room a placement uses")
+    exit_date: date | None = Field(default=None, description="The day the person must leave an institution")
 
 
 class CandidateDetail(Candidate):

@@ -119,3 +119,10 @@ def test_the_third_decline_without_a_valid_reason_parks_and_the_transfer_point_l
     assert offer.candidate_id == "c1"
     with uow() as u:
         assert u.session.get(Offer, offer.offer_id).status == "made"
+
+
+def test_a_policy_travels_with_the_fields_given_only():
+    event = policy(1, date(2026, 5, 1), youth_bonus=700, review={"enabled": True})
+    back = ev.parse_event(ev.encode_event(event))  # a field not given is absent, never null (refused by the reader)
+    assert back.policy.model_dump(mode="json", exclude_unset=True) == {"youth_bonus": 700,
+                                                                        "review": {"enabled": True}}
