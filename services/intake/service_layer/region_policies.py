@@ -53,8 +53,9 @@ def register_policy(uow: IntakeUnitOfWork, caller: Caller, body: m.RegisterRegio
 
 def list_policies(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:
     """The region's versions, oldest first, and the one in force today (the matcher judges by event time)."""
+    require(caller, Role.MUNICIPALITY, Role.TRANSFER_POINT)
     if not caller.region:
-        raise Forbidden("only an organisation with a region reads its policy")
+        raise Conflict("this organisation has no region on record; ask an administrator to set it")
     with uow:
         rows = uow.session.exec(select(RegionPolicyRecord).where(RegionPolicyRecord.region == caller.region)
                                 .order_by(RegionPolicyRecord.version)).all()

@@ -65,7 +65,8 @@ _REASON = "Each decision takes a reason, which the shelter and the corporation r
 
 REGIONAL_OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/region-policies", "listRegionPolicies", "The region's policy versions and the one in force",
-              "regional-policy", (), list_region_policies, m.RegionPolicyList,
+              "regional-policy", (Role.MUNICIPALITY, Role.TRANSFER_POINT), list_region_policies, m.RegionPolicyList,
+              conflicts=True,
               description="Every version the central municipality registered for the caller's region, oldest "
                           "first, and the version in force today. The matcher applies, at each round's event time, "
                           "the version with the latest effective_from reached (of several, the highest version)."),
