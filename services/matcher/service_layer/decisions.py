@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from contracts import events as ev
 from services.kernel.config import settings
-from services.matcher.adapters.orm import Candidate, FixedPair, Offer, RegionClock, Unit
+from services.matcher.adapters.orm import Candidate, FixedPair, Offer, Unit
 from services.matcher.domain.regional import parked_until
 from services.matcher.service_layer.common import PRODUCER
+from services.matcher.service_layer.deadlines import add_deadline, hold_ends
 from services.matcher.service_layer import offers
 from services.matcher.service_layer.offers import close_offer, mark_dirty
 from services.matcher.service_layer.regional import policy_at
@@ -42,8 +43,7 @@ def approve(event: ev.TransferPointDecided, uow: MatcherUnitOfWork) -> None:
                           corporation=unit.corporation, region=offer.region, priority=offer.priority,
                           explanation=offer.explanation, period=offer.period, expires_at=offer.expires_at,
                           decision="approved", decision_reason=event.reason))
-    clock = uow.get(RegionClock, offer.region)
-    clock.next_expiry = offer.expires_at if clock.next_expiry is None else min(clock.next_expiry, offer.expires_at)
+    add_deadline(uow, offer.region, offer.expires_at)
 
 
 def set_aside(event: ev.TransferPointDecided, uow: MatcherUnitOfWork) -> None:
@@ -87,6 +87,7 @@ def hold(event: ev.TransferPointDecided, uow: MatcherUnitOfWork) -> None:
         return
     unit.held_until = event.until
     uow.session.add(unit)
+    add_deadline(uow, unit.region, hold_ends(event.until))
     _withdraw_proposals(uow, event, Offer.unit_id == unit.unit_id)
 
 
@@ -117,6 +118,7 @@ def park_after_declines(event: ev.OfferDeclined, offer: Offer, uow: MatcherUnitO
         return
     cand.parked_until, cand.declines_counted_from = until, event.occurred_at
     uow.session.add(cand)
+    add_deadline(uow, cand.region, until)
     uow.emit(event.caused(ev.CandidateParked, producer=PRODUCER, candidate_id=cand.candidate_id,
                           shelter=cand.shelter, region=cand.region, until=until, declines=rules.max_declines))
 

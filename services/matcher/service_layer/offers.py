@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func
 from sqlmodel import select
 
 from contracts import events as ev
@@ -11,6 +10,7 @@ from services.kernel import metrics
 from services.matcher.adapters.orm import Candidate, DeclinedPair, Offer, RegionClock, Unit
 from services.matcher.domain.periods import move_in_date
 from services.matcher.service_layer.common import PRODUCER
+from services.matcher.service_layer.deadlines import flag_overdue_proposals, next_deadline
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
 
@@ -40,17 +40,12 @@ def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> N
         close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
         uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
                                  region=region))
-    # A proposal's deadline is its review time (issue 20): past it, it is flagged to the transfer point once.
-    for proposal in s.exec(select(Offer).where(Offer.region == region, Offer.status == "proposed",
-                                               Offer.review_flagged == False, Offer.expires_at <= watermark)).all():  # noqa: E712
-        proposal.review_flagged = True
-        s.add(proposal)
-        uow.emit(ev.ProposalOverdue(producer=PRODUCER, occurred_at=watermark, offer_id=proposal.offer_id,
-                                    region=region))
+    flag_overdue_proposals(uow, region, watermark)
     s.flush()
-    uow.get(RegionClock, region).next_expiry = s.exec(
-        select(func.min(Offer.expires_at)).where(Offer.region == region, (Offer.status == "made") | (
-            (Offer.status == "proposed") & (Offer.review_flagged == False)))).one()  # noqa: E712
+    clock = uow.get(RegionClock, region)
+    clock.next_expiry = next_deadline(uow, region, watermark)
+    # A deadline passed: a hold or a parking may have ended, so the region looks again.
+    clock.dirty = True
 
 
 def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, *, at: datetime,

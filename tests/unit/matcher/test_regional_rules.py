@@ -126,3 +126,16 @@ def test_a_policy_travels_with_the_fields_given_only():
     back = ev.parse_event(ev.encode_event(event))  # a field not given is absent, never null (refused by the reader)
     assert back.policy.model_dump(mode="json", exclude_unset=True) == {"youth_bonus": 700,
                                                                         "review": {"enabled": True}}
+
+
+def test_the_clock_ticks_a_quiet_region_when_a_hold_ends(uow):
+    from services.matcher.adapters.orm import RegionClock
+    from services.matcher.service_layer.deadlines import hold_ends
+    feed(uow, agreement(), vacancy(), decided("hold", T0, unit_id="corp-a:u1", until=date(2026, 5, 4)),
+         candidate("c1", at=T0 + H))
+    assert round_(uow) == []  # held
+    with uow() as u:
+        assert u.session.get(RegionClock, "R01").next_expiry == hold_ends(date(2026, 5, 4))
+    feed(uow, ev.ClockTicked(occurred_at=hold_ends(date(2026, 5, 4)), producer="matcher", region="R01"))
+    [offer] = round_(uow)
+    assert offer.candidate_id == "c1"
