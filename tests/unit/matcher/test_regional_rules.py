@@ -139,3 +139,16 @@ def test_the_clock_ticks_a_quiet_region_when_a_hold_ends(uow):
     feed(uow, ev.ClockTicked(occurred_at=hold_ends(date(2026, 5, 4)), producer="matcher", region="R01"))
     [offer] = round_(uow)
     assert offer.candidate_id == "c1"
+
+
+def test_rent_allowance_and_exit_date_reach_the_solver_under_the_regions_policy(uow):
+    expensive = ev.VacancyPublished(occurred_at=T0, producer="corp-a", unit_id="corp-a:dear", corporation="corp-a",
+                                    municipality="GM0363", region="R01", neighbourhood="BU03630001", kind="regular",
+                                    rooms=1, available_from=date(2026, 5, 1), rent=900.0)
+    feed(uow, agreement(), policy(1, date(2026, 1, 1), exit_bonus=300, exit_window_days=30,
+                                  affordability={"enabled": True, "limit_small": 650.43, "limit_large": 879.66}),
+         expensive, candidate("c1", days=300, rent_allowance_eligible=True),
+         candidate("c2", days=5, exit_date=date(2026, 5, 21)))
+    [offer] = round_(uow)
+    # c1 is more urgent but the rent is over the allowance limit; c2 leaves an institution in 20 days.
+    assert offer.candidate_id == "c2" and offer.explanation["exit_from_institution"] == 300
