@@ -152,3 +152,22 @@ def test_rent_allowance_and_exit_date_reach_the_solver_under_the_regions_policy(
     [offer] = round_(uow)
     # c1 is more urgent but the rent is over the allowance limit; c2 leaves an institution in 20 days.
     assert offer.candidate_id == "c2" and offer.explanation["exit_from_institution"] == 300
+
+
+def test_a_provider_in_two_regions_shares_its_room(uow):
+    from tests.unit.matcher.test_lifecycle import solve
+    from services.matcher.service_layer import matching
+    other = {"region": "R02", "municipality": "GM0344"}
+    feed(uow, agreement(), ev.SupportCapacitySet(occurred_at=T0, producer="sp", provider="sp-1", period="2026",
+                                                 max_new_clients=1),
+         ev.AgreementRegistered(occurred_at=T0, producer="gm", corporation="corp-a", period="2026", max_places=5,
+                                **other),
+         vacancy(), ev.VacancyPublished(occurred_at=T0, producer="corp-a", unit_id="corp-a:r2", corporation="corp-a",
+                                        neighbourhood="BU03440001", kind="regular", rooms=1,
+                                        available_from=date(2026, 5, 1), **other),
+         candidate("c1", support_provider_id="sp-1"),
+         ev.CandidateSubmitted(occurred_at=T0, producer="sh", candidate_id="c2", person_ref="b" * 64, shelter="sh",
+                               region="R02", household_size=1, shelter_entry_date=date(2026, 1, 1),
+                               support_provider_id="sp-1"))
+    assert [o.candidate_id for o in round_(uow)] == ["c1"]
+    assert matching.run_round(uow(), "R02", solve, timedelta(hours=72)) == []  # the room is held in R01
