@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from contracts.solver_policy import PolicyOverrides
 from contracts.types import (
     AwareDatetime,
     BagId,
@@ -85,6 +86,13 @@ class CandidateProfile(Frozen):
     medical_urgency: bool = False
     excluded_neighbourhoods: tuple[NeighbourhoodCode, ...] = ()
     preferred_neighbourhoods: tuple[NeighbourhoodCode, ...] = ()
+    rent_allowance_eligible: bool = Field(default=False, description="Entitled to rent allowance: the region's "
+                                                                      "affordability rule (passend toewijzen) applies")
+    support_provider_id: Identifier | None = Field(
+        default=None, description="Organisation id of the registered support provider whose room for new clients "
+                                  "a placement uses (issue 20)")
+    exit_date: SaneDate | None = Field(default=None, description="The day the person must leave an institution; "
+                                                                 "the matcher counts the days until it per round")
 
 
 class CandidateSubmitted(CandidateProfile, Event):
@@ -212,6 +220,60 @@ class OfferMade(Event):
         default_factory=dict,
         description="More urgent candidates of the region who did not get this unit, counted per reason")
     expires_at: AwareDatetime
+    decision: Literal["approved", "manual_match"] | None = Field(
+        default=None, description="A transfer officer's decision made this offer (issue 20): a proposal approved, "
+                                  "or a home matched by hand; absent: the matcher's own offer")
+    decision_reason: Reason | None = Field(default=None, description="The transfer officer's reason, for the "
+                                                                      "shelter and the corporation")
+
+
+class OfferProposed(Event):
+    """A round's proposal in a region under transfer-point review (issue 20): it waits for a transfer officer,
+    who approves it (then an OfferMade follows), sets it aside, or matches the home by hand instead."""
+
+    event_type: Literal["OfferProposed"] = "OfferProposed"
+    offer_id: Identifier
+    round_id: Identifier
+    candidate_id: Identifier
+    shelter: Identifier
+    unit_id: Identifier
+    corporation: Identifier
+    region: RegionCode
+    priority: int
+    explanation: dict[str, int]
+    period: Period
+    review_due: AwareDatetime = Field(description="After this (event time) the proposal is flagged as overdue")
+
+
+class ProposalOverdue(Event):
+    """A proposal waited longer than the region's review time: flagged to the transfer point."""
+
+    event_type: Literal["ProposalOverdue"] = "ProposalOverdue"
+    offer_id: Identifier
+    region: RegionCode
+
+
+class ManualMatchRefused(Event):
+    """A transfer officer's manual match broke a rule (a unit's places, an agreement, a limit, a provider's
+    room, eligibility): no offer; each line names the rule, never a person's data."""
+
+    event_type: Literal["ManualMatchRefused"] = "ManualMatchRefused"
+    region: RegionCode
+    candidate_id: Identifier
+    unit_id: Identifier
+    transfer_point: Identifier
+    errors: tuple[Reason, ...] = Field(max_length=20)
+
+
+class CandidateParked(Event):
+    """Too many declines without a valid reason within the region's window: not matched until ``until``."""
+
+    event_type: Literal["CandidateParked"] = "CandidateParked"
+    candidate_id: Identifier
+    shelter: Identifier
+    region: RegionCode
+    until: AwareDatetime
+    declines: Annotated[int, Field(ge=1)]
 
 
 class PassedOverCandidate(Frozen):
@@ -283,6 +345,50 @@ class OfferExpired(_OfferStep):
 
 class OfferWithdrawn(_OfferStep):
     event_type: Literal["OfferWithdrawn"] = "OfferWithdrawn"
+    reason: Reason
+
+
+# --- the regions' own policy and the transfer point's decisions (issue 20) -------------
+
+class RegionPolicyRegistered(Event):
+    """A central municipality's policy for its region from ``effective_from`` (Europe/Amsterdam date) on.
+
+    Each version is the region's whole policy over the product's default (fields not given keep the default).
+    A round applies, of the versions whose date its event time has reached, the one with the latest date (of
+    several with that date, the highest version)."""
+
+    event_type: Literal["RegionPolicyRegistered"] = "RegionPolicyRegistered"
+    region: RegionCode
+    municipality: MunicipalityCode
+    version: Annotated[int, Field(ge=1)]
+    effective_from: SaneDate
+    policy: PolicyOverrides  # type: ignore[valid-type]
+
+
+class SupportCapacitySet(Event):
+    """A support provider's room for new clients in a period, shared by every region it works in."""
+
+    event_type: Literal["SupportCapacitySet"] = "SupportCapacitySet"
+    provider: Identifier
+    period: Period
+    max_new_clients: NonNegative
+    used: NonNegative = Field(default=0, description="New clients taken on outside this product")
+
+
+class TransferPointDecided(Event):
+    """A transfer officer's decision in the region (issue 20), with the reason the partners read.
+
+    ``approve``/``set_aside`` a waiting proposal (``offer_id``); ``manual_match`` a unit to a waiting candidate;
+    ``hold`` a unit until ``until``; ``lift_parking`` of a parked candidate."""
+
+    event_type: Literal["TransferPointDecided"] = "TransferPointDecided"
+    region: RegionCode
+    transfer_point: Identifier
+    decision: Literal["approve", "set_aside", "manual_match", "hold", "lift_parking"]
+    offer_id: Identifier | None = None
+    candidate_id: Identifier | None = None
+    unit_id: Identifier | None = None
+    until: SaneDate | None = None
     reason: Reason
 
 
@@ -419,6 +525,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     VacancyPublished, VacancyWithdrawn,
     AgreementRegistered, NeighbourhoodLimitSet,
     OfferMade, CandidatesPassedOver, VacancyNotOffered,
+    OfferProposed, ProposalOverdue, ManualMatchRefused, CandidateParked,
+    RegionPolicyRegistered, SupportCapacitySet, TransferPointDecided,
     OfferConfirmed, OfferRejected, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn,
     PlacementConfirmed, PlacementReported, PlacementRetracted, PlacementEnded,
     PlacementTotalsReported, PersonErased,

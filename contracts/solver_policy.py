@@ -11,11 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt, create_model
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, StrictBool, StrictInt, create_model, model_serializer
 
 from contracts.solver_result import Frozen
+from contracts.types import DeclineCategory
 
-__all__ = ["Affordability", "AffordabilityOverrides", "Euros", "Policy", "PolicyOverrides"]
+__all__ = ["Affordability", "AffordabilityOverrides", "Euros", "Policy", "PolicyOverrides", "Refusals",
+           "RefusalsOverrides", "Review", "ReviewOverrides"]
 
 #: euros a month, decimals allowed (an integer is a number too; a string is not)
 Euros = Annotated[float, Field(strict=True, ge=0, le=100_000, allow_inf_nan=False)]
@@ -31,6 +33,25 @@ class Affordability(Frozen):
 
     def limit(self, household_size: int) -> float:
         return self.limit_large if household_size >= self.large_from_household_size else self.limit_small
+
+
+class Review(Frozen):
+    """Transfer-point review (issue 20): a round's proposals wait for a transfer officer (the solver ignores it)."""
+
+    enabled: StrictBool = False
+    flag_after_working_days: Annotated[StrictInt, Field(ge=1, le=30)] = 2
+
+
+class Refusals(Frozen):
+    """Parking after refusals (issue 20): ``max_declines`` declines without a valid category within
+    ``window_days`` park the candidate for ``park_days`` (the solver ignores it; the matcher applies it)."""
+
+    max_declines: Annotated[StrictInt, Field(ge=1, le=50)] = 3
+    window_days: Annotated[StrictInt, Field(ge=1, le=3650)] = 365
+    park_days: Annotated[StrictInt, Field(ge=0, le=3650)] = 60
+    valid_categories: tuple[DeclineCategory, ...] = (DeclineCategory.HOME_UNSUITABLE_FOR_HEALTH,
+                                                     DeclineCategory.HOUSEHOLD_CHANGED,
+                                                     DeclineCategory.FOUND_OTHER_HOME)
 
 
 class Policy(Frozen):
@@ -52,6 +73,8 @@ class Policy(Frozen):
     exit_bonus: StrictInt = 0
     exit_window_days: StrictInt = Field(default=30, ge=0)
     affordability: Affordability = Affordability()
+    review: Review = Review()
+    refusals: Refusals = Refusals()
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:
@@ -78,6 +101,16 @@ class Policy(Frozen):
         return Policy.model_validate(merged)
 
 
+class _Partial(Frozen):
+    @model_serializer(mode="wrap")
+    def _given_fields_only(self, handler: SerializerFunctionWrapHandler):
+        # A field not given is absent, never null: null is no value of the policy (and the reader refuses it).
+        data = handler(self)
+        if not isinstance(self, BaseModel):  # a nested partial not given (None) serialises as itself
+            return data
+        return {k: v for k, v in data.items() if k in self.model_fields_set}
+
+
 def _partial(model: type[Frozen], name: str, nested: dict[str, type[BaseModel]]) -> type[BaseModel]:
     """``model`` with every field optional (absent = keep the value underneath; null is refused)."""
     fields: dict[str, Any] = {}
@@ -86,7 +119,7 @@ def _partial(model: type[Frozen], name: str, nested: dict[str, type[BaseModel]])
         if info.metadata:
             annotation = Annotated[annotation, *info.metadata]
         fields[field_name] = (annotation, Field(default=None, json_schema_extra=_no_default))
-    return create_model(name, __base__=Frozen, __doc__=f"Partial {model.__name__}: fields not given keep "
+    return create_model(name, __base__=_Partial, __doc__=f"Partial {model.__name__}: fields not given keep "
                                                           "the value of the policy underneath.", **fields)
 
 
@@ -95,4 +128,7 @@ def _no_default(schema: dict[str, Any]) -> None:
 
 
 AffordabilityOverrides = _partial(Affordability, "AffordabilityOverrides", {})
-PolicyOverrides = _partial(Policy, "PolicyOverrides", {"affordability": AffordabilityOverrides})
+ReviewOverrides = _partial(Review, "ReviewOverrides", {})
+RefusalsOverrides = _partial(Refusals, "RefusalsOverrides", {})
+PolicyOverrides = _partial(Policy, "PolicyOverrides", {"affordability": AffordabilityOverrides,
+                                                       "review": ReviewOverrides, "refusals": RefusalsOverrides})

@@ -77,13 +77,29 @@ OFFER_RESPONSES = TopicSpec(
 )
 OFFERS = TopicSpec(
     "housing.offers.v1", "region", PARTITIONS,
-    (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired, ev.OfferWithdrawn),
+    (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired, ev.OfferWithdrawn,
+     *(_REVIEW := (ev.OfferProposed, ev.ProposalOverdue, ev.ManualMatchRefused, ev.CandidateParked))),
     "Offers the matcher makes, who was passed over for them and why, units left without an offer and why, "
-    "and the offers' expiry or withdrawal.",
+    "and the offers' expiry or withdrawal; proposals waiting for the transfer point, overdue ones, refused "
+    "manual matches and parked candidates.",
     producers={MATCHER: (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired,
-                         ev.OfferWithdrawn)},
+                         ev.OfferWithdrawn, *_REVIEW)},
     consumers={INTAKE: (ev.OfferMade, ev.CandidatesPassedOver, ev.VacancyNotOffered, ev.OfferExpired,
-                        ev.OfferWithdrawn)},
+                        ev.OfferWithdrawn, *_REVIEW)},
+)
+REGIONAL_DECISIONS = TopicSpec(
+    "housing.regional-decisions.v1", "region", PARTITIONS,
+    (ev.RegionPolicyRegistered, ev.TransferPointDecided),
+    "The regions' own policies (versioned, with an effective date) and the transfer points' decisions.",
+    producers={INTAKE: (ev.RegionPolicyRegistered, ev.TransferPointDecided)},
+    consumers={MATCHER: (ev.RegionPolicyRegistered, ev.TransferPointDecided)},
+)
+SUPPORT_CAPACITY = TopicSpec(
+    "housing.support-capacity.v1", "provider", PARTITIONS,
+    (ev.SupportCapacitySet,),
+    "Support providers' room for new clients per period, shared by all the regions they work in.",
+    producers={INTAKE: (ev.SupportCapacitySet,)},
+    consumers={MATCHER: (ev.SupportCapacitySet,)},
 )
 PLACEMENTS = TopicSpec(
     "housing.placements.v1", "person_ref", PARTITIONS,
@@ -135,7 +151,7 @@ CLOCK = TopicSpec(
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     CANDIDATES, VACANCIES, AGREEMENTS, OFFER_RESPONSES, OFFERS, PLACEMENTS, PLACEMENT_TOTALS, ORGANISATIONS,
-    OUTBOUND, CLOCK,
+    OUTBOUND, CLOCK, REGIONAL_DECISIONS, SUPPORT_CAPACITY,
 )
 
 #: Partners that stream send signed commands here (contracts.inbound.InboundCommand), keyed by their

@@ -22,6 +22,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     MONITOR = "monitor"            # monitoring sources that report placements
     TRANSFER_POINT = "transfer_point"  # a region's transfer point: sees the region's waiting candidates, pseudonymously
+    SUPPORT_PROVIDER = "support_provider"  # ambulant support: states its room for new clients per period
 
 
 class UserRole(StrEnum):
@@ -31,6 +32,7 @@ class UserRole(StrEnum):
     ALLOCATION_OFFICER = "allocation_officer"  # corporation
     POLICY_OFFICER = "policy_officer"          # municipality
     TRANSFER_OFFICER = "transfer_officer"      # transfer point
+    SUPPORT_COORDINATOR = "support_coordinator"  # support provider: states its room for new clients
     ANALYST = "analyst"                        # ministry
     ORG_ADMIN = "org_admin"                    # any organisation: manages its own users
     SYSTEM_ADMIN = "system_admin"              # the operators' organisation (role admin)

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     oc.add_argument("--name", required=True)
     oc.add_argument("--role", required=True,
                     choices=("shelter", "corporation", "municipality", "ministry", "admin", "monitor",
-                             "transfer_point"))
+                             "transfer_point", "support_provider"))
     oc.add_argument("--municipality")
     oc.add_argument("--region", help="R + 2 digits; a transfer point serves exactly one region")
     oc.add_argument("--central", action="store_true",
@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     uc.add_argument("--org", required=True)
     uc.add_argument("--email", required=True)
     uc.add_argument("--role", required=True, choices=("case_worker", "allocation_officer", "policy_officer",
-                                                      "transfer_officer", "analyst", "org_admin", "system_admin"))
+                                                      "transfer_officer", "support_coordinator", "analyst", "org_admin",
+                                                      "system_admin"))
     uc.add_argument("--oidc-subject", dest="oidc_subject", help="the person's `sub` at the organisation's provider")
     usub.add_parser("disable", help="disable an account; its sessions end at once").add_argument("--email",
                                                                                                required=True)

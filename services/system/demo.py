@@ -50,7 +50,7 @@ def create_organisations(conf: Settings, sc: Scenario) -> None:
     for org in sc.orgs:
         org.org_id, org.token = create_organisation(IntakeUnitOfWork(engine), org.name, org.role, org.municipality,
                                                     org.region, org.institution_type,
-                                                    source_kind=org.source_kind)
+                                                    source_kind=org.source_kind, central=org.central)
     engine.dispose()
 
 

@@ -31,6 +31,7 @@ class Org:
     region: str | None = None
     institution_type: str | None = None
     source_kind: str | None = None  # monitors only: flex_registry, municipal_monitor, …
+    central: bool = False  # a central municipality: registers its region's policy (issue 20)
     org_id: str = ""
     token: str = ""
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pytest
 from services.intake.service_layer.operations import OPERATIONS
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
-from services.system.scenario import Org, Scenario
+from services.system.scenario import Org, Scenario, make_bsn
 from services.system.supervisor import client_ssl_context
 from tests.support import wait_until
 
@@ -37,6 +39,7 @@ class Recorder:
     def __init__(self, stack, orgs: dict[str, Org]) -> None:
         tls = client_ssl_context(stack.conf)
         self.clients = {role: PartnerClient(stack.url("intake"), org.token, tls) for role, org in orgs.items()}
+        self.orgs = orgs
         self.seen: dict[str, dict] = {}
         self.stack = stack
 
@@ -111,6 +114,7 @@ def _play(rec: Recorder, orgs: dict[str, Org]) -> None:
     # The transfer point reads its region's waiting candidates, pseudonymously.
     rec.clients["shelter"].call("POST", "/v1/candidates", {"bsn": THIRD_BSN, **person})
     rec("listRegionCandidates", "transfer_point", "GET", "/transfer-point/candidates")
+    _play_regional_rules(rec, home, person)
     rec("listChanges", "shelter", "GET", "/changes")
     _play_notifications(rec, orgs)
     rec("listAuditEntries", "admin", "GET", "/audit-entries?limit=3")
@@ -134,6 +138,60 @@ def _play_notifications(rec: Recorder, orgs: dict[str, Org]) -> None:
         assert status == 200, (op_id, status, answer)
         rec.seen[op_id] = {"role": "case worker (signed in)", "method": method, "path": "/v1/notification-settings",
                            "body": body, "status": status, "answer": answer}
+def _play_regional_rules(rec: Recorder, home: dict, person: dict) -> None:
+    """Issue 20: the region's own policy, a support provider's room, the transfer point's decisions."""
+    today = date.today()
+    shelter, tp = rec.clients["shelter"], rec.clients["transfer_point"]
+    rec("registerRegionPolicy", "municipality", "POST", "/region-policies", {
+        "effective_from": today.isoformat(),
+        "policy": {"review": {"enabled": True}, "refusals": {"max_declines": 1, "park_days": 30},
+                   "affordability": {"enabled": True, "limit_small": 650.43, "limit_large": 879.66}}})
+    rec("listRegionPolicies", "transfer_point", "GET", "/region-policies")
+    rec("setSupportCapacity", "support_provider", "POST", "/support-capacity",
+        {"period": str(today.year), "max_new_clients": 4})
+    rec("listSupportCapacity", "support_provider", "GET", "/support-capacity")
+    time.sleep(3)  # the policy reaches the matcher before the home it must apply to
+
+    # A person submitted under the region's policy: each home proposed to them waits for the transfer point.
+    fourth = shelter.call("POST", "/v1/candidates", {"bsn": make_bsn(random.Random("api-examples-4")),
+                                                     **person, "rent_allowance_eligible": True,
+                                                     "exit_date": (today + timedelta(days=20)).isoformat()})
+
+    def proposal() -> dict:
+        return wait_until(lambda: [p for p in tp.call("GET", "/v1/transfer-point/proposals")["items"]
+                                   if p["status"] == "waiting" and p["candidate_id"] == fourth["candidate_id"]])[0]
+
+    rec.clients["corporation"].call("POST", "/v1/vacancies", {"unit_id": "A-4", **home, "rent": 612.5})
+    first = proposal()["offer_id"]
+    rec("listProposals", "transfer_point", "GET", "/transfer-point/proposals")
+    rec("approveProposal", "transfer_point", "POST", f"/transfer-point/proposals/{first}/approval",
+        {"reason": "Besproken aan de matchtafel: passend."})
+    wait_until(lambda: [o for o in shelter.call("GET", "/v1/offers?status=open")["items"] if o["offer_id"] == first])
+    shelter.call("POST", f"/v1/offers/{first}/decline", {"category": "other", "reason": "Wil liever wachten."})
+    parked = fourth["candidate_id"]
+    wait_until(lambda: [c for c in shelter.call("GET", "/v1/changes")["items"]
+                                 if c["kind"] == "candidate.parked"])
+    rec("liftParking", "transfer_point", "POST", f"/transfer-point/candidates/{parked}/parking-lift",
+        {"reason": "Gesprek gevoerd; de weigering had een goede grond."})
+    time.sleep(3)
+    rec.clients["corporation"].call("POST", "/v1/vacancies", {"unit_id": "A-5", **home})
+    aside = proposal()
+    rec("setAsideProposal", "transfer_point", "POST", f"/transfer-point/proposals/{aside['offer_id']}/setting-aside",
+        {"reason": "Te ver van de begeleiding."})
+    rec("holdVacancy", "transfer_point", "POST", "/transfer-point/holds",
+        {"unit_id": aside["unit_id"], "until": (today + timedelta(days=7)).isoformat(),
+         "reason": "Aangehouden voor een gezin uit de crisisopvang."})
+    rec.clients["corporation"].call("POST", "/v1/vacancies", {"unit_id": "A-6", **home})
+    rec("matchByHand", "transfer_point", "POST", "/transfer-point/manual-matches",
+        {"candidate_id": parked, "unit_id": f"{_corporation_id(rec)}:A-6",
+         "reason": "Voorrang: werk en school in deze wijk."})
+    wait_until(lambda: [m for m in tp.call("GET", "/v1/transfer-point/manual-matches")["items"]
+                        if m["status"] != "requested"])
+    rec("listManualMatches", "transfer_point", "GET", "/transfer-point/manual-matches")
+
+
+def _corporation_id(rec: Recorder) -> str:
+    return rec.orgs["corporation"].org_id
 
 
 def _render(seen: dict[str, dict]) -> str:
@@ -181,11 +239,12 @@ def _shape(value):
 
 def test_every_operation_has_a_real_example(stack):
     sc = Scenario(period=str(date.today().year), today=date.today())
-    sc.orgs = [Org("Gemeente Voorbeeld", "municipality", municipality="GM0999", region="R99"),
+    sc.orgs = [Org("Gemeente Voorbeeld", "municipality", municipality="GM0999", region="R99", central=True),
                Org("Woonstichting Voorbeeld", "corporation", region="R99"),
                Org("Opvang Voorbeeld", "shelter", region="R99", institution_type="shelter"),
                Org("Flexregister", "monitor", source_kind="flex_registry"), Org("Beheer", "admin"),
-               Org("Transferpunt Voorbeeld", "transfer_point", region="R99")]
+               Org("Transferpunt Voorbeeld", "transfer_point", region="R99"),
+               Org("Ambulant Team Voorbeeld", "support_provider")]
     create_organisations(stack.conf, sc)
     rec = Recorder(stack, {o.role: o for o in sc.orgs})
     _play(rec, {o.role: o for o in sc.orgs})

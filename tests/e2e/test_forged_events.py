@@ -20,6 +20,7 @@ from sqlalchemy import create_engine
 
 from contracts import events as ev
 from contracts import topics
+from contracts.solver_policy import PolicyOverrides
 from contracts.vocabulary import Service
 from services.kernel.privacy import hash_token
 from services.kernel.signing import Signer, development_key, signed_message
@@ -64,6 +65,10 @@ def forged_events(shelter: str, corporation: str) -> list[ev.Event]:
         ev.OrganisationRegistered(org_id="forged-ministry", role="ministry", **common),
         ev.ApiTokenIssued(org_id="forged-ministry", token_hash=hash_token(FORGED_TOKEN), **common),
         ev.ClockTicked(region=region, **{**common, "occurred_at": now + timedelta(days=365)}),  # time travel
+        # issue 20: a forged region policy and a provider's room
+        ev.RegionPolicyRegistered(region=region, municipality=muni, version=1, effective_from=date.today(),
+                                  policy=PolicyOverrides.model_validate({"youth_bonus": 100_000}), **common),
+        ev.SupportCapacitySet(provider="forged-provider", period=str(now.year), max_new_clients=0, **common),
     ]
 
 

@@ -85,6 +85,9 @@ class OfferRecord(SQLModel, table=True):
     rejection_reason: str | None = Field(default=None, max_length=500)
     decline_category: str | None = Field(default=None, max_length=40)
     decline_reason: str | None = Field(default=None, max_length=500)
+    # A transfer officer's decision made the offer (issue 20): approved | manual_match, with the reason.
+    decision: str | None = Field(default=None, max_length=16)
+    decision_reason: str | None = Field(default=None, max_length=500)
 
 
 class PassedOverRecord(SQLModel, table=True):
@@ -176,3 +179,4 @@ class AuditEntry(SQLModel, table=True):
 # Personal accounts and their sessions live in their own module; imported here so the migrations see them.
 from services.intake.adapters import accounts_orm  # noqa: E402,F401
 from services.intake.adapters import notifications_orm  # noqa: E402,F401  (issue 18: notifications)
+from services.intake.adapters import regional_orm  # noqa: E402,F401  (issue 20: regional rules)

@@ -2,7 +2,7 @@
 and responses.py are for the partner API."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -65,6 +65,10 @@ class RegionCandidate(Answer):
     days_waiting: int
     urgency: UrgencyComponents
     exit_date: date | None = Field(description="The day the person leaves their institution, when known")
+    parked_until: datetime | None = Field(default=None, description="Parked after declines without a valid "
+                                          "reason: not matched before this time, unless the transfer point lifts it")
+    expired_offers: int = Field(default=0, description="Offers the person left to expire (never counted as declines)")
+    declined_offers: int = Field(default=0, description="Offers the person declined, whatever the reason")
 
 
 class RegionCandidateList(Answer):

@@ -17,6 +17,7 @@ ROLE_HOME: dict[UserRole, frozenset[Role]] = {
     UserRole.ALLOCATION_OFFICER: frozenset({Role.CORPORATION}),
     UserRole.POLICY_OFFICER: frozenset({Role.MUNICIPALITY}),
     UserRole.TRANSFER_OFFICER: frozenset({Role.TRANSFER_POINT}),
+    UserRole.SUPPORT_COORDINATOR: frozenset({Role.SUPPORT_PROVIDER}),
     UserRole.ANALYST: frozenset({Role.MINISTRY}),
     UserRole.ORG_ADMIN: frozenset(Role),
     UserRole.SYSTEM_ADMIN: frozenset({Role.ADMIN}),
@@ -27,8 +28,10 @@ ROLE_TAGS: dict[UserRole, frozenset[str]] = {
     UserRole.CASE_WORKER: frozenset({"persons", "candidates", "offers", "changes"}),
     UserRole.ALLOCATION_OFFICER: frozenset({"persons", "vacancies", "offers", "placements", "organisations",
                                             "changes"}),
-    UserRole.POLICY_OFFICER: frozenset({"persons", "municipalities", "placements", "organisations", "changes"}),
-    UserRole.TRANSFER_OFFICER: frozenset({"transfer-point", "changes"}),
+    UserRole.POLICY_OFFICER: frozenset({"persons", "municipalities", "regional-policy", "placements",
+                                        "organisations", "changes"}),
+    UserRole.TRANSFER_OFFICER: frozenset({"transfer-point", "regional-policy", "changes"}),
+    UserRole.SUPPORT_COORDINATOR: frozenset({"support-providers", "changes"}),
     UserRole.ANALYST: frozenset(),  # the ministry reads aggregates at the ledger, nothing here
     # An organisation's administrator manages its people and reads no client's data (nor the change feed).
     UserRole.ORG_ADMIN: frozenset({"users"}),

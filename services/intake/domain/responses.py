@@ -51,6 +51,14 @@ OfferStatus = Literal[tuple(s.value for s in vocabulary.OfferStatus)]  # type: i
 VacancyStatus = Literal[tuple(s.value for s in vocabulary.VacancyStatus)]  # type: ignore[valid-type]
 
 
+class HumanDecision(Answer):
+    """The transfer point decided this offer (issue 20): a person, not the matcher alone."""
+
+    kind: Literal["approved", "manual_match"]
+    reason: str | None
+    decided_by: Literal["transfer_point"]
+
+
 class Offer(Answer):
     offer_id: Identifier
     candidate_id: Identifier | None = Field(description="Only for the shelter; a corporation sees no candidate")
@@ -75,6 +83,8 @@ class Offer(Answer):
     person_answer: Literal["accepted", "declined"] | None
     made_at: Timestamp
     expires_at: Timestamp
+    decision: HumanDecision | None = Field(default=None, description="Set when a transfer officer's decision "
+                                           "made the offer (a proposal approved, or a home matched by hand)")
 
 
 class OfferList(Answer):
@@ -99,6 +109,10 @@ class Candidate(Answer):
     excluded_neighbourhoods: list[NeighbourhoodCode]
     preferred_neighbourhoods: list[NeighbourhoodCode]
     support_provider: str | None = Field(default=None, description="Who provides the support arranged")
+    rent_allowance_eligible: bool = False
+    support_provider_id: Identifier | None = Field(default=None, description="The registered support provider "
+                                                   "whose room a placement uses")
+    exit_date: date | None = Field(default=None, description="The day the person must leave an institution")
 
 
 class CandidateDetail(Candidate):

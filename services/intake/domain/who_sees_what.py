@@ -53,4 +53,7 @@ def offer_for(offer: Any, shelter: bool, vacancy: dict[str, Any] | None, profile
             **answers(offer, shelter),
             "home": home_for_shelter(vacancy) if shelter else None,
             "household": None if shelter else household_for_corporation(profile),
-            "made_at": offer.made_at, "expires_at": offer.expires_at}
+            "made_at": offer.made_at, "expires_at": offer.expires_at,
+            # A transfer officer's decision is told to both sides as such, with its reason (issue 20).
+            "decision": ({"kind": offer.decision, "reason": offer.decision_reason, "decided_by": "transfer_point"}
+                         if getattr(offer, "decision", None) else None)}

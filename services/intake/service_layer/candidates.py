@@ -23,6 +23,7 @@ from services.intake.service_layer.common import (
 )
 from services.intake.service_layer.offers import offer_views
 from services.intake.service_layer.organisations import Caller
+from services.intake.service_layer.region_policies import known_provider
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.db import advisory_key
 
@@ -78,6 +79,7 @@ def submit_candidate(uow: IntakeUnitOfWork, caller: Caller, body: cmd.SubmitCand
     profile = ev.CandidateProfile.model_validate(body.model_dump(include=set(ev.CandidateProfile.model_fields)))
     with uow:
         s = uow.session
+        known_provider(uow, profile.support_provider_id)
         lock_person(uow, person_ref)
         active = s.exec(select(CandidateRecord).where(CandidateRecord.person_ref == person_ref,
                                                       CandidateRecord.status.in_(ACTIVE))
@@ -200,6 +202,7 @@ def update_candidate(uow: IntakeUnitOfWork, caller: Caller, candidate_id: str, b
     with uow:
         rec = _still_active(uow, caller, candidate_id, "can no longer be changed")
         profile = ev.CandidateProfile.model_validate(body.model_dump())
+        known_provider(uow, profile.support_provider_id)
         rec.profile, rec.region = stored_profile(profile, body.support_provider), profile.region
         uow.session.add(rec)
         if rec.linked_to is None:  # a linked submission is not matched: nothing for the matcher

@@ -14,6 +14,7 @@ from services.intake.domain import responses as r
 from services.intake.service_layer import calls, placements
 from services.intake.service_layer.account_operations import ACCOUNT_OPERATIONS
 from services.intake.service_layer.notification_operations import NOTIFICATION_OPERATIONS
+from services.intake.service_layer.regional_operations import REGIONAL_OPERATIONS
 from services.intake.service_layer.operation_types import (AuditQuery, CandidateQuery, CursorQuery, OfferQuery,
                                                            Operation, OrganisationQuery)
 
@@ -140,5 +141,7 @@ OPERATIONS: tuple[Operation, ...] = (
 OPERATIONS += ACCOUNT_OPERATIONS
 # Issue 18: webhooks and a person's notification settings.
 OPERATIONS += NOTIFICATION_OPERATIONS
+# Issue 20: region policies, support providers' room, the transfer point's decisions.
+OPERATIONS += REGIONAL_OPERATIONS
 
 COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}

@@ -25,9 +25,9 @@ from services.kernel.privacy import hash_token
 #: "monitor" is the intake's own role for national monitoring sources (a flex registry, a subsidy scheme):
 #: they only report placements, so the other services never need to know them.
 ROLES = tuple(r.value for r in Role)
-#: Roles whose tokens every service accepts (announced on the organisations topic); monitors and transfer points
-#: talk to the intake only.
-CONTRACT_ROLES = tuple(r.value for r in Role if r not in (Role.MONITOR, Role.TRANSFER_POINT))
+#: Roles whose tokens every service accepts (announced on the organisations topic); monitors, transfer points and
+#: support providers talk to the intake only.
+CONTRACT_ROLES = tuple(r.value for r in Role if r not in (Role.MONITOR, Role.TRANSFER_POINT, Role.SUPPORT_PROVIDER))
 INSTITUTION_TYPES = ("shelter", "youth_care", "mental_health_clinic", "protected_housing", "detention")
 
 

@@ -10,6 +10,7 @@ from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.domain.counters import vacancy_status
 from services.intake.service_layer.candidates import lock_person, lock_persons
+from services.intake.service_layer import review_projections
 from services.intake.service_layer.common import ACTIVE, HOUSED_ELSEWHERE, PRODUCER
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.db import insert_ignoring_duplicates
@@ -62,16 +63,19 @@ def _notify(uow: IntakeUnitOfWork, org_id: str, kind: str, event: ev.Event, **da
 def offer_made(event: ev.OfferMade, uow: IntakeUnitOfWork) -> None:
     if uow.get(OfferRecord, event.offer_id) is not None:
         return
-    uow.add(OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
+    rec = OfferRecord(offer_id=event.offer_id, candidate_id=event.candidate_id, shelter=event.shelter,
                       unit_id=event.unit_id, corporation=event.corporation, region=event.region,
                       priority=event.priority, explanation=event.explanation, passed_over=event.passed_over,
-                        made_at=event.occurred_at, expires_at=event.expires_at, period=event.period), event.offer_id)
+                      made_at=event.occurred_at, expires_at=event.expires_at, period=event.period)
+    human = review_projections.human_decision(event, rec, uow)  # issue 20: a transfer officer's decision
+    uow.add(rec, event.offer_id)
     _set_candidate(uow, event.candidate_id, "offered")
     _set_not_offered(uow, event.unit_id, None, event)
     refresh_vacancy_status(uow, event.unit_id)
-    _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id)
+    _notify(uow, event.shelter, "offer.made", event, offer_id=event.offer_id, candidate_id=event.candidate_id,
+            **human)
     _notify(uow, event.corporation, "offer.made", event, offer_id=event.offer_id,
-            vacancy_id=event.unit_id.split(":", 1)[-1])
+            vacancy_id=event.unit_id.split(":", 1)[-1], **human)
 
 
 def vacancy_not_offered(event: ev.VacancyNotOffered, uow: IntakeUnitOfWork) -> None:
@@ -128,6 +132,7 @@ def offer_expired(event: ev.OfferExpired, uow: IntakeUnitOfWork) -> None:
 
 def offer_withdrawn(event: ev.OfferWithdrawn, uow: IntakeUnitOfWork) -> None:
     _close(event, uow, "withdrawn")
+    review_projections.proposal_withdrawn(event, uow)
 
 
 def offer_rejected(event: ev.OfferRejected, uow: IntakeUnitOfWork) -> None:
@@ -236,4 +241,5 @@ HANDLERS = {
     ev.PlacementConfirmed: placement_confirmed,
     ev.PlacementReported: placement_reported,
     ev.PlacementRetracted: placement_retracted,
+    **review_projections.HANDLERS,
 }

@@ -14,6 +14,7 @@ from contracts.vocabulary import CandidateStatus, Role
 from services.intake.adapters.orm import CandidateRecord
 from services.intake.domain.rules import local_date
 from services.intake.service_layer.common import ERASED, audit, now, require
+from services.intake.service_layer.refusal_facts import refusal_facts
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -43,7 +44,7 @@ def region_candidates(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:
                                           CandidateRecord.linked_to == None,  # noqa: E711 - each person once
                                           ~CandidateRecord.person_ref.startswith(ERASED))
             .order_by(CandidateRecord.created_at, CandidateRecord.candidate_id)).all()
-        items = [region_view(c, today) for c in rows]
+        items = [region_view(c, today) | extra for c, extra in zip(rows, refusal_facts(uow, rows))]
         for c in rows:
             audit(uow, caller, "transferPoint.read", c.candidate_id)
         uow.commit()

@@ -18,6 +18,10 @@ class Candidate(SQLModel, table=True):
     person_ref: str = Field(index=True, max_length=80)
     profile: dict = Field(sa_column=json_column())
     status: str = Field(default="waiting", index=True, max_length=16)  # waiting|offered|placed|withdrawn
+    # Parked after too many declines without a valid reason (issue 20): not matched before this event time.
+    parked_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Declines before this time no longer count towards parking (set when parked and when lifted).
+    declines_counted_from: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Unit(SQLModel, table=True):
@@ -37,6 +41,9 @@ class Unit(SQLModel, table=True):
     status: str = Field(default="open", index=True, max_length=16)  # open|withdrawn
     # Why the last round left a place of this unit free (contracts.types.NotOfferedReason), told once.
     not_offered_reason: str | None = Field(default=None, max_length=40)
+    rent: float | None = None
+    # A transfer officer holds the home (issue 20): not offered before this date (Europe/Amsterdam).
+    held_until: date | None = None
 
 
 class Agreement(SQLModel, table=True):
@@ -68,7 +75,8 @@ class Offer(SQLModel, table=True):
     period: str = Field(max_length=4)
     priority: int
     explanation: dict = Field(sa_column=json_column())
-    # made -> (confirmed, accepted) -> placed; or declined|rejected|expired|withdrawn
+    # (proposed ->) made -> (confirmed, accepted) -> placed; or declined|rejected|expired|withdrawn|set_aside.
+    # A proposal (review on) holds its place like an offer; its expires_at is its review deadline.
     status: str = Field(default="made", index=True, max_length=16)
     corporation_confirmed: bool = False
     person_accepted: bool = False
@@ -76,6 +84,9 @@ class Offer(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=utc_column())
     closed_reason: str | None = Field(default=None, max_length=500)
     closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))  # event time
+    review_flagged: bool = False  # a proposal flagged to the transfer point as waiting too long
+    # The candidate's support provider: its room is held by the offer (issue 20), in every region it serves.
+    support_provider: str | None = Field(default=None, index=True, max_length=80)
 
 
 class DeclinedPair(SQLModel, table=True):
@@ -99,3 +110,34 @@ class RegionClock(SQLModel, table=True):
     next_expiry: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # When the clock last published a ClockTicked for the region: one tick per overdue deadline.
     last_tick: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class RegionPolicy(SQLModel, table=True):
+    """A region's policy, versioned (issue 20): the round uses the highest version in force at its event time."""
+
+    __tablename__ = "matcher_region_policy"
+    region: str = Field(primary_key=True, max_length=3)
+    version: int = Field(primary_key=True)
+    effective_from: date
+    policy: dict = Field(sa_column=json_column())
+
+
+class SupportProvider(SQLModel, table=True):
+    """A support provider's room for new clients per period, shared by all its regions."""
+
+    __tablename__ = "matcher_support_provider"
+    provider: str = Field(primary_key=True, max_length=80)
+    period: str = Field(primary_key=True, max_length=4)
+    max_new_clients: int
+    used: int
+
+
+class FixedPair(SQLModel, table=True):
+    """A transfer officer's manual match, waiting for the region's next round (the solver's fixed pair)."""
+
+    __tablename__ = "matcher_fixed_pair"
+    candidate_id: str = Field(primary_key=True, max_length=80)
+    unit_id: str = Field(max_length=80)
+    region: str = Field(index=True, max_length=3)
+    transfer_point: str = Field(max_length=80)
+    reason: str = Field(max_length=500)

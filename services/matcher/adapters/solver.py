@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from contracts.solver import Result, parse_instance
+from services.matcher.domain.fixed import admissible_fixed_pairs
 from services.kernel.config import settings
 from services.matcher.domain.explain import RoundExplanation
 from services.matcher.domain.explain import explain_round as explain
@@ -17,9 +18,21 @@ from services.matcher.domain.solver import solve
 
 
 @lru_cache
-def _policy() -> Policy:
+def base_policy() -> Policy:
+    """The product's policy under every region's own (MATCH_POLICY_FILE, else the default)."""
     path = settings().match_policy_file
     return Policy.load(path) if path else DEFAULT_POLICY
+
+
+_policy = base_policy
+
+
+def admit_fixed_pairs(instance: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[str, str], list[str]]]:
+    """The instance with only the manual matches that break no rule, and the refused ones with their rules."""
+    if not instance.get("fixed_assignments"):
+        return instance, {}
+    admitted, refused = admissible_fixed_pairs(parse_instance(instance), base_policy())
+    return {**instance, "fixed_assignments": [list(p) for p in admitted.fixed_assignments]}, refused
 
 
 def solve_instance(instance: dict[str, Any], time_limit_s: float) -> dict[str, Any]:

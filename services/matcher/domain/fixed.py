@@ -13,7 +13,7 @@ from contracts.solver import Instance
 from services.matcher.domain.explain import ineligibility
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy, regional
 
-__all__ = ["fixed_pair_errors"]
+__all__ = ["admissible_fixed_pairs", "fixed_pair_errors"]
 
 
 def fixed_pair_errors(instance: Instance, policy: Policy = DEFAULT_POLICY) -> list[str]:
@@ -64,3 +64,18 @@ def fixed_pair_errors(instance: Instance, policy: Policy = DEFAULT_POLICY) -> li
             errors.append(f"{named}: cannot all fit together: {what} {which} has room for "
                           f"{rooms[(what, which)]}, the fixed pairs need {len(pairs)}")
     return errors
+
+
+def admissible_fixed_pairs(instance: Instance, policy: Policy = DEFAULT_POLICY
+                           ) -> tuple[Instance, dict[tuple[str, str], list[str]]]:
+    """The instance with the fixed pairs that hold together (taken in order), and the refused ones with
+    the rules they break: a manual match that breaks a rule is refused, never forced into a round."""
+    kept: list[tuple[str, str]] = []
+    refused: dict[tuple[str, str], list[str]] = {}
+    for pair in instance.fixed_assignments:
+        trial = instance.model_copy(update={"fixed_assignments": (*kept, tuple(pair))})
+        if errors := fixed_pair_errors(trial, policy):
+            refused[tuple(pair)] = errors
+        else:
+            kept.append(tuple(pair))
+    return instance.model_copy(update={"fixed_assignments": tuple(kept)}), refused

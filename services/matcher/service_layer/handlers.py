@@ -18,13 +18,14 @@ from services.matcher.service_layer.candidates import (
     person_erased,
 )
 from services.matcher.service_layer.clock import clock_ticked
+from services.matcher.service_layer.decisions import offer_declined, transfer_point_decided
 from services.matcher.service_layer.offers import (
     advance_clock,
     offer_accepted,
     offer_confirmed,
-    offer_declined,
     offer_rejected,
 )
+from services.matcher.service_layer.regional import region_policy_registered, support_capacity_set
 from services.matcher.service_layer.supply import agreement_registered, limit_set, vacancy_published, vacancy_withdrawn
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
@@ -71,4 +72,7 @@ HANDLERS = {
     ev.OfferDeclined: offer_declined,
     ev.PersonErased: person_erased,
     ev.ClockTicked: clock_ticked,
+    ev.RegionPolicyRegistered: region_policy_registered,
+    ev.SupportCapacitySet: support_capacity_set,
+    ev.TransferPointDecided: transfer_point_decided,
 }

@@ -19,7 +19,10 @@ from services.matcher.domain.explain import RoundExplanation, expiries_as_such, 
 from services.matcher.domain.rounds import (
     CandidateState, OfferState, RegionState, UnitState, build_instance,
 )
+from services.matcher.adapters.solver import admit_fixed_pairs, base_policy
+from services.matcher.domain.regional import region_policy, review_due
 from services.matcher.service_layer.common import PRODUCER
+from services.matcher.service_layer.regional import refuse_manual_matches, with_regional_rules
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.kernel import metrics
 
@@ -38,10 +41,10 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
     # Only waiting people can get an offer; people with an open offer hold it through the offer rows.
     waiting = (Candidate.region == region, Candidate.status == "waiting")
     cands = s.exec(select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.shelter,
-                          Candidate.profile).where(*waiting)).all()
+                          Candidate.profile, Candidate.parked_until).where(*waiting)).all()
     units = s.exec(select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood,
                           Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status,
-                          Unit.not_offered_reason, Unit.available_from)
+                          Unit.not_offered_reason, Unit.available_from, Unit.rent, Unit.held_until)
                    .where(Unit.region == region, Unit.status == "open")).all()
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
                     .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
@@ -63,10 +66,11 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
             (c, u) for c, u, _, how in rows if how != "expired"}
     return RegionState(
         region=region, at=clock.watermark,
-        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter) for c in cands],
+        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter, c.parked_until)
+                    for c in cands],
         units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
                          u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason,
-                         u.available_from)
+                         u.available_from, u.rent, u.held_until)
                for u in units],
         agreements=[a.model_dump() for a in s.exec(select(Agreement).where(Agreement.region == region)).all()],
         limits=[lim.model_dump() for lim in
@@ -102,7 +106,10 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         if clock is None or not clock.dirty:
             return []
         state = load_region(uow, region)
-        instance = build_instance(state)
+        manual = with_regional_rules(uow, state)
+        rules = region_policy(base_policy(), state.policy)
+        instance, refused = admit_fixed_pairs(build_instance(state))
+        refuse_manual_matches(uow, state, manual, refused, instance)
         clock.dirty = False
         uow.session.add(clock)
         if not instance["units"] or (not instance["candidates"] and explain is None):
@@ -123,7 +130,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         period_of = {u["id"]: u.get("period", instance["period"]) for u in instance["units"]}
         why = explain(instance, result) if explain else None
         uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
-        made = []
+        made, deadlines = [], []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
             unit, cand = units[u_id], uow.get(Candidate, c_id)
@@ -131,12 +138,24 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             explanation = a.get("explanation", {})
             priority = int(explanation.get("priority", 0))
             components = {k: int(v) for k, v in explanation.get("components", {}).items()}
-            expires = at + offer_ttl
+            by_hand = manual.pop((c_id, u_id), None)
+            review = rules.review.enabled and by_hand is None  # a manual match is the transfer point's decision
+            expires = review_due(at, rules.review.flag_after_working_days) if review else at + offer_ttl
             uow.session.add(Offer(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
                                   period=period_of[u_id], priority=priority, explanation=components,
-                                  made_at=at, expires_at=expires))
+                                  made_at=at, expires_at=expires, status="proposed" if review else "made",
+                                  support_provider=cand.profile.get("support_provider_id")))
             cand.status = "offered"
             uow.session.add(cand)
+            deadlines.append(expires)
+            if review:
+                uow.emit(ev.OfferProposed(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
+                                          candidate_id=c_id, shelter=cand.shelter, unit_id=u_id,
+                                          corporation=unit.corporation, region=region, priority=priority,
+                                          explanation=components, period=period_of[u_id], review_due=expires))
+                continue
+            if by_hand is not None:
+                uow.session.delete(by_hand)
             passed = expiries_as_such(why.passed_over.get((c_id, u_id), []) if why else [], u_id, state.expired)
             # A unit declined (or left to expire) through another organisation's submission of the person is not
             # named to this shelter: that would show it the other organisation's offer (the counts keep it).
@@ -146,7 +165,8 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                  candidate_id=c_id, shelter=cand.shelter,
                                  unit_id=u_id, corporation=unit.corporation, region=region, priority=priority,
                                  explanation=components, expires_at=expires, period=period_of[u_id],
-                                 passed_over=reason_counts(passed))
+                                 passed_over=reason_counts(passed),
+                                 **({"decision": "manual_match", "decision_reason": by_hand.reason} if by_hand else {}))
             uow.emit(offer)
             if kept:
                 uow.emit(offer.caused(
@@ -158,8 +178,8 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             metrics.OFFERS.labels(outcome="made").inc()
         if why is not None:
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
-        if made:
-            soonest = min(o.expires_at for o in made)
+        if deadlines:
+            soonest = min(deadlines)
             clock.next_expiry = soonest if clock.next_expiry is None else min(clock.next_expiry, soonest)
         uow.commit()
         return made

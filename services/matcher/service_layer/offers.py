@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func
 from sqlmodel import select
 
 from contracts import events as ev
@@ -11,6 +10,7 @@ from services.kernel import metrics
 from services.matcher.adapters.orm import Candidate, DeclinedPair, Offer, RegionClock, Unit
 from services.matcher.domain.periods import move_in_date
 from services.matcher.service_layer.common import PRODUCER
+from services.matcher.service_layer.deadlines import flag_overdue_proposals, next_deadline
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
 
@@ -40,9 +40,12 @@ def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> N
         close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
         uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
                                  region=region))
+    flag_overdue_proposals(uow, region, watermark)
     s.flush()
-    uow.get(RegionClock, region).next_expiry = s.exec(
-        select(func.min(Offer.expires_at)).where(Offer.region == region, Offer.status == "made")).one()
+    clock = uow.get(RegionClock, region)
+    clock.next_expiry = next_deadline(uow, region, watermark)
+    # A deadline passed: a hold or a parking may have ended, so the region looks again.
+    clock.dirty = True
 
 
 def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, *, at: datetime,
@@ -70,7 +73,7 @@ def close_offer(uow: MatcherUnitOfWork, offer: Offer, status: str, reason: str, 
 
 def withdraw_active_offers(uow: MatcherUnitOfWork, event: ev.Event, *, candidate_id: str | None = None,
                             unit_id: str | None = None, reason: str) -> None:
-    q = select(Offer).where(Offer.status == "made")
+    q = select(Offer).where(Offer.status.in_(("made", "proposed")))
     q = q.where(Offer.candidate_id == candidate_id) if candidate_id else q.where(Offer.unit_id == unit_id)
     uow.session.flush()
     for offer in uow.session.exec(q).all():

@@ -11,7 +11,7 @@ def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> Non
     s = uow.session
     unit = uow.get(Unit, event.unit_id)
     fields = event.model_dump(include={"region", "corporation", "municipality", "neighbourhood", "kind", "rooms",
-                                       "places", "wheelchair_accessible", "bag_id", "available_from"}, mode="json")
+                                       "places", "wheelchair_accessible", "bag_id", "available_from", "rent"}, mode="json")
     fields["available_from"] = event.available_from
     fields["support"] = [str(x) for x in event.support]
     if unit is None:

@@ -160,7 +160,7 @@ def test_the_transfer_point_sees_its_own_region_only_pseudonymously(intake):
     assert {i["region"] for i in items} == {"R05"}
     row = next(i for i in items if i["candidate_id"] == mine["candidate_id"])
     assert set(row) == {"candidate_id", "shelter", "region", "household_size", "children", "support",
-                        "days_waiting", "urgency", "exit_date"}
+                        "days_waiting", "urgency", "exit_date", "parked_until", "expired_offers", "declined_offers"}
     assert row["shelter"] == here.org_id and row["days_waiting"] == 40 and row["urgency"]["medical_urgency"]
     assert "person_ref" not in repr(items) and bsn not in repr(items)
     assert tp.api.call("GET", "/v1/transfer-point/candidates")["items"] == items  # its token sees the same

@@ -16,7 +16,7 @@ from tests.integration.intake.people import person
 
 pytestmark = pytest.mark.integration
 
-ROLES = ("shelter", "corporation", "municipality", "monitor", "ministry", "admin", "transfer_point")
+ROLES = ("shelter", "corporation", "municipality", "monitor", "ministry", "admin", "transfer_point", "support_provider")
 #: Tables a refused request may touch: the audit trail records the refusal itself, a person's session its
 #: last request (the idle timeout's clock).
 MAY_CHANGE = {"intake_audit", "intake_session"}
@@ -46,6 +46,9 @@ def body_for(op_id: str, world) -> dict | None:
         "reportPlacementTotals": {"period": "2026", "places": 4},
         "replayWebhook": {"cursor": 0},
         "setNotificationSettings": {"language": "nl", "frequency": "immediate"},
+        # issue 20: a transfer point's decisions on another region's records
+        "approveProposal": {"reason": "akkoord"}, "setAsideProposal": {"reason": "niet passend"},
+        "liftParking": {"reason": "gesprek gevoerd"},
     }.get(op_id)
 
 
@@ -66,6 +69,7 @@ def world(intake):
     # Another region's transfer point: the one organisation that sees other organisations' candidates, of its
     # own region only (test_accounts.py); here it must see nothing of region R07.
     w["transfer_point"] = intake.org("transfer_point", region="R08")
+    w["support_provider"] = intake.org("support_provider")  # issue 20: states its own room, sees no candidate
     sa, ca, ma = w["shelter_a"], w["corp_a"], w["muni_a"]
     cand = sa.api.call("POST", "/v1/candidates", candidate_body(bsn=make_bsn(random.Random())))
     assert "linked_to_existing" not in cand  # whether the person is registered elsewhere is never told
