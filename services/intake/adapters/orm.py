@@ -175,3 +175,4 @@ class AuditEntry(SQLModel, table=True):
 
 # Personal accounts and their sessions live in their own module; imported here so the migrations see them.
 from services.intake.adapters import accounts_orm  # noqa: E402,F401
+from services.intake.adapters import history_orm  # noqa: E402,F401  (issue 17: versions of agreements)

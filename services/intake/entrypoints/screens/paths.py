@@ -11,4 +11,17 @@ CASE_WORKER_PAGES = frozenset({
     "/kandidaten/{candidate_id}/intrekken", "/aanbiedingen/{offer_id}", "/aanbiedingen/{offer_id}/accepteren",
     "/aanbiedingen/{offer_id}/afwijzen", "/meldingen"})
 
-SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES
+#: The other people's screens (issue 17): corporation, municipality, transfer point, ministry, administrators.
+PARTNER_PAGES = frozenset({
+    "/corporatie/woningen", "/corporatie/woningen/nieuw", "/corporatie/woningen/upload",
+    "/corporatie/woningen/{vacancy_id}/intrekken", "/corporatie/aanbiedingen", "/corporatie/aanbiedingen/{offer_id}",
+    "/corporatie/aanbiedingen/{offer_id}/bevestigen", "/corporatie/aanbiedingen/{offer_id}/afwijzen",
+    "/corporatie/afspraken",
+    "/gemeente/afspraken", "/gemeente/wijken", "/gemeente/organisaties", "/gemeente/cijfers",
+    "/transferpunt", "/transferpunt/aanbiedingen",
+    "/ministerie", "/ministerie/cijfers.csv",
+    "/beheer/organisaties", "/beheer/organisaties/{organisation}/tokens",
+    "/beheer/organisaties/{organisation}/tokens/{key_id}/intrekken", "/beheer/gebruikers",
+    "/beheer/gebruikers/{user_id}/herstellen", "/beheer/audit"})
+
+SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | PARTNER_PAGES
