@@ -5,6 +5,7 @@ behalf of the signed-in person's organisation (contracts/delegation.py) and show
 (and passes its CSV through), computing nothing. A page of figures without the ledger says so."""
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 import aiohttp
@@ -19,11 +20,16 @@ from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens.partners import ANALYST, POLICY_OFFICER
 from services.intake.entrypoints.screens.rendering import render
 from services.kernel.config import settings
-from services.kernel.signing import _signer
+from services.kernel.signing import signer_for
 
 REPORT = "/v1/reports/realised-places"
 #: The ledger protects a report within its time budget (12 s): wait a little longer than that.
 TIMEOUT = aiohttp.ClientTimeout(total=30)
+
+
+@functools.cache
+def intake_signer():
+    return signer_for(delegation.SIGNER)
 
 
 def ledger_url() -> str:
@@ -35,7 +41,7 @@ async def from_ledger(caller, accept: str, language: str) -> tuple[int, str, str
     target = f"{REPORT}?lang={language}"
     claims = delegation.encode_claims(caller.org_id, caller.actor, target, datetime.now(UTC))
     headers = {delegation.HEADER: delegation.header_value(claims), "Accept": accept, "Accept-Language": language}
-    headers.update({k: v.decode() for k, v in _signer(delegation.SIGNER).headers(delegation.DOMAIN, None, claims)})
+    headers.update({k: v.decode() for k, v in intake_signer().headers(delegation.DOMAIN, None, claims)})
     try:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             async with session.get(ledger_url() + target, headers=headers) as answer:
