@@ -51,12 +51,12 @@ class Settings(BaseSettings):
     intake_port: int = Field(default=8081, description="HTTPS port of the intake API (worker i adds 10*i)")
     ledger_https_port: int = Field(
         default=8443, description="`housing-match up`: HTTPS port of the TLS proxy in front of the ledger (tokens)")
+    ledger_public_url: str | None = Field(
+        default=None, description="Where people's browsers reach the ledger's figures (its HTTPS ingress); default "
+                                  "https://127.0.0.1:<LEDGER_HTTPS_PORT>, the proxy of `housing-match up`")
     matcher_port: int = Field(default=8082, description="HTTP port of the matcher's health and metrics")
     ledger_port: int = Field(default=8083, description="HTTP port of the ledger's reports, dashboard and metrics")
     national_target: int = Field(default=10_000, description="National target of extra places")
-    ledger_url: str | None = Field(
-        default=None, description="Where the intake's screens read the ledger's figures on behalf of a signed-in "
-                                  "person (internal address); default http://127.0.0.1:LEDGER_PORT")
     stalled_offer_days: str = Field(
         default="3", description="Days without an answer after which the transfer point's screen calls an offer "
                                  "stalled: a number for every region, or per region as JSON ({\"R07\": 5, "

@@ -13,7 +13,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from services.system.demo import run_demo
-    return run_demo(seed=args.seed, scale=args.scale)
+    return run_demo(seed=args.seed, scale=args.scale, stay=args.stay)
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the main job: a seeded scenario through all services, then a report")
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--scale", type=float, default=1.0, help="multiply the scenario's size")
+    demo.add_argument("--stay", action="store_true", help="keep the stack running after the report and print how "
+                                                          "to sign in to the screens as the demo's case worker")
     demo.set_defaults(fn=_cmd_demo)
     w = sub.add_parser("worker", help="run one service's worker (KAFKA_BOOTSTRAP_SERVERS must be set)")
     w.add_argument("service", choices=("intake", "matcher", "ledger"))

@@ -9,6 +9,7 @@ the ledger's realised-places report.
 from __future__ import annotations
 
 import shutil
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -179,7 +180,7 @@ def print_report(report: dict[str, Any], console: Console) -> None:
                   "sum gives one away read 'verborgen' (privacy).")
 
 
-def run_demo(seed: int = 2026, scale: float = 1.0) -> int:
+def run_demo(seed: int = 2026, scale: float = 1.0, stay: bool = False) -> int:
     conf = settings()
     console = Console()
     if not conf.database_url:
@@ -200,12 +201,30 @@ def run_demo(seed: int = 2026, scale: float = 1.0) -> int:
         console.print(f"broker {stack.bootstrap}{embedded}; "
                       f"services ready after {time.monotonic() - t0:.1f} s; logs in {conf.data_dir / 'logs'}")
         outcome = drive(stack, sc, conf, console)
+        print_report(outcome.report, console)
+        console.print(f"{len(outcome.placed_offers)} offers accepted, {len(outcome.declined_offers)} declined and "
+                      f"matched again; demo took {time.monotonic() - t0:.1f} s.")
+        if stay:  # issue 16: the screens stay up for a look, as the demo's case worker
+            from services.system.demo_people import enrol_demo_case_worker, print_sign_in
+            shelter = next(o for o in sc.orgs if o.role == "shelter")
+            print_sign_in(console, stack.url("intake"), str(conf.data_dir / "tls" / "localhost.crt"),
+                          enrol_demo_case_worker(conf, shelter.org_id))
+            wait_for_interrupt()
     finally:
         stack.stop()
-    print_report(outcome.report, console)
-    console.print(f"{len(outcome.placed_offers)} offers accepted, {len(outcome.declined_offers)} declined and "
-                  f"matched again; demo took {time.monotonic() - t0:.1f} s.")
     if outcome.report["realised_places"] != len(outcome.placed_offers):
         console.print("[red]ledger total differs from the placements made[/]")
         return 1
     return 0
+
+
+def wait_for_interrupt() -> None:
+    """Until Ctrl-C or SIGTERM; then the caller stops the stack."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

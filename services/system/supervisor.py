@@ -81,8 +81,7 @@ class Stack:
 
     def spawn(self, w: Worker) -> None:
         env = {**os.environ, **self.env, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-               "DATA_DIR": str(self.conf.data_dir), "HOUSING_MATCH_PARENT_PID": str(os.getpid()),
-               "LEDGER_PORT": str(self.conf.ledger_port)}  # the intake's screens read the ledger's figures
+               "DATA_DIR": str(self.conf.data_dir), "HOUSING_MATCH_PARENT_PID": str(os.getpid())}
         if self.conf.database_url:
             env["DATABASE_URL"] = self.conf.database_url
         out = None

@@ -37,11 +37,8 @@ SCREENS = [
     ("GET", "/gemeente/wijken", {"policy_officer": 200}, None),
     ("POST", "/gemeente/wijken", {"policy_officer": 400}, None),
     ("GET", "/gemeente/organisaties", {"policy_officer": 200}, None),
-    ("GET", "/gemeente/cijfers", {"policy_officer": 200}, None),  # the ledger is not running here: says so
     ("GET", "/transferpunt", {"transfer_officer": 200}, None),
     ("GET", "/transferpunt/aanbiedingen", {"transfer_officer": 200}, None),
-    ("GET", "/ministerie", {"analyst": 200}, None),
-    ("GET", "/ministerie/cijfers.csv", {"analyst": 503}, None),  # no ledger here
     ("GET", "/beheer/organisaties", {"system_admin": 200}, None),
     ("GET", "/beheer/organisaties/{organisation}/tokens", {"system_admin": 200}, None),
     ("POST", "/beheer/organisaties/{organisation}/tokens", {"system_admin": None}, None),

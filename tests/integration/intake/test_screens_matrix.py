@@ -80,3 +80,10 @@ def test_nothing_of_the_record_changed(intake, world):
     assert "Heeft een aanbod" in page or "Wacht op een woning" in page
     offer = world["owner"].browser.get(f"/aanbiedingen/{world['ids']['offer_id']}").text
     assert 'id="accepteren"' in offer  # still open, unanswered
+
+
+def test_only_the_ledgers_report_roles_get_a_figures_pass(intake, world):
+    answers = {who: p.browser.get("/cijfers").status_code for who, p in world["people"].items()}
+    assert answers == {"stranger": 403, "org_admin": 403, "allocation_officer": 403, "policy_officer": 200,
+                       "analyst": 200, "system_admin": 200}
+    assert Browser(intake).get("/cijfers").headers["Location"] == "/"

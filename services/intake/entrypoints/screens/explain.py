@@ -26,7 +26,7 @@ def why_waiting(candidate: dict[str, Any], open_offer: dict[str, Any] | None,
     if status != "waiting" or open_offer is not None:
         if open_offer is not None:
             return gettext("Er ligt een aanbod; beantwoord het voor de uiterste datum.")
-        return texts.say(texts.CANDIDATE_STATUS, status)
+        return "–"  # housed or withdrawn: not waiting
     if passed_over:
         return texts.say(texts.PASS_OVER, passed_over["latest_reason"])
     if candidate.get("wheelchair"):

@@ -70,6 +70,11 @@ def form_idempotency(caller: Caller, operation: Operation, params: dict[str, str
     return Idempotency(caller.org_id, "form:" + form_key, digest)
 
 
+async def allowed(caller: Caller, operation: str, params: dict[str, str] | None = None) -> None:
+    """Refused (403, audited) unless the person may run the operation: for a page that shows its form."""
+    await asyncio.to_thread(dispatch.authorise, BY_ID[operation], caller, params or {}, make_uow)
+
+
 async def run(caller: Caller, operation: Operation | str, params: dict[str, str] | None = None, body: Any = None,
               query: Any = None, form_key: str | None = None) -> Any:
     """The operation's answer (as the API gives it) for the person; an IntakeError when refused."""

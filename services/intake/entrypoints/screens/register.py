@@ -1,8 +1,8 @@
 """Registers every screen on the intake's web app (one import in views.py)."""
-from services.intake.entrypoints.screens import shell  # noqa: F401
+from services.intake.entrypoints.screens import figures, shell  # noqa: F401
 from services.intake.entrypoints.screens.case_worker import (  # noqa: F401
     candidate_forms, candidates, notifications, offers,
 )
 from services.intake.entrypoints.screens.partners import (  # noqa: F401  (issue 17)
-    admin, corporation_offers, figures, homes, homes_upload, municipality, transfer_point,
+    admin, corporation_offers, homes, homes_upload, municipality, transfer_point,
 )

@@ -56,3 +56,4 @@ def render(template: str, title: str, status: int = 200, headers: dict[str, str]
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8",
                         headers={"Content-Security-Policy": PAGE_POLICY, "Content-Language": i18n.current.get(),
                                  "Vary": "Cookie, Accept-Language", **(headers or {})})
+

@@ -16,7 +16,7 @@ from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens import forms, texts
 from services.intake.entrypoints.screens.case_worker import CASE_WORKER
-from services.intake.entrypoints.screens.gateway import guarded, person, posted, run
+from services.intake.entrypoints.screens.gateway import allowed, guarded, person, posted, run
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
 from services.kernel.http import arrived_over_https
@@ -46,7 +46,7 @@ class NewCandidate(View):
     @guarded
     async def get(self, request: web.Request) -> web.Response:
         caller, csrf = await person(request, CASE_WORKER)
-        await run(caller, "listCandidates")  # the same check as the submission: is this person's role allowed?
+        await allowed(caller, "submitCandidate")
         return form_page("candidate_form.html", self.TITLE, caller, csrf, request, action=request.path, new=True)
 
     @guarded
