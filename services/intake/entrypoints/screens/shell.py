@@ -23,7 +23,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {"nlds.css": "text/css", "screens.css": "text/css", "LICENSE-utrecht.md": "text/markdown"}
 #: Where each role of person starts after signing in (the next issue adds the other roles' screens).
 HOME = {"case_worker": "/kandidaten", "allocation_officer": "/corporatie/woningen",
-        "policy_officer": "/gemeente/afspraken", "transfer_officer": "/transferpunt", "analyst": "/cijfers",
+        "policy_officer": "/cijfers", "transfer_officer": "/transferpunt", "analyst": "/cijfers",
         "system_admin": "/beheer/organisaties", "org_admin": "/beheer/gebruikers"}
 
 
