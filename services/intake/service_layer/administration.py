@@ -15,48 +15,13 @@ from contracts.types import Identifier
 from contracts.vocabulary import Role
 from services.intake.adapters.orm import ApiToken, AuditEntry, Organisation
 from services.intake.domain import responses as r
-from services.intake.domain.answer_parts import Answer
+from services.intake.domain.admin_answers import IssuedToken, Organisations, RevokedToken, Tokens
 from services.intake.domain.errors import NotFound
 from services.intake.service_layer import organisations
 from services.intake.service_layer.common import Result, audit, require
 from services.intake.service_layer.operation_types import Operation
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
-
-
-class OrganisationRow(Answer):
-    org_id: str
-    name: str
-    role: str
-    municipality: str | None
-    region: str | None
-    central: bool
-
-
-class Organisations(Answer):
-    items: list[OrganisationRow]
-
-
-class TokenRow(Answer):
-    key_id: str
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-class Tokens(Answer):
-    org_id: str
-    items: list[TokenRow]
-
-
-class IssuedToken(Answer):
-    org_id: str
-    key_id: str
-    token: str = Field(description="Shown once: only its hash is kept")
-
-
-class RevokedToken(Answer):
-    org_id: str
-    key_id: str
 
 
 class AuditSearch(BaseModel):
