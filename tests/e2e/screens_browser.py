@@ -13,8 +13,8 @@ import pyotp
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 AXE = Path(__file__).resolve().parents[2] / ".tools/node_modules/axe-core/axe.min.js"
@@ -53,10 +53,15 @@ def press(driver, element_id: str | None = None, css: str | None = None) -> None
 
 
 def enter(driver, element) -> None:
-    """Enter on a link, button or field, and wait until the browser has left the page."""
-    html = driver.find_element(By.TAG_NAME, "html")
+    """Enter on a link, button or field, and wait until the browser shows the next page: a mark left on this
+    page's window is gone (a new document has a new window), and the new one has loaded. (Waiting for an
+    element to go stale races with chromedriver, which may then answer "node does not belong to the
+    document".)"""
+    driver.execute_script("window.hmLeaving = true")
     element.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(html))
+    # A poll that lands mid-navigation may fail; the next one decides.
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+        "return window.hmLeaving === undefined && document.readyState === 'complete'"))
 
 
 def axe_violations(driver) -> list[dict]:

@@ -105,7 +105,9 @@ def test_a_case_worker_enrols_submits_and_accepts_an_offer_another_shelter_sees_
     sign_in_in_browser(d, base, email, secret)
     # The skip link is the first stop of the keyboard.
     d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
-    assert d.switch_to.active_element.get_attribute("href").endswith("#inhoud")
+    skip = d.switch_to.active_element
+    assert skip.get_attribute("href").endswith("#inhoud") and skip.is_displayed()
+    assert d.execute_script("return getComputedStyle(arguments[0]).outlineStyle", skip) != "none"  # visible focus
     enter(d, d.find_element(By.LINK_TEXT, "Mijn kandidaten"))
     enter(d, d.find_element(By.LINK_TEXT, "Kandidaat aanmelden"))
     bsn = make_bsn(random.Random("screens-browser"))

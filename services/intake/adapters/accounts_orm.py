@@ -33,6 +33,7 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
     disabled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    language: str | None = Field(default=None, max_length=2)  # the screens' language the person chose (issue 16)
 
 
 class RecoveryCode(SQLModel, table=True):

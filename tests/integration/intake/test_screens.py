@@ -11,7 +11,7 @@ import pytest
 from services.intake.entrypoints.screens.rendering import PAGE_POLICY
 from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import vacancy_body, wait_for
-from tests.integration.intake.people import Browser, hidden, person
+from tests.integration.intake.people import Browser, hidden, person, sign_in
 
 pytestmark = pytest.mark.integration
 
@@ -121,5 +121,10 @@ def test_withdraw_with_a_reason_and_the_language_choice(intake, worker):
     assert chosen.headers["Location"] == "/meldingen"
     assert '<html lang="en"' in p.browser.get("/meldingen").text
     assert p.browser.get("/taal/en?terug=//evil.example").headers["Location"] == "/"
+    # The choice is kept with the account: another browser of the same person speaks English too.
+    elsewhere = Browser(intake)
+    assert sign_in(elsewhere, p.email, p.recovery[0]).status_code == 303
+    assert '<html lang="en"' in elsewhere.get("/kandidaten").text
+    assert "__Host-hm_lang" in elsewhere.http.cookies
     p.browser.get("/taal/nl")
     assert re.search(r'<html lang="nl"', p.browser.get("/kandidaten").text)

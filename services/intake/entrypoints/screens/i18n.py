@@ -2,8 +2,9 @@
 
 The messages are written in Dutch in the templates and in texts.py (Dutch is the source language);
 locale/en/LC_MESSAGES/messages.po holds their English. The catalogue is compiled in memory from the .po
-file when first used, so a fresh clone needs no build step and no committed .mo. The language is chosen
-per browser: the person's choice (a cookie set by /taal/{code}), else the browser's Accept-Language.
+file when first used, so a fresh clone needs no build step and no committed .mo. The language is the
+person's choice (/taal/{code}: a cookie, and kept with a signed-in person's account, service_layer/
+preferences.py), else the browser's Accept-Language, else Dutch.
 """
 from __future__ import annotations
 

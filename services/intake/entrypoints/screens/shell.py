@@ -14,7 +14,7 @@ from services.intake.entrypoints.screens import i18n
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.signin_pages import sign_in_page
 from services.intake.entrypoints.web_session import SESSION_COOKIE, redirect, set_cookie
-from services.intake.service_layer import sessions
+from services.intake.service_layer import preferences, sessions
 from services.intake.service_layer.organisations import Caller
 from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 
@@ -29,9 +29,17 @@ HOME = {"case_worker": "/kandidaten", "allocation_officer": "/corporatie/woninge
 
 @web.middleware
 async def language(request: web.Request, handler):
-    """Every request speaks the person's chosen language, else the browser's, else Dutch."""
-    i18n.current.set(i18n.choose(request.cookies.get(i18n.LANGUAGE_COOKIE), request.headers.get("Accept-Language")))
-    return await handler(request)
+    """Every request speaks the person's chosen language, else the browser's, else Dutch. A signed-in person's
+    choice is kept with their account; a browser without the language cookie learns it once from there."""
+    chosen, learnt = request.cookies.get(i18n.LANGUAGE_COOKIE), None
+    sid = request.cookies.get(SESSION_COOKIE)
+    if chosen is None and sid and not request.path.startswith(("/v1/", "/static/", "/health/", "/metrics")):
+        chosen = learnt = await asyncio.to_thread(preferences.language_of_session, make_uow(), sid)
+    i18n.current.set(i18n.choose(chosen, request.headers.get("Accept-Language")))
+    response = await handler(request)
+    if learnt:
+        set_cookie(response, i18n.LANGUAGE_COOKIE, learnt)
+    return response
 
 
 app.web.web_app.middlewares.append(language)
@@ -89,6 +97,9 @@ class ChooseLanguage(View):
         response = redirect(back)
         if code in i18n.LANGUAGES:
             set_cookie(response, i18n.LANGUAGE_COOKIE, code)
+            known = await signed_in(request)
+            if known is not None:  # the choice follows the person to another browser
+                await asyncio.to_thread(preferences.choose_language, make_uow(), known[0].user_id, code)
         return response
 
 
