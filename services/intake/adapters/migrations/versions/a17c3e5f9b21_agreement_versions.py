@@ -1,7 +1,7 @@
 """every version of an agreement or neighbourhood limit (issue 17: the policy officer's history)
 
 Revision ID: a17c3e5f9b21
-Revises: d8bc09e6a43b
+Revises: e4c1a7b9d2f3
 Create Date: 2026-12-03 17:05:00
 
 """
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401
 
 
 revision: str = 'a17c3e5f9b21'
-down_revision: Union[str, Sequence[str], None] = 'd8bc09e6a43b'
+down_revision: Union[str, Sequence[str], None] = 'e4c1a7b9d2f3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
