@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
+from contracts.inbound import key_id
 from contracts.types import Identifier
 from contracts.vocabulary import Role
 from services.intake.adapters.orm import ApiToken, AuditEntry, Organisation
@@ -18,6 +19,7 @@ from services.intake.domain import responses as r
 from services.intake.domain.admin_answers import IssuedToken, Organisations, RevokedToken, Tokens
 from services.intake.domain.errors import NotFound
 from services.intake.service_layer import organisations
+from services.intake.service_layer import common
 from services.intake.service_layer.common import Result, audit, require
 from services.intake.service_layer.operation_types import Operation
 from services.intake.service_layer.organisations import Caller
@@ -39,6 +41,26 @@ def all_organisations(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:
     require(caller, Role.ADMIN)
     return {"items": [{"org_id": o.org_id, "name": o.name, "role": o.role, "municipality": o.municipality,
                        "region": o.region, "central": o.central} for o in organisations.list_organisations(uow)]}
+
+
+class NewOrganisation(BaseModel):
+    """An organisation as an administrator registers it on the screen (the CLI's `org create`)."""
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=2, max_length=200)
+    role: str = Field(max_length=20)
+    municipality: str | None = Field(default=None, max_length=6)
+    region: str | None = Field(default=None, max_length=3)
+    institution_type: str | None = Field(default=None, max_length=30)
+    central: bool = False
+
+
+def register_organisation(uow: IntakeUnitOfWork, caller: Caller, body: NewOrganisation) -> Result:
+    """The same rules as the CLI (organisations.create_organisation); its first token is answered once."""
+    require(caller, Role.ADMIN)
+    org_id, token = organisations.create_organisation(uow, body.name, body.role, body.municipality, body.region,
+                                                      body.institution_type, central=body.central)
+    common.audit_apart(uow, caller, "organisation.create", org_id, "ok", channel="web")
+    return 201, {"org_id": org_id, "key_id": key_id(token), "token": token}
 
 
 def _organisation(uow: IntakeUnitOfWork, org_id: str) -> Organisation:
@@ -63,7 +85,7 @@ def issue_token(uow: IntakeUnitOfWork, caller: Caller, org_id: str) -> Result:
     with uow:
         org = _organisation(uow, org_id)
         token = organisations.issue_token_in(uow, org_id, announce=org.role in organisations.CONTRACT_ROLES)
-        kid = organisations.key_id(token)
+        kid = key_id(token)
         audit(uow, caller, "token.issue", f"{org_id}/{kid}", channel="web")
         return uow.finish(201, {"org_id": org_id, "key_id": kid, "token": token})
 
@@ -120,3 +142,7 @@ REVOKE_TOKEN = Operation("POST", "/screens/organisations/{organisation}/tokens/{
 SEARCH_AUDIT = Operation("GET", "/screens/audit", "searchAudit", "The audit, searched", "audit", (Role.ADMIN,),
                          lambda call, uow: search_audit(uow, call.caller, call.query), r.AuditPage,
                          query=AuditSearch)
+CREATE_ORGANISATION = Operation("POST", "/screens/organisations", "registerOrganisation", "Register an organisation",
+                                "users", (Role.ADMIN,), lambda call, uow: register_organisation(uow, call.caller,
+                                                                                             call.body),
+                                IssuedToken, success=(201,), request=NewOrganisation, write=True)

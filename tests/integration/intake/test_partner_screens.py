@@ -6,6 +6,7 @@ tokens (a revoked token is refused at once) and audit search."""
 from __future__ import annotations
 
 import random
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -156,3 +157,22 @@ def test_an_administrator_revokes_a_token_and_the_next_call_with_it_is_refused(i
     assert "token.revoke" in found and "token.issue" not in found
     assert hash_token(org.token) not in found
     assert admin.browser.get("/beheer/audit?since=gisteren").status_code == 200
+
+
+def test_an_administrator_registers_an_organisation_and_sees_its_first_token_once(intake):
+    admin = person(intake, intake.org("admin"), "system_admin")
+    page = admin.browser.get("/beheer/organisaties").text
+    wrong = admin.browser.http.post("/beheer/organisaties", data={
+        "csrf_token": hidden(page, "csrf_token"), "name": "Gemeente Fout", "role": "municipality",
+        "municipality": "XX12", "region": "R07"})
+    assert wrong.status_code == 400 and "Gemeente (CBS-code)" in wrong.text and "XX12" not in wrong.text
+    made = admin.browser.http.post("/beheer/organisaties", data={
+        "csrf_token": hidden(page, "csrf_token"), "name": "Gemeente Goed", "role": "municipality",
+        "municipality": "GM0364", "region": "R07", "central": "ja"})
+    assert made.status_code == 201
+    token = re.search(r'id="token">(hm_[^<]+)<', made.text).group(1)
+    from services.system.partner_client import PartnerClient
+    from services.system.supervisor import client_ssl_context
+    api = PartnerClient(intake.url, token, client_ssl_context(intake.conf))
+    assert api.request("GET", "/v1/agreements")[0] == 200
+    assert token not in admin.browser.get("/beheer/organisaties").text and "Gemeente Goed" in made.text

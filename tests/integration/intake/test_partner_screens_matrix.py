@@ -40,6 +40,7 @@ SCREENS = [
     ("GET", "/transferpunt", {"transfer_officer": 200}, None),
     ("GET", "/transferpunt/aanbiedingen", {"transfer_officer": 200}, None),
     ("GET", "/beheer/organisaties", {"system_admin": 200}, None),
+    ("POST", "/beheer/organisaties", {"system_admin": 400}, None),
     ("GET", "/beheer/organisaties/{organisation}/tokens", {"system_admin": 200}, None),
     ("POST", "/beheer/organisaties/{organisation}/tokens", {"system_admin": None}, None),
     ("POST", "/beheer/organisaties/{organisation}/tokens/{key_id}/intrekken", {"system_admin": None}, None),

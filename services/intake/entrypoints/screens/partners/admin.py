@@ -10,6 +10,7 @@ from aiohttp import web
 from faust.web import View
 from pydantic import ValidationError
 
+from services.intake.domain.errors import Invalid
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens import forms, texts
 from services.intake.entrypoints.screens.gateway import guarded, person, posted, run
@@ -22,14 +23,33 @@ from services.intake.service_layer import administration as admin
 AUDIT_FILTERS = ("organisation", "actor", "record", "since", "until", "before")
 
 
+async def organisations_page(request, caller, csrf, status: int = 200, **values) -> web.Response:
+    rows = [dict(o, role_text=texts.say(wording.ROLE, o["role"]))
+            for o in (await run(caller, admin.ALL_ORGANISATIONS))["items"]]
+    values.setdefault("values", {})
+    return render("admin_organisations.html", N_("Organisaties"), status, caller=caller, csrf=csrf, path=request.path,
+                  rows=rows, roles=[(k, texts.say(wording.ROLE, k)) for k in wording.ROLE], **values)
+
+
 class Organisations(View):
     @guarded
     async def get(self, request: web.Request) -> web.Response:
         caller, csrf = await person(request, SYSTEM_ADMIN)
-        rows = [dict(o, role_text=texts.say(wording.ROLE, o["role"]))
-                for o in (await run(caller, admin.ALL_ORGANISATIONS))["items"]]
-        return render("admin_organisations.html", N_("Organisaties"), caller=caller, csrf=csrf, path=request.path,
-                      rows=rows)
+        return await organisations_page(request, caller, csrf)
+
+    @guarded
+    async def post(self, request: web.Request) -> web.Response:
+        caller, csrf, form = await posted(request, admin.CREATE_ORGANISATION, audience=(SYSTEM_ADMIN,))
+        given = {k: form.get(k, "").strip() for k in ("name", "role", "municipality", "region", "institution_type")}
+        try:
+            body = forms.parse(admin.NewOrganisation, {**{k: v for k, v in given.items() if v},
+                                                       "central": form.get("central") == "ja"})
+            made = await run(caller, admin.CREATE_ORGANISATION, body=body)  # no form key: the token is not kept
+        except (ValidationError, Invalid) as exc:
+            errors = forms.field_errors(exc)
+            kept = {k: v for k, v in given.items() if k not in {e.field for e in errors}}
+            return await organisations_page(request, caller, csrf, 400, errors=errors, values=kept)
+        return await organisations_page(request, caller, csrf, 201, issued=made)
 
 
 async def tokens_page(request, caller, csrf, organisation: str, **values) -> web.Response:

@@ -39,7 +39,7 @@ FIELDS = {
     "rent": N_("Kale huur per maand"), "corporation": N_("Corporatie"), "period": N_("Jaar"),
     "max_places": N_("Afgesproken plaatsen"), "used": N_("Al gebruikt buiten deze dienst"),
     "max_placements": N_("Hoogste aantal plaatsingen"), "file": N_("CSV-bestand"), "email": N_("E-mailadres"),
-    "role": N_("Rol"),
+    "role": N_("Rol"), "name": N_("Naam"), "institution_type": N_("Soort instelling"), "central": N_("Centrumgemeente"),
 }
 texts.FIELD.update({k: v for k, v in FIELDS.items() if k not in texts.FIELD})
 
