@@ -8,8 +8,10 @@ screen in Dutch and in English (0 violations) and each reflows at 320 px."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -53,7 +55,8 @@ def world(stack, tmp_path_factory):
     sc.orgs = [Org("Gemeente Zevenhuizen", "municipality", municipality="GM0777", region="R09"),
                Org("Woonstichting Zeven", "corporation", region="R09"),
                Org("Opvang Zeven", "shelter", region="R09", institution_type="shelter"),
-               Org("Transferpunt Zeven", "transfer_point", region="R09"), Org("Beheer", "admin")]
+               Org("Transferpunt Zeven", "transfer_point", region="R09"), Org("Beheer", "admin"),
+               Org("Ministerie Zeven", "ministry")]
     create_organisations(stack.conf, sc)
     base, tls = stack.url("intake"), client_ssl_context(stack.conf)
     orgs = {o.role: o for o in sc.orgs}
@@ -179,3 +182,22 @@ def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_
                 if violations or overflow > 0:
                     found[f"{role} {language} {page}"] = {"axe": violations, "overflow_px": overflow}
     assert scanned == 2 * len(PAGES) and not found, found
+
+
+def test_the_ministry_downloads_the_ledgers_figures_as_csv_with_its_sign_in(world, stack):
+    """The analyst's /cijfers carries a second one-time pass; the ledger answers it with the CSV of the same
+    (disclosure-controlled) report."""
+    analyst = signed_in_http(world["base"], client_ssl_context(stack.conf), world["api"]["ministry"],
+                             "analist@minvws.example.nl", "analyst")
+    ledger = httpx.Client(base_url=stack.url("ledger"), timeout=30)
+
+    def csv_answer():
+        page = analyst.get("/cijfers").text
+        csv_pass = re.search(r'name="pass" value="([^"]+)"><input type="hidden" name="format" value="csv"', page)
+        answer = ledger.post("/v1/figures", data={"pass": csv_pass.group(1), "format": "csv"})
+        return answer if answer.status_code == 200 else None  # the ledger learns the ministry from a topic
+    answer = wait_until(csv_answer, timeout=60)
+    assert answer.headers["Content-Type"].startswith("text/csv") and "attachment" in answer.headers[
+        "Content-Disposition"]
+    lines = answer.text.splitlines()
+    assert lines[0] == "table,key,value,suppressed,label" and any(r.startswith("summary,national_target,") for r in lines)
