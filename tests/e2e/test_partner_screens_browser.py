@@ -15,15 +15,15 @@ import httpx
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
 from services.system.scenario import Org, Scenario, make_bsn
 from services.system.supervisor import client_ssl_context
-from tests.e2e.screens_browser import axe_violations, chromium, enter, overflows_at, press, type_into
+from tests.e2e.screens_browser import axe_violations, chromium, overflows_at, type_into
 from tests.e2e.test_screens_browser import signed_in_http
 from tests.support import wait_until
 
@@ -91,15 +91,25 @@ def be(driver, world, role: str, page: str = "/toegankelijkheid") -> None:
     driver.get(world["base"] + page)
 
 
+def keyboard_enter(driver, element) -> None:
+    """Enter on a link or button, as a keyboard user does, then wait for the next page. The key goes to the
+    focused element through the page, not through the element's node: a fast answer can replace the document
+    before chromedriver looks at the node again ("node does not belong to the document")."""
+    driver.execute_script("arguments[0].focus(); window.hmLeaving = true", element)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+        "return window.hmLeaving === undefined && document.readyState === 'complete'"))
+
+
+def press_on(driver, element_id: str | None = None, css: str | None = None) -> None:
+    keyboard_enter(driver, driver.find_element(By.ID, element_id) if element_id else
+                   driver.find_element(By.CSS_SELECTOR, css))
+
+
 def upload(driver, world) -> str:
     driver.get(world["base"] + "/corporatie/woningen/upload")
     driver.find_element(By.ID, "file").send_keys(world["csv"])
-    # Enter on the focused button, sent to the page rather than to the element: the multipart answer can
-    # replace the document before chromedriver has looked at the element again.
-    html = driver.find_element(By.TAG_NAME, "html")
-    driver.execute_script("arguments[0].focus()", driver.find_element(By.ID, "uploaden"))
-    ActionChains(driver).send_keys(Keys.ENTER).perform()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(html))
+    press_on(driver, "uploaden")
     return driver.find_element(By.ID, "uitslag").text
 
 
@@ -122,8 +132,8 @@ def test_the_people_at_the_table_work_through_their_screens(world, browser):
     offer = wait_until(lambda: api["corporation"].call("GET", "/v1/offers?status=open")["items"], timeout=90)[0]
     world["ids"]["offer_id"] = offer["offer_id"]
     d.get(base + "/corporatie/aanbiedingen")
-    enter(d, d.find_element(By.PARTIAL_LINK_TEXT, offer["vacancy_id"]))
-    press(d, "bevestigen")
+    keyboard_enter(d, d.find_element(By.PARTIAL_LINK_TEXT, offer["vacancy_id"]))
+    press_on(d, "bevestigen")
     assert "U hebt het aanbod bevestigd" in d.page_source
     assert remaining(d, world) == 0
     d.get(base + "/corporatie/woningen")
@@ -132,7 +142,7 @@ def test_the_people_at_the_table_work_through_their_screens(world, browser):
     be(d, world, "policy_officer", "/gemeente/afspraken")
     type_into(d, "period", world["period"])
     type_into(d, "max_places", "2")
-    press(d, "vastleggen")
+    press_on(d, "vastleggen")
     assert "Vastgelegd. De volgende matchronde" in d.page_source and d.find_element(By.ID, "geschiedenis").text.count("Woonstichting") == 2
 
     def second_offer():
@@ -144,9 +154,9 @@ def test_the_people_at_the_table_work_through_their_screens(world, browser):
     assert waiting_offer["offer_id"] in d.find_element(By.ID, "vastgelopen").text
     # An administrator revokes the corporation's token; the next call with it is refused.
     be(d, world, "system_admin", "/beheer/organisaties")
-    enter(d, d.find_element(By.PARTIAL_LINK_TEXT, "API-tokens van Woonstichting Zeven"))
+    keyboard_enter(d, d.find_element(By.PARTIAL_LINK_TEXT, "API-tokens van Woonstichting Zeven"))
     assert api["corporation"].request("GET", "/v1/vacancies")[0] == 200
-    press(d, css="button[id^=intrekken-]")
+    press_on(d, css="button[id^=intrekken-]")
     assert "Het token is ingetrokken" in d.page_source
     assert api["corporation"].request("GET", "/v1/vacancies")[0] == 401
 
@@ -163,7 +173,7 @@ def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_
                 if page == "form-with-errors":
                     d.get(base + "/corporatie/woningen/nieuw")
                     type_into(d, "rooms", "veel")
-                    press(d, "publiceren")
+                    press_on(d, "publiceren")
                 elif page == "upload-result":
                     upload(d, world)
                 else:
