@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     matcher_port: int = Field(default=8082, description="HTTP port of the matcher's health and metrics")
     ledger_port: int = Field(default=8083, description="HTTP port of the ledger's reports, dashboard and metrics")
     national_target: int = Field(default=10_000, description="National target of extra places")
+    stalled_offer_days: str = Field(
+        default="3", description="Days without an answer after which the transfer point's screen calls an offer "
+                                 "stalled: a number for every region, or per region as JSON ({\"R07\": 5, "
+                                 "\"default\": 3})")
     log_level: str = Field(default="info", description="debug, info, warning or error")
     workers: int = Field(default=1, ge=1, description="Worker processes per service for `housing-match up`")
     match_policy_file: Path | None = Field(

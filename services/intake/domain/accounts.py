@@ -26,8 +26,9 @@ ROLE_HOME: dict[UserRole, frozenset[Role]] = {
 #: The operation tags (operations.py) each person role may use; "users" is account management.
 ROLE_TAGS: dict[UserRole, frozenset[str]] = {
     UserRole.CASE_WORKER: frozenset({"persons", "candidates", "offers", "changes"}),
+    # "municipalities": a corporation reads the agreements it is party to (the writes are the municipality's).
     UserRole.ALLOCATION_OFFICER: frozenset({"persons", "vacancies", "offers", "placements", "organisations",
-                                            "changes"}),
+                                            "municipalities", "changes"}),
     UserRole.POLICY_OFFICER: frozenset({"persons", "municipalities", "regional-policy", "placements",
                                         "organisations", "changes"}),
     UserRole.TRANSFER_OFFICER: frozenset({"transfer-point", "regional-policy", "changes"}),

@@ -6,6 +6,7 @@ from typing import Any
 from sqlmodel import select
 
 from contracts import events as ev
+from services.intake.adapters.history_orm import AgreementVersion
 from services.intake.adapters.orm import AgreementRecord, OfferRecord, Organisation, UnitRecord
 from services.intake.domain import commands as cmd
 from services.intake.domain import counters
@@ -30,6 +31,9 @@ def _save_agreement(uow: IntakeUnitOfWork, caller: Caller, kind: str, subject: s
                                  details={}, updated_at=now())
     row.details, row.updated_at = details, now()
     uow.session.add(row)
+    # Every version is kept: the policy officer's screen shows what changed, when and by whom (issue 17).
+    uow.session.add(AgreementVersion(municipality=caller.municipality, kind=kind, subject=subject, period=period,
+                                     details=details, changed_at=row.updated_at, actor=caller.actor))
 
 
 def register_agreement(uow: IntakeUnitOfWork, caller: Caller, body: cmd.RegisterAgreement, channel: str = "http"

@@ -141,14 +141,19 @@ def revoke_token(uow: IntakeUnitOfWork, token: str) -> bool:
         row = uow.session.get(ApiToken, hash_token(token))
         if row is None or row.revoked_at is not None:
             return False
-        row.revoked_at = datetime.now(UTC)
-        uow.session.add(row)
-        org = uow.session.get(Organisation, row.org_id)
-        if org is None or org.role in CONTRACT_ROLES:
-            uow.emit(ev.ApiTokenRevoked(producer="intake", occurred_at=row.revoked_at, org_id=row.org_id,
-                                        token_hash=row.token_hash))
+        revoke_in(uow, row)
         uow.commit()
         return True
+
+
+def revoke_in(uow: IntakeUnitOfWork, row: ApiToken) -> None:
+    """Revoked at once for the intake; the services that accept the token learn it from ApiTokenRevoked."""
+    row.revoked_at = datetime.now(UTC)
+    uow.session.add(row)
+    org = uow.session.get(Organisation, row.org_id)
+    if org is None or org.role in CONTRACT_ROLES:
+        uow.emit(ev.ApiTokenRevoked(producer="intake", occurred_at=row.revoked_at, org_id=row.org_id,
+                                    token_hash=row.token_hash))
 
 
 def authenticate(uow: IntakeUnitOfWork, token: str | None) -> Caller:

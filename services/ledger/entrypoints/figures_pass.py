@@ -75,6 +75,9 @@ class FiguresWithPass(View):
         report = await asyncio.to_thread(_figures, claims.org_id)
         if report is None:
             return _page(403, claims.language, "Geen toegang", "<p>Deze cijfers zijn niet voor uw organisatie.</p>")
+        if form.get("format") == "csv":  # issue 17: the ministry's download, the same report as CSV
+            return web.Response(text=reports.to_csv(report, claims.language), content_type="text/csv", headers={
+                "Content-Disposition": 'attachment; filename="gerealiseerde-plaatsen.csv"', "Cache-Control": "no-store"})
         title = "Gerealiseerde plaatsen" if claims.language == "nl" else "Realised places"
         return _page(200, claims.language, title, dashboard.fragment(report, claims.language))
 

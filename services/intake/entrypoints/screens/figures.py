@@ -58,6 +58,7 @@ class Figures(View):
         return render("figures.html", N_("Cijfers"), caller=caller, csrf=csrf, path=request.path,
                       action=f"{target}/v1/figures", field=figures_pass.FIELD,
                       figures_pass=issue(caller.user_id, caller.org_id, i18n.current.get()),
+                      csv_pass=issue(caller.user_id, caller.org_id, i18n.current.get()),  # a pass is good once
                       headers={"Content-Security-Policy": policy})
 
 

@@ -45,7 +45,7 @@ async def person(request: web.Request, *audience: str) -> tuple[Caller, str]:
     return known
 
 
-async def posted(request: web.Request, operation: str, params: dict[str, str] | None = None,
+async def posted(request: web.Request, operation: Operation | str, params: dict[str, str] | None = None,
                  audience: tuple[str, ...] = ()) -> tuple[Caller, str, dict[str, str]]:
     """The signed-in person and the form they posted for the operation: the CSRF token checked, and the person
     allowed to run it before a field of the form is judged (a refusal never depends on the form's content)."""
@@ -54,7 +54,8 @@ async def posted(request: web.Request, operation: str, params: dict[str, str] | 
     form = {k: v for k, v in data.items() if isinstance(v, str)}
     if not same(csrf, form.get("csrf_token")):
         raise FormExpired()
-    await asyncio.to_thread(dispatch.authorise, BY_ID[operation], caller, params or {}, make_uow)
+    op = BY_ID[operation] if isinstance(operation, str) else operation
+    await asyncio.to_thread(dispatch.authorise, op, caller, params or {}, make_uow)
     return caller, csrf, form
 
 
@@ -77,6 +78,12 @@ async def allowed(caller: Caller, operation: str, params: dict[str, str] | None 
 async def run(caller: Caller, operation: Operation | str, params: dict[str, str] | None = None, body: Any = None,
               query: Any = None, form_key: str | None = None) -> Any:
     """The operation's answer (as the API gives it) for the person; an IntakeError when refused."""
+    return (await run_told(caller, operation, params, body, query, form_key))[1]
+
+
+async def run_told(caller: Caller, operation: Operation | str, params: dict[str, str] | None = None,
+                   body: Any = None, query: Any = None, form_key: str | None = None) -> tuple[int, Any, bool]:
+    """(status, answer, replayed): as ``run``, and whether the form key's first answer came back (nothing done)."""
     op = BY_ID[operation] if isinstance(operation, str) else operation
     params = params or {}
     await asyncio.to_thread(dispatch.authorise, op, caller, params, make_uow)
@@ -86,10 +93,10 @@ async def run(caller: Caller, operation: Operation | str, params: dict[str, str]
     call = Call(caller=caller, make_uow=lambda idem=None: make_uow(idem), secret=settings().pseudonym_secret,
                 body=body, params=params, query=query,
                 idem=form_idempotency(caller, op, params, body, form_key), channel=CHANNEL)
-    _, payload, _ = await asyncio.to_thread(dispatch.execute, op, call)
+    told = await asyncio.to_thread(dispatch.execute, op, call)
     if op.write:
         ctx.relay.wake.set()
-    return payload
+    return told
 
 
 def answer_refusal(exc: Exception) -> web.StreamResponse | None:

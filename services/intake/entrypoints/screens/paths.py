@@ -14,4 +14,16 @@ CASE_WORKER_PAGES = frozenset({
 #: The ledger's figures with the same sign-in (policy officers, analysts, system administrators).
 FIGURES_PAGES = frozenset({"/cijfers"})
 
-SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES
+#: The other people's screens (issue 17): corporation, municipality, transfer point, ministry, administrators.
+PARTNER_PAGES = frozenset({
+    "/corporatie/woningen", "/corporatie/woningen/nieuw", "/corporatie/woningen/upload",
+    "/corporatie/woningen/{vacancy_id}/intrekken", "/corporatie/aanbiedingen", "/corporatie/aanbiedingen/{offer_id}",
+    "/corporatie/aanbiedingen/{offer_id}/bevestigen", "/corporatie/aanbiedingen/{offer_id}/afwijzen",
+    "/corporatie/afspraken",
+    "/gemeente/afspraken", "/gemeente/wijken", "/gemeente/organisaties",
+    "/transferpunt", "/transferpunt/aanbiedingen",
+    "/beheer/organisaties", "/beheer/organisaties/{organisation}/tokens",
+    "/beheer/organisaties/{organisation}/tokens/{key_id}/intrekken", "/beheer/gebruikers",
+    "/beheer/gebruikers/{user_id}/herstellen", "/beheer/audit"})
+
+SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES | PARTNER_PAGES

@@ -3,3 +3,6 @@ from services.intake.entrypoints.screens import figures, shell  # noqa: F401
 from services.intake.entrypoints.screens.case_worker import (  # noqa: F401
     candidate_forms, candidates, notifications, offers,
 )
+from services.intake.entrypoints.screens.partners import (  # noqa: F401  (issue 17)
+    admin, corporation_offers, homes, homes_upload, municipality, transfer_point,
+)

@@ -22,8 +22,9 @@ STATIC = Path(__file__).parent / "static"
 #: The files /static/ serves (nothing else is looked up on disk), with their media type.
 STATIC_FILES = {"nlds.css": "text/css", "screens.css": "text/css", "LICENSE-utrecht.md": "text/markdown"}
 #: Where each role of person starts after signing in (the next issue adds the other roles' screens).
-HOME = {"case_worker": "/kandidaten", "policy_officer": "/cijfers", "analyst": "/cijfers",
-        "system_admin": "/cijfers"}
+HOME = {"case_worker": "/kandidaten", "allocation_officer": "/corporatie/woningen",
+        "policy_officer": "/cijfers", "transfer_officer": "/transferpunt", "analyst": "/cijfers",
+        "system_admin": "/beheer/organisaties", "org_admin": "/beheer/gebruikers"}
 
 
 @web.middleware

@@ -1,0 +1,213 @@
+"""Issue 17's screens in a real browser on the real stack (Debian's chromium through Selenium; broker, three
+services, PostgreSQL): a corporation uploads a CSV of homes with one bad line (the line is named with its
+reason; the good homes are imported once, also after a second upload), confirms an offer and sees the
+agreement's remaining places drop; a municipality raises the agreement and the waiting candidate gets an
+offer; the transfer point sees that offer stalled (this region stalls offers at once: STALLED_OFFER_DAYS);
+an administrator revokes a token and the next API call with it is refused. Then axe-core scans every new
+screen in Dutch and in English (0 violations) and each reflows at 320 px."""
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, timedelta
+
+import httpx
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
+
+from services.system.demo import create_organisations
+from services.system.partner_client import PartnerClient
+from services.system.scenario import Org, Scenario, make_bsn
+from services.system.supervisor import client_ssl_context
+from tests.e2e.screens_browser import axe_violations, chromium, overflows_at, type_into
+from tests.e2e.test_screens_browser import signed_in_http
+from tests.support import wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+#: Offers in this test's region stall at once, elsewhere after the default 3 days.
+STACK_ENV = {"STALLED_OFFER_DAYS": '{"R09": 0, "default": 3}'}
+SESSION = "__Host-hm_session"
+TODAY = date.today().isoformat()
+CSV = ("unit_id,municipality,region,neighbourhood,kind,rooms,available_from\n"
+       f"PS-1,GM0777,R09,BU07770001,regular,1,{TODAY}\n"
+       f"PS-2,GM0777,R09,BU07770001,regular,twee,{TODAY}\n"
+       f"PS-3,GM0777,R09,BU07770002,regular,1,{TODAY}\n")
+#: Every new screen and the role that sees it ({...}: filled in by the flow; "upload-result": a posted page).
+PAGES = [("/corporatie/woningen", "allocation_officer"), ("/corporatie/woningen/nieuw", "allocation_officer"),
+         ("form-with-errors", "allocation_officer"), ("/corporatie/woningen/upload", "allocation_officer"),
+         ("upload-result", "allocation_officer"), ("/corporatie/woningen/PS-3/intrekken", "allocation_officer"),
+         ("/corporatie/aanbiedingen", "allocation_officer"), ("/corporatie/aanbiedingen/{offer_id}", "allocation_officer"),
+         ("/corporatie/afspraken", "allocation_officer"), ("/gemeente/afspraken", "policy_officer"),
+         ("/gemeente/wijken", "policy_officer"), ("/gemeente/organisaties", "policy_officer"),
+         ("/transferpunt", "transfer_officer"), ("/transferpunt/aanbiedingen", "transfer_officer"),
+         ("/beheer/organisaties", "system_admin"), ("/beheer/organisaties/{corporation}/tokens", "system_admin"),
+         ("/beheer/gebruikers", "system_admin"), ("/beheer/audit", "system_admin"),
+         ("/beheer/gebruikers", "org_admin")]
+
+
+@pytest.fixture(scope="module")
+def world(stack, tmp_path_factory):
+    sc = Scenario(period=str(date.today().year), today=date.today())
+    sc.orgs = [Org("Gemeente Zevenhuizen", "municipality", municipality="GM0777", region="R09"),
+               Org("Woonstichting Zeven", "corporation", region="R09"),
+               Org("Opvang Zeven", "shelter", region="R09", institution_type="shelter"),
+               Org("Transferpunt Zeven", "transfer_point", region="R09"), Org("Beheer", "admin"),
+               Org("Ministerie Zeven", "ministry")]
+    create_organisations(stack.conf, sc)
+    base, tls = stack.url("intake"), client_ssl_context(stack.conf)
+    orgs = {o.role: o for o in sc.orgs}
+    api = {o.role: PartnerClient(base, o.token, tls) for o in sc.orgs}
+    api["municipality"].call("POST", "/v1/agreements", {"corporation": orgs["corporation"].org_id,
+                                                        "period": sc.period, "max_places": 1})
+    for n in (1, 2):
+        api["shelter"].call("POST", "/v1/candidates", {
+            "bsn": make_bsn(random.Random(f"partner-screens-{n}")), "region": "R09", "household_size": 1,
+            "shelter_entry_date": (date.today() - timedelta(days=100 + n)).isoformat()})
+    roles = {"allocation_officer": "corporation", "policy_officer": "municipality", "transfer_officer": "transfer_point",
+             "system_admin": "admin", "org_admin": "corporation"}
+    sessions = {role: signed_in_http(base, tls, api[org], f"{role}@zeven.example.nl", role).cookies[SESSION]
+                for role, org in roles.items()}
+    upload = tmp_path_factory.mktemp("upload") / "woningen.csv"
+    upload.write_text(CSV)
+    return {"base": base, "api": api, "orgs": orgs, "sessions": sessions, "csv": str(upload), "period": sc.period,
+            "ids": {"corporation": orgs["corporation"].org_id}}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+def be(driver, world, role: str, page: str = "/toegankelijkheid") -> None:
+    """The browser as this person (their session cookie), on a page of theirs."""
+    driver.get(world["base"] + "/toegankelijkheid")
+    driver.delete_cookie(SESSION)
+    driver.add_cookie({"name": SESSION, "value": world["sessions"][role], "path": "/", "secure": True})
+    driver.get(world["base"] + page)
+
+
+def keyboard_enter(driver, element) -> None:
+    """Enter on a link or button, as a keyboard user does, then wait for the next page. The key goes to the
+    focused element through the page, not through the element's node: a fast answer can replace the document
+    before chromedriver looks at the node again ("node does not belong to the document")."""
+    driver.execute_script("arguments[0].focus(); window.hmLeaving = true", element)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+        "return window.hmLeaving === undefined && document.readyState === 'complete'"))
+
+
+def press_on(driver, element_id: str | None = None, css: str | None = None) -> None:
+    keyboard_enter(driver, driver.find_element(By.ID, element_id) if element_id else
+                   driver.find_element(By.CSS_SELECTOR, css))
+
+
+def upload(driver, world) -> str:
+    driver.get(world["base"] + "/corporatie/woningen/upload")
+    driver.find_element(By.ID, "file").send_keys(world["csv"])
+    press_on(driver, "uploaden")
+    return driver.find_element(By.ID, "uitslag").text
+
+
+def remaining(driver, world) -> int:
+    driver.get(world["base"] + "/corporatie/afspraken")
+    return int(driver.find_element(By.ID, f"over-GM0777-{world['period']}").text)
+
+
+def test_the_people_at_the_table_work_through_their_screens(world, browser):
+    d, base, api = browser, world["base"], world["api"]
+    be(d, world, "allocation_officer")
+    assert remaining(d, world) == 1
+    first = upload(d, world)
+    assert "2 woningen nieuw gepubliceerd" in first and "1 regels met een fout" in first
+    bad = d.find_element(By.ID, "foute-regels").text
+    assert "Regel 3: Kamers: Vul een heel getal in." in bad and "twee" not in bad
+    assert "0 woningen nieuw gepubliceerd, 2 al bekend" in upload(d, world)
+    assert sorted(v["vacancy_id"] for v in api["corporation"].call("GET", "/v1/vacancies")["items"]) == ["PS-1", "PS-3"]
+    # The matcher offers one home (the agreement has one place); the officer confirms it.
+    offer = wait_until(lambda: api["corporation"].call("GET", "/v1/offers?status=open")["items"], timeout=90)[0]
+    world["ids"]["offer_id"] = offer["offer_id"]
+    d.get(base + "/corporatie/aanbiedingen")
+    keyboard_enter(d, d.find_element(By.PARTIAL_LINK_TEXT, offer["vacancy_id"]))
+    press_on(d, "bevestigen")
+    assert "U hebt het aanbod bevestigd" in d.page_source
+    assert remaining(d, world) == 0
+    d.get(base + "/corporatie/woningen")
+    assert "De afspraak met de gemeente is vol" in d.find_element(By.ID, "woningen").text
+    # The municipality raises the agreement; the other waiting candidate gets an offer.
+    be(d, world, "policy_officer", "/gemeente/afspraken")
+    type_into(d, "period", world["period"])
+    type_into(d, "max_places", "2")
+    press_on(d, "vastleggen")
+    assert "Vastgelegd. De volgende matchronde" in d.page_source and d.find_element(By.ID, "geschiedenis").text.count("Woonstichting") == 2
+
+    def second_offer():
+        items = api["shelter"].call("GET", "/v1/offers?status=open")["items"]
+        return next((o for o in items if o["offer_id"] != offer["offer_id"]), None)
+    waiting_offer = wait_until(second_offer, timeout=90)
+    # The transfer point sees it stalled (no answer yet; this region stalls at once).
+    be(d, world, "transfer_officer", "/transferpunt/aanbiedingen")
+    assert waiting_offer["offer_id"] in d.find_element(By.ID, "vastgelopen").text
+    # An administrator revokes the corporation's token; the next call with it is refused.
+    be(d, world, "system_admin", "/beheer/organisaties")
+    keyboard_enter(d, d.find_element(By.PARTIAL_LINK_TEXT, "API-tokens van Woonstichting Zeven"))
+    assert api["corporation"].request("GET", "/v1/vacancies")[0] == 200
+    press_on(d, css="button[id^=intrekken-]")
+    assert "Het token is ingetrokken" in d.page_source
+    assert api["corporation"].request("GET", "/v1/vacancies")[0] == 401
+
+
+def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_320px(world, browser):
+    if "offer_id" not in world["ids"]:
+        pytest.skip("needs the flow's offer")
+    d, base, found, scanned = browser, world["base"], {}, 0
+    for role in dict.fromkeys(role for _, role in PAGES):
+        be(d, world, role)
+        for language in ("nl", "en"):
+            d.get(f"{base}/taal/{language}")
+            for page in (p for p, r in PAGES if r == role):
+                if page == "form-with-errors":
+                    d.get(base + "/corporatie/woningen/nieuw")
+                    type_into(d, "rooms", "veel")
+                    press_on(d, "publiceren")
+                elif page == "upload-result":
+                    upload(d, world)
+                else:
+                    d.get(base + page.format(**world["ids"]))
+                assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+                # A page of its own, not the refusal page (whose only link leads home); asked of the page itself,
+                # since find_elements waits the implicit wait for an element that is rightly absent.
+                assert d.execute_script("return !!document.querySelector('h1') && "
+                                        "!document.querySelector(\"main a[href='/']\")"), (role, page)
+                violations = axe_violations(d)
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                  {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+                overflow = overflows_at(d)
+                d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+                scanned += 1
+                if violations or overflow > 0:
+                    found[f"{role} {language} {page}"] = {"axe": violations, "overflow_px": overflow}
+    assert scanned == 2 * len(PAGES) and not found, found
+
+
+def test_the_ministry_downloads_the_ledgers_figures_as_csv_with_its_sign_in(world, stack):
+    """The analyst's /cijfers carries a second one-time pass; the ledger answers it with the CSV of the same
+    (disclosure-controlled) report."""
+    analyst = signed_in_http(world["base"], client_ssl_context(stack.conf), world["api"]["ministry"],
+                             "analist@minvws.example.nl", "analyst")
+    ledger = httpx.Client(base_url=stack.url("ledger"), timeout=30)
+
+    def csv_answer():
+        page = analyst.get("/cijfers").text
+        csv_pass = re.search(r'name="pass" value="([^"]+)"><input type="hidden" name="format" value="csv"', page)
+        answer = ledger.post("/v1/figures", data={"pass": csv_pass.group(1), "format": "csv"})
+        return answer if answer.status_code == 200 else None  # the ledger learns the ministry from a topic
+    answer = wait_until(csv_answer, timeout=60)
+    assert answer.headers["Content-Type"].startswith("text/csv") and "attachment" in answer.headers[
+        "Content-Disposition"]
+    lines = answer.text.splitlines()
+    assert lines[0] == "table,key,value,suppressed,label" and any(r.startswith("summary,national_target,") for r in lines)
