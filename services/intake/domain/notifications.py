@@ -19,8 +19,12 @@ _OFFERS = {"offer.expired", "offer.withdrawn", "placement.confirmed"}
 INTERESTS: dict[str, frozenset[str]] = {
     UserRole.CASE_WORKER: frozenset({"offer.made", "offer.rejected", *_OFFERS, "candidate.took_over",
                                      "candidate.housed_elsewhere", "candidate.reported_housed",
-                                     "candidate.report_retracted"}),
-    UserRole.ALLOCATION_OFFICER: frozenset({"offer.made", "offer.declined", *_OFFERS, "vacancy.not_offered"}),
+                                     "candidate.report_retracted", "candidate.parked", "candidate.parking_lifted",
+                                     "proposal.set_aside"}),
+    UserRole.ALLOCATION_OFFICER: frozenset({"offer.made", "offer.declined", *_OFFERS, "vacancy.not_offered",
+                                            "vacancy.held", "proposal.set_aside"}),
+    # Issue 20: the transfer point hears what waits for its decision.
+    UserRole.TRANSFER_OFFICER: frozenset({"proposal.made", "proposal.overdue", "manual-match.refused"}),
     UserRole.ORG_ADMIN: frozenset({"webhook.disabled", "command.rejected"}),
     UserRole.SYSTEM_ADMIN: frozenset({"webhook.disabled"}),
 }
@@ -40,12 +44,20 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "candidate.housed_elsewhere": ("Kandidaat elders gehuisvest", "Candidate housed elsewhere"),
     "candidate.reported_housed": ("Kandidaat gemeld als gehuisvest", "Candidate reported as housed"),
     "candidate.report_retracted": ("Melding van huisvesting ingetrokken", "Housing report retracted"),
+    "candidate.parked": ("Kandidaat tijdelijk geparkeerd na weigeringen", "Candidate parked after refusals"),
+    "candidate.parking_lifted": ("Parkeren van kandidaat opgeheven", "Candidate's parking lifted"),
+    "proposal.set_aside": ("Voorstel terzijde gelegd door het transferpunt", "Proposal set aside by the transfer point"),
+    "vacancy.held": ("Woning aangehouden door het transferpunt", "Home held by the transfer point"),
+    "proposal.made": ("Nieuw voorstel wacht op uw beoordeling", "New proposal awaits your review"),
+    "proposal.overdue": ("Voorstel wacht te lang op beoordeling", "Proposal waiting too long for review"),
+    "manual-match.refused": ("Handmatige match geweigerd door een regel", "Manual match refused by a rule"),
     "webhook.disabled": ("Webhook uitgeschakeld na herhaalde fouten", "Webhook disabled after repeated failures"),
     "command.rejected": ("Opdracht van uw systeem geweigerd", "Command from your system refused"),
 }
 DIGEST_SUBJECT = ("Dagoverzicht: {n} wijziging(en)", "Daily digest: {n} change(s)")
 #: The fields of an entry a message may show, in this order.
-SHOWN = ("offer_id", "candidate_id", "vacancy_id", "webhook_id", "category", "reason_code", "command_id")
+SHOWN = ("offer_id", "candidate_id", "vacancy_id", "unit_id", "webhook_id", "category", "reason_code", "until",
+         "command_id")
 
 
 @dataclass(frozen=True)
@@ -64,26 +76,32 @@ def cares(user_role: str, kind: str) -> bool:
     return kind in INTERESTS.get(user_role, frozenset())
 
 
-def link_path(kind: str, data: dict) -> str:
-    """The screen where the recipient acts on the entry (the screens of issue 16 live under these paths)."""
-    if "offer_id" in data:
-        return f"/aanbiedingen/{data['offer_id']}"
-    if "candidate_id" in data:
-        return f"/kandidaten/{data['candidate_id']}"
-    if "vacancy_id" in data:
-        return f"/woningen/{data['vacancy_id']}"
-    if kind.startswith("webhook."):
-        return "/beheer/webhooks"
+def link_path(kind: str, data: dict, user_role: str = UserRole.CASE_WORKER) -> str:
+    """The screen where the recipient acts on the entry (services/intake/entrypoints/screens/paths.py):
+    the case worker's offer and candidate pages, the corporation's offers and homes, the transfer point's
+    lists; anything else (e.g. a disabled webhook, which has no screen yet) the person's start page."""
+    if user_role == UserRole.ALLOCATION_OFFICER:
+        if "offer_id" in data and not kind.startswith("proposal."):
+            return f"/corporatie/aanbiedingen/{data['offer_id']}"
+        return "/corporatie/woningen" if "vacancy_id" in data or "unit_id" in data else "/"
+    if user_role == UserRole.TRANSFER_OFFICER:
+        return "/transferpunt/aanbiedingen" if kind.startswith("proposal.") else "/transferpunt"
+    if user_role == UserRole.CASE_WORKER:
+        if "offer_id" in data and not kind.startswith("proposal."):
+            return f"/aanbiedingen/{data['offer_id']}"
+        if "candidate_id" in data:
+            return f"/kandidaten/{data['candidate_id']}"
     return "/"
 
 
-def line(seq: int, kind: str, data: dict, language: str, expires_at: datetime | None = None) -> Line:
+def line(seq: int, kind: str, data: dict, language: str, expires_at: datetime | None = None,
+         user_role: str = UserRole.CASE_WORKER) -> Line:
     nl, en = SUBJECTS.get(kind, (kind, kind))
     # The vacancy's reason is a code; a rejection's free text never goes into an e-mail.
     shown = {**data, "reason_code": data.get("reason")} if kind == "vacancy.not_offered" else data
     fields = tuple((k, str(shown[k])) for k in SHOWN if shown.get(k) is not None)
     deadline = expires_at.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M") if expires_at else None
-    return Line(seq, kind, nl if language == "nl" else en, fields, link_path(kind, data), deadline)
+    return Line(seq, kind, nl if language == "nl" else en, fields, link_path(kind, data, user_role), deadline)
 
 
 def digest_subject(language: str, n: int) -> str:

@@ -133,7 +133,8 @@ def _plan_email(s, cursor, user: User, setting: NotificationSetting | None, fres
     wanted = [e for e in fresh if rules.cares(user.role, e.kind)]
     if frequency == "off":
         return 0
-    lines = [rules.line(e.seq, e.kind, e.data, language, deadlines.get(e.data.get("offer_id"))) for e in wanted]
+    lines = [rules.line(e.seq, e.kind, e.data, language, deadlines.get(e.data.get("offer_id")), user.role)
+             for e in wanted]
     if frequency == "daily":
         return collect_digest(s, cursor, lines, wanted, now)
     for e, ln in zip(wanted, lines):

@@ -95,3 +95,26 @@ def test_each_role_hears_of_its_own_entries_and_a_message_says_no_free_text():
     assert 'href="https://hm.example/aanbiedingen/off-2"' in content["html"]
     assert rules.notification_id("user:u", 0, 3, 3) == rules.notification_id("user:u", 0, 3, 3) != \
         rules.notification_id("user:u", 1, 3, 3)
+
+
+def test_each_link_opens_the_recipients_own_screen_and_the_regional_entries_reach_who_acts_on_them():
+    from services.intake.entrypoints.screens import paths
+    offer = {"offer_id": "off-7", "vacancy_id": "A-1"}
+    assert rules.link_path("offer.made", offer, "case_worker") == "/aanbiedingen/off-7"
+    assert rules.link_path("offer.made", offer, "allocation_officer") == "/corporatie/aanbiedingen/off-7"
+    assert rules.link_path("vacancy.not_offered", {"vacancy_id": "A-1"}, "allocation_officer") == "/corporatie/woningen"
+    assert rules.link_path("proposal.overdue", {"offer_id": "off-7"}, "transfer_officer") == "/transferpunt/aanbiedingen"
+    assert rules.link_path("proposal.set_aside", offer, "case_worker") == "/"  # a proposal is no offer page
+    assert rules.link_path("webhook.disabled", {"webhook_id": "whk-1"}, "org_admin") == "/"
+    # every link is a screen that exists (a path template with the id filled in)
+    templates = {p.split("{")[0] for p in paths.SCREEN_PAGES}
+    for role, kind, data in (("case_worker", "offer.made", offer), ("allocation_officer", "offer.made", offer),
+                             ("case_worker", "candidate.parked", {"candidate_id": "c-1"}),
+                             ("transfer_officer", "manual-match.refused", {"candidate_id": "c-1"})):
+        link = rules.link_path(kind, data, role)
+        assert link in paths.SCREEN_PAGES or any(link.startswith(t) and t.endswith("/") for t in templates), link
+    assert rules.cares("case_worker", "candidate.parked") and rules.cares("transfer_officer", "proposal.made")
+    assert rules.cares("allocation_officer", "vacancy.held") and not rules.cares("case_worker", "proposal.made")
+    parked = rules.line(5, "candidate.parked", {"candidate_id": "c-1", "until": "2027-02-01", "declines": 3,
+                                                "reason": "weigeringen"}, "nl")
+    assert dict(parked.fields) == {"candidate_id": "c-1", "until": "2027-02-01"} and "geparkeerd" in parked.subject
