@@ -34,7 +34,7 @@ class Timing:
 class Outcome:
     placements: list[ev.PlacementConfirmed] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
-    rounds: int = 0
+    history: History | None = None
 
 
 def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acceptance: AcceptanceModel,
@@ -49,7 +49,7 @@ def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acce
         queue.append((at, seq, event))
         seq += 1
     heapq.heapify(queue)
-    out = Outcome()
+    out = Outcome(history=history)
     step = timedelta(hours=timing.batching_window_hours)
     t, day = START, 0
     try:

@@ -3,7 +3,8 @@
 For region ``R01 … Rnn`` (one central municipality plus one or two others, two or three
 corporations, one shelter and one other institution each):
 
-* **size**: a region's share of arrivals is ``exp(N(0, 0.5))``, normalised to mean 1.
+* **size**: a region's share of arrivals is ``exp(N(0, 0.5))``, normalised to mean 1. A region's
+  layout and size come from its own generator (``region/<n>``), the same for every seed.
 * **candidates** arrive as a Poisson process of ``candidates_per_day`` × size; at the start a backlog of
   ``backlog_days`` worth of them is already waiting. Profiles: see ``profiles.candidate_profile``.
 * **homes** arrive as a Poisson process of ``homes_per_candidate`` × the candidates' rate; kinds and
@@ -11,7 +12,7 @@ corporations, one shelter and one other institution each):
 * **agreements**: every corporation × municipality pair agrees ``agreement_slack`` × its expected
   share of the year's homes; every limited neighbourhood allows ``limit_places`` placements.
 
-Every draw comes from one ``random.Random(seed)`` in a fixed order, and every event id from it too,
+Every arrival comes from one ``random.Random(seed)`` in a fixed order, and every event id from it too,
 so a seed gives the same events byte for byte.
 """
 from __future__ import annotations
@@ -67,7 +68,10 @@ def event_ids(rng: random.Random):
     return lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def _region(rng: random.Random, index: int) -> Region:
+def _region(index: int) -> Region:
+    """Region ``index``'s municipalities, corporations, neighbourhoods, limits and size: the same for
+    every seed (its own generator), so agreements and limits line up across the seeds of a report."""
+    rng = random.Random(f"region/{index}")
     code = f"R{index:02d}"
     munis = [f"GM{index:02d}{k:02d}" for k in range(1 + rng.randint(1, 2))]
     corps = [f"corp-{code.lower()}-{k}" for k in range(rng.randint(2, 3))]
@@ -79,7 +83,7 @@ def _region(rng: random.Random, index: int) -> Region:
 def generate(seed: int, params: ScenarioParams = ScenarioParams()) -> Scenario:
     rng = random.Random(seed)
     new_id = event_ids(rng)
-    regions = [_region(rng, i + 1) for i in range(params.regions)]
+    regions = [_region(i + 1) for i in range(params.regions)]
     mean = sum(r.size for r in regions) / len(regions)
     sc = Scenario(params, seed, regions)
     period = str(START.year)
