@@ -4,14 +4,14 @@ A region whose policy chooses ``strategy = "look_ahead"`` reads the instance's `
 people and homes expected in the coming weeks). Two LP relaxations of the matching over that
 future give two prices:
 
-* the home's **bid price** ``y_u``: the dual of home u's place in the LP of the *expected people*
-  over the current and the expected homes (with its agreement's and neighbourhood's duals): what
-  the coming arrivals would lose if u were gone;
+* the home's **bid price** ``y_u``: the dual of home u's place in the LP of the waiting and the
+  expected people over the current and the expected homes (with its agreement's and
+  neighbourhood's duals): what the others would lose if u were gone;
 * the person's **value of waiting** ``v_c``: the dual of person c in the LP of the current and
   expected people over the *expected homes* only: what c can still expect if not placed now.
 
-A placement of c in u now gains ``w - γ·v_c`` (γ: the wait discount). If that is less than
-``y_u`` the home is kept back: the pair's look-ahead component is ``-w`` (its priority 0, so it is
+A placement of c in u now gains ``w - γ·v_c`` (γ: the wait discount: later is worth less). If that
+is less than ``γ·y_u`` the home is kept back: the pair's look-ahead component is ``-w`` (its priority 0, so it is
 never chosen); otherwise the component is ``-y_u``, so the round prefers homes nobody is waiting
 for. A home open ``look_ahead_max_hold_days`` or longer is never kept back nor priced.
 Degenerate duals are steered by shaving capacities by ``_EPS``: the homes' in the first LP (the
@@ -67,7 +67,8 @@ def look_ahead_components(instance: Instance, p: Pairs, policy: Policy) -> np.nd
     if not ahead or f is None or p.n_edges == 0:
         return None
     bare = {"declined_pairs": (), "fixed_assignments": (), "forecast": None}
-    future = instance.model_copy(update={**bare, "candidates": f.candidates, "units": instance.units + f.units})
+    future = instance.model_copy(update={**bare, "candidates": instance.candidates + f.candidates,
+                                         "units": instance.units + f.units})
     g = build_pairs(future, policy)
     _, price = _duals(g, shave_units=True)
     price_of = dict(zip(g.unit_ids, price.tolist()))
@@ -83,8 +84,8 @@ def look_ahead_components(instance: Instance, p: Pairs, policy: Policy) -> np.nd
         rule = policy_of(unit.region)
         if unit.region not in ahead or f.days_open.get(unit.id, 0) >= rule.look_ahead_max_hold_days:
             continue
-        w = int(p.edge_w[e])
-        gain = w - rule.look_ahead_wait_discount_percent / 100 * value_of.get(p.cand_ids[p.edge_c[e]], 0.0)
-        bid = price_of.get(unit.id, 0.0)
+        w, discount = int(p.edge_w[e]), rule.look_ahead_wait_discount_percent / 100
+        gain = w - discount * value_of.get(p.cand_ids[p.edge_c[e]], 0.0)
+        bid = discount * price_of.get(unit.id, 0.0)
         out[e] = -w if gain < bid else -min(w, int(round(bid)))
     return out

@@ -2,7 +2,7 @@
 
 Per offer, in this order of draws: with ``silent`` the offer gets no answer at all (it expires at its
 deadline); otherwise the corporation confirms with ``confirm`` (else rejects) after
-``U(2, 48)`` hours, and the person accepts with ``accept[kind] × factor[group]`` (capped at 0.98;
+``U(2, 48)`` hours, and the person accepts with ``accept[kind] × factor[group]`` (at most 1;
 else declines) after ``U(4, 72)`` hours. An answer after the deadline is
 late, and the matcher ignores it as it would in service. Groups multiply in: a family in a shared
 home, say, gets both factors.
@@ -31,7 +31,7 @@ class AcceptanceModel:
         p = self.accept.get(kind, 0.8)
         for g in sorted(groups):
             p *= self.factors.get(g, 1.0)
-        return min(0.98, p)
+        return min(1.0, p)
 
     def answers(self, rng: random.Random, new_id, offer: ev.OfferMade, kind: str, groups: set[str],
                 sent_at) -> list[ev.Event]:

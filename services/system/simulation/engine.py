@@ -33,6 +33,7 @@ class Timing:
 @dataclass
 class Outcome:
     placements: list[ev.PlacementConfirmed] = field(default_factory=list)
+    offers: list[ev.OfferMade] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     history: History | None = None
 
@@ -65,6 +66,7 @@ def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acce
             for e in emitted + world.drain():
                 out.counts[e.event_type] += 1
                 if isinstance(e, ev.OfferMade):
+                    out.offers.append(e)
                     c, u = history.candidates[e.candidate_id], history.units[e.unit_id]
                     for answer in acceptance.answers(rng, new_id, e, u.kind, history.groups(c), t_next):
                         heapq.heappush(queue, (answer.occurred_at, seq, answer))
