@@ -19,7 +19,7 @@ from services.system.simulation.history import History
 HORIZON = timedelta(days=28)
 
 
-def _candidate(e: ev.CandidateSubmitted) -> dict[str, Any]:
+def candidate_row(e: ev.CandidateSubmitted) -> dict[str, Any]:
     return {"id": f"fc-{e.candidate_id}", "region": e.region, "household_size": e.household_size,
             "wheelchair": e.wheelchair, "support": str(e.support), "youth": e.youth, "children": e.children,
             "days_in_shelter": max(0, (e.occurred_at.date() - e.shelter_entry_date).days),
@@ -42,7 +42,7 @@ def with_forecast(raw: dict[str, Any], history: History, policy: Policy) -> dict
     for region in regions:
         for e in history.recent(region, now - HORIZON):
             if isinstance(e, ev.CandidateSubmitted):
-                people.append(_candidate(e))
+                people.append(candidate_row(e))
             elif isinstance(e, ev.VacancyPublished):
                 homes.append(_unit(e, now))
     days_open = {u["id"]: max(0, (now - history.units[u["id"]].occurred_at).days)

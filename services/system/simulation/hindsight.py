@@ -20,7 +20,7 @@ from services.matcher.domain.pairs import Pairs, build_pairs
 from services.matcher.domain.periods import placement_period
 from services.matcher.domain.policy import Policy, regional
 from services.matcher.domain.solver import solve_pairs
-from services.system.simulation.forecast import _candidate
+from services.system.simulation.forecast import candidate_row
 from services.system.simulation.history import History
 from services.system.simulation.scenario import START
 
@@ -38,7 +38,7 @@ class Hindsight:
     def __init__(self, history: History, policy: Policy, region_policies: dict[str, Any] | None = None) -> None:
         raw: dict[str, Any] = {"period": str(START.year), "agreements": [], "neighbourhood_limits": [],
                                "region_policies": region_policies or {},
-                               "candidates": [{**_candidate(c), "id": c.candidate_id}
+                               "candidates": [{**candidate_row(c), "id": c.candidate_id}
                                               for c in history.candidates.values()],
                                "units": [_unit(u) for u in history.units.values()]}
         for _, e in history.scenario.arrivals:
