@@ -32,7 +32,8 @@ def bar_chart(title: str, bars: list[tuple[str, dict[str, float]]]) -> str:
              f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">']
     for i, (label, iv) in enumerate(bars):
         y = 5 + i * row
-        x_low, x_high = left + iv["low"] * scale, left + iv["high"] * scale
+        # The measures are counts, days and shares: an interval below 0 is drawn from 0.
+        x_low, x_high = left + max(0.0, iv["low"]) * scale, left + max(0.0, iv["high"]) * scale
         parts.append(
             f'<g><title>{escape(label)}: {_fmt(iv["mean"])} (95%: {_fmt(iv["low"])}–{_fmt(iv["high"])})</title>'
             f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'

@@ -6,7 +6,9 @@ import json
 import pytest
 
 from services.system.simulation.cli import main
-from services.system.simulation.variants import load_variants
+from contracts import events as ev
+from services.system.simulation.scenario import ScenarioParams, generate
+from services.system.simulation.variants import apply_changes, load_variants
 
 ARGS = ["--regions", "2", "--days", "40", "--seeds", "2", "--seed", "7", "--quiet"]
 
@@ -54,3 +56,21 @@ def test_variants_are_checked_and_unsupported_changes_say_why(tmp_path):
                                                                   "batching_window_hours": 6}}]))
     [variant] = load_variants(path)
     assert variant.changes.agreements[0].extra_places == 30 and variant.changes.policy.youth_bonus == 90
+
+
+def test_a_variant_changes_the_agreements_and_limits_it_names_and_no_other(tmp_path):
+    base, changed = generate(3, ScenarioParams(regions=2, days=30)), generate(3, ScenarioParams(regions=2, days=30))
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps([{"name": "v", "changes": {
+        "agreements": [{"corporation": "corp-r01-0", "extra_places": 30}], "limits": [{"max_placements": 0}]}}]))
+    [variant] = load_variants(path)
+    apply_changes(changed, variant.changes)
+    for (_, before), (_, after) in zip(base.arrivals, changed.arrivals):
+        if isinstance(before, ev.AgreementRegistered):
+            extra = 30 if before.corporation == "corp-r01-0" else 0
+            assert after.max_places == before.max_places + extra
+        elif isinstance(before, ev.NeighbourhoodLimitSet):
+            assert after.max_placements == 0
+        else:
+            assert after == before
+
