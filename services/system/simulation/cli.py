@@ -72,6 +72,7 @@ def main(argv: list[str]) -> int:
         out.with_suffix(".csv").write_text(to_csv(report), encoding="utf-8")
         meta = {"command": ["housing-match", "simulate", *argv], "seconds_total": round(time.perf_counter() - started, 2),
                 "seconds_per_run": [{"variant": r.variant, "seed": r.seed, "simulation": round(r.seconds, 2),
+                                     "simulation_cpu": round(r.cpu_seconds, 2),
                                      "hindsight_and_measures": round(r.hindsight_seconds, 2)} for r in results],
                 "load_average_before": load_before, "load_average_after": os.getloadavg(),
                 "cpus": os.cpu_count(), "python": platform.python_version(), "machine": platform.machine()}

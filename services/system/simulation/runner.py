@@ -29,11 +29,12 @@ class RunResult:
     #: run metadata, never in the report: the simulation's and the hindsight optimum's seconds
     seconds: float = field(default=0.0, compare=False)
     hindsight_seconds: float = field(default=0.0, compare=False)
+    cpu_seconds: float = field(default=0.0, compare=False)  # the simulation's own CPU time (a loaded machine)
 
 
 def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache: dict,
             on_day: Callable[[int], None] | None = None) -> RunResult:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ch = variant.changes
     scenario = generate(seed, params)
     apply_changes(scenario, ch)
@@ -42,7 +43,7 @@ def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache
     acceptance = AcceptanceModel(**ch.acceptance)
     outcome = simulate(scenario, make_solver(ch.strategy, policy, region_policies), acceptance,
                        Timing(ch.batching_window_hours, ch.offer_deadline_hours), on_day)
-    history, simulated = outcome.history, time.perf_counter()
+    history, simulated, cpu = outcome.history, time.perf_counter(), time.process_time() - cpu
     # The hindsight optimum depends on the scenario and the rules, not on the strategy or timing.
     key = (seed, json.dumps([ch.agreements and [a.model_dump() for a in ch.agreements],
                              ch.limits and [lim.model_dump() for lim in ch.limits],
@@ -54,7 +55,7 @@ def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache
     model, best, bound = hindsight_cache[key]
     return RunResult(variant.name, seed, measure(outcome, history), use_of_rules(outcome, history),
                      model.objective_of(outcome.placements), best, bound, simulated - start,
-                     time.perf_counter() - simulated)
+                     time.perf_counter() - simulated, cpu)
 
 
 def run_all(variants: list[Variant], seeds: list[int], params: ScenarioParams,
