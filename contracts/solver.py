@@ -33,6 +33,7 @@ __all__ = [
     "Assignment",
     "Candidate",
     "Explanation",
+    "Forecast",
     "Instance",
     "InstanceError",
     "NeighbourhoodLimit",
@@ -141,6 +142,16 @@ class SupportProvider(Frozen):
     used: Count
 
 
+class Forecast(Frozen):
+    """What the coming weeks will probably bring, for the look-ahead strategy (issue 21): people and
+    homes expected to arrive (e.g. the recent weeks' arrivals again) and how long each unit of the
+    instance has been open (a home open ``look_ahead_max_hold_days`` is never kept back)."""
+
+    candidates: tuple[Candidate, ...] = ()
+    units: tuple[Unit, ...] = ()
+    days_open: dict[Identifier, Days] = Field(default_factory=dict)
+
+
 def _duplicate_error(loc: tuple[Any, ...], first: int, what: str) -> InitErrorDetails:
     return InitErrorDetails(
         type=PydanticCustomError("duplicate", "duplicate {what}, first given at index {first}",
@@ -178,6 +189,8 @@ class Instance(Frozen):
     fixed_assignments: tuple[tuple[Identifier, Identifier], ...] = Field(
         default=(), description="(candidate, unit) pairs the transfer point fixed by hand: they must be "
                                 "in the result")
+    forecast: Forecast | None = Field(default=None, description="Expected arrivals, read only by regions "
+                                      "whose policy chooses the look-ahead strategy")
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Instance:

@@ -9,7 +9,7 @@ of issue 19).  An instance may carry a *partial* policy (``policy``) and partial
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, StrictBool, StrictInt, create_model, model_serializer
 
@@ -75,6 +75,13 @@ class Policy(Frozen):
     affordability: Affordability = Affordability()
     review: Review = Review()
     refusals: Refusals = Refusals()
+    #: "optimal": the best placements for this round; "look_ahead" (issue 21): each placement's
+    #: priority also carries the opportunity cost of its home over the instance's ``forecast``.
+    strategy: Literal["optimal", "look_ahead"] = "optimal"
+    #: a home open this many days is never kept back any longer (look-ahead)
+    look_ahead_max_hold_days: StrictInt = Field(default=14, ge=0)
+    #: what a placement later is worth against one now, in percent (look-ahead)
+    look_ahead_wait_discount_percent: StrictInt = Field(default=90, ge=0, le=100)
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:

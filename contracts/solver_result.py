@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from contracts.types import Identifier
 
@@ -28,6 +28,8 @@ class PriorityComponents(Frozen):
     medical_urgency: StrictInt
     preferred_neighbourhood: StrictInt
     exit_from_institution: StrictInt = 0
+    #: minus the opportunity cost of the home (look-ahead strategy, issue 21); left out when 0
+    look_ahead: StrictInt = Field(default=0, le=0, exclude_if=lambda v: v == 0)
 
 
 class Explanation(Frozen):

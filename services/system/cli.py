@@ -166,16 +166,20 @@ def build_parser() -> argparse.ArgumentParser:
     person.set_defaults(fn=_cmd_person)
     sub.add_parser("solve", help="solve a matching instance file (see `housing-match solve --help`)", add_help=False)
     sub.add_parser("bench", help="national benchmark: matcher vs greedy vs FCFS vs LP bound", add_help=False)
+    sub.add_parser("simulate", help="what if? a year of matching simulated per strategy or variant", add_help=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # solve and bench own their arguments.
+    # solve, bench and simulate own their arguments.
     if argv and argv[0] == "solve":
         return _cmd_solve(argv[1:])
     if argv and argv[0] == "bench":
         return _cmd_bench(argv[1:])
+    if argv and argv[0] == "simulate":
+        from services.system.simulation.cli import main as simulate
+        return simulate(argv[1:])
     args = build_parser().parse_args(argv)
     return args.fn(args) or 0
 

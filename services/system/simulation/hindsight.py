@@ -1,0 +1,81 @@
+"""The hindsight optimum: the best allocation had every arrival of the period been known in advance.
+
+One offline assignment over the whole period: every person and every home that arrived, the same
+eligibility, agreements and neighbourhood limits (services.matcher.domain.pairs.build_pairs), solved
+by the matcher's solver (solve_pairs). A pair's value is the priority it has at the moment it could
+first be made, the later of the two arrivals (so waiting is never rewarded); the same value scores
+every strategy's placements (``objective_of``). No declines, no deadlines: a relaxation of what any
+online strategy can do, so its optimum is at least every strategy's objective.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from contracts import events as ev
+from contracts.solver import parse_instance
+from services.matcher.domain.pairs import Pairs, build_pairs
+from services.matcher.domain.periods import placement_period
+from services.matcher.domain.policy import Policy, regional
+from services.matcher.domain.solver import solve_pairs
+from services.system.simulation.forecast import candidate_row
+from services.system.simulation.history import History
+from services.system.simulation.scenario import START
+
+SECONDS = 60.0
+
+
+def _unit(e: ev.VacancyPublished) -> dict[str, Any]:
+    return {"id": e.unit_id, "corporation": e.corporation, "municipality": e.municipality, "region": e.region,
+            "neighbourhood": e.neighbourhood, "kind": "shared" if e.places > 1 else str(e.kind), "rooms": e.rooms,
+            "places": e.places, "wheelchair_accessible": e.wheelchair_accessible,
+            "support": [str(s) for s in e.support], "period": placement_period(e.available_from, e.occurred_at)}
+
+
+class Hindsight:
+    def __init__(self, history: History, policy: Policy, region_policies: dict[str, Any] | None = None) -> None:
+        raw: dict[str, Any] = {"period": str(START.year), "agreements": [], "neighbourhood_limits": [],
+                               "region_policies": region_policies or {},
+                               "candidates": [{**candidate_row(c), "id": c.candidate_id}
+                                              for c in history.candidates.values()],
+                               "units": [_unit(u) for u in history.units.values()]}
+        for _, e in history.scenario.arrivals:
+            if isinstance(e, ev.AgreementRegistered):
+                raw["agreements"].append({"corporation": e.corporation, "municipality": e.municipality,
+                                          "period": e.period, "max_places": e.max_places, "used": e.used})
+            elif isinstance(e, ev.NeighbourhoodLimitSet):
+                raw["neighbourhood_limits"].append({"neighbourhood": e.neighbourhood, "period": e.period,
+                                                    "max_placements": e.max_placements, "used": e.used})
+        instance = parse_instance(raw)
+        p = build_pairs(instance, policy)
+        arrived = {c.candidate_id: c.occurred_at.date() for c in history.candidates.values()}
+        arrived |= {u.unit_id: u.occurred_at.date() for u in history.units.values()}
+        cand_at = np.asarray([arrived[i].toordinal() for i in p.cand_ids], dtype=np.int64)
+        unit_at = np.asarray([arrived[i].toordinal() for i in p.unit_ids], dtype=np.int64)
+        days0 = np.asarray([c.days_in_shelter for c in sorted(instance.candidates, key=lambda c: c.id)])
+        later = np.maximum(0, unit_at[p.edge_u] - cand_at[p.edge_c])
+        d0, d = days0[p.edge_c], days0[p.edge_c] + later
+        policy_of = regional(instance, policy)
+        region = np.asarray([u.region for u in sorted(instance.units, key=lambda u: u.id)])[p.edge_u]
+        w = p.edge_w.copy()
+        for r in np.unique(region).tolist():
+            rule, at = policy_of(r), region == r
+            w[at] += rule.days_weight * later[at] + rule.long_wait_bonus * (
+                (d[at] > rule.long_wait_days).astype(np.int64) - (d0[at] > rule.long_wait_days))
+        self.pairs: Pairs = replace(p, edge_w=w)
+        self.edge_of = {(p.cand_ids[c], p.unit_ids[u]): e
+                        for e, (c, u) in enumerate(zip(p.edge_c.tolist(), p.edge_u.tolist()))}
+
+    def objective_of(self, placements: list[ev.PlacementConfirmed]) -> int:
+        """A strategy's placements scored by the pairs' values (every placement is an eligible pair)."""
+        edges = [self.edge_of.get((p.candidate_id, p.unit_id)) for p in placements]
+        if None in edges:  # cannot happen while both use build_pairs; a loud error, not a silent zero
+            raise ValueError("a placement the hindsight model finds ineligible")
+        return int(sum(self.pairs.edge_w[e] for e in edges))
+
+    def optimum(self) -> tuple[int, int]:
+        """(objective, proven upper bound) of the offline assignment."""
+        chosen, bound = solve_pairs(self.pairs, SECONDS)
+        return int(self.pairs.edge_w[chosen].sum()), int(bound)
