@@ -20,15 +20,15 @@ from services.intake.entrypoints.web_session import (
     FORM_COOKIE, SESSION_COOKIE, clear_cookie, form_token, page, redirect, same, set_cookie,
 )
 from services.intake.service_layer import sessions, signin
-from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
 from services.kernel.config import settings
 
 EXPIRED_FORM = "Dit formulier is verlopen of niet van deze site. Laad de pagina opnieuw."
 WRONG = "Onjuist e-mailadres, wachtwoord of code."
 
 
-def make_uow() -> IntakeUnitOfWork:
-    return IntakeUnitOfWork(ctx.engine)
+def make_uow(idem: Idempotency | None = None) -> IntakeUnitOfWork:
+    return IntakeUnitOfWork(ctx.engine, idem)
 
 
 def refusal(exc: IntakeError) -> tuple[str, int, dict[str, str]]:

@@ -19,6 +19,8 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from services.kernel.languages import from_accept_language
+
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -28,17 +30,7 @@ def language(query: str | None, accept_language: str | None) -> str:
     """``lang`` from the query if it is one we have, else the first of ours in Accept-Language (by q), else Dutch."""
     if query and query.strip().lower()[:2] in LANGUAGES:
         return query.strip().lower()[:2]
-    wanted = []
-    for i, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        wanted.append((-q, i, tag.strip().lower()[:2]))
-    return next((tag for q, _, tag in sorted(wanted) if tag in LANGUAGES and q < 0), DEFAULT)
+    return from_accept_language(accept_language, LANGUAGES, DEFAULT)
 
 
 @functools.cache

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from services.intake.domain.errors import Forbidden, IntakeError
 from services.intake.entrypoints.app import ctx
-from services.intake.entrypoints.screens.shell import make_uow, signed_in
+from services.intake.entrypoints.signin_pages import make_uow, signed_in
 from services.intake.entrypoints.web_session import redirect, same
 from services.intake.service_layer import dispatch
 from services.intake.service_layer.operation_types import Call, Operation

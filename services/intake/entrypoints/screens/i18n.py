@@ -17,6 +17,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from services.kernel.languages import from_accept_language
+
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 LANGUAGE_COOKIE = "__Host-hm_lang"
@@ -54,17 +56,4 @@ def choose(cookie: str | None, accept_language: str | None) -> str:
     """The person's own choice, else the first language of the browser's list that the screens speak."""
     if cookie in LANGUAGES:
         return cookie
-    ranked = []
-    for n, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        ranked.append((-q, n, tag.strip().lower()[:2]))
-    for _, _, tag in sorted(ranked):
-        if tag in LANGUAGES:
-            return tag
-    return DEFAULT
+    return from_accept_language(accept_language, LANGUAGES, DEFAULT)

@@ -8,15 +8,13 @@ from pathlib import Path
 from aiohttp import web
 from faust.web import View
 
-from services.intake.domain.errors import IntakeError
-from services.intake.entrypoints.app import app, ctx
+from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens import i18n
 from services.intake.entrypoints.screens.rendering import render
-from services.intake.entrypoints.signin_pages import sign_in_page
+# The sign-in pages' session reading and unit of work serve the screens too: one way to know who is signed in.
+from services.intake.entrypoints.signin_pages import make_uow, sign_in_page, signed_in
 from services.intake.entrypoints.web_session import SESSION_COOKIE, redirect, set_cookie
-from services.intake.service_layer import preferences, sessions
-from services.intake.service_layer.organisations import Caller
-from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
+from services.intake.service_layer import preferences
 
 STATIC = Path(__file__).parent / "static"
 #: The files /static/ serves (nothing else is looked up on disk), with their media type.
@@ -43,21 +41,6 @@ async def language(request: web.Request, handler):
 
 
 app.web.web_app.middlewares.append(language)
-
-
-def make_uow(idem: Idempotency | None = None) -> IntakeUnitOfWork:
-    return IntakeUnitOfWork(ctx.engine, idem)
-
-
-async def signed_in(request: web.Request) -> tuple[Caller, str] | None:
-    """(caller, the session's CSRF token) of a signed-in person, or None."""
-    sid = request.cookies.get(SESSION_COOKIE)
-    if not sid:
-        return None
-    try:
-        return await asyncio.to_thread(sessions.authenticate, make_uow(), sid)
-    except IntakeError:
-        return None
 
 
 class Static(View):
