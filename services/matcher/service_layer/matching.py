@@ -17,7 +17,7 @@ from services.matcher.adapters.orm import (
 )
 from services.matcher.domain.explain import RoundExplanation, expiries_as_such, reason_counts
 from services.matcher.domain.rounds import (
-    CandidateState, OfferState, RegionState, UnitState, build_instance,
+    HOLDING, CandidateState, OfferState, RegionState, UnitState, build_instance,
 )
 from services.matcher.adapters.solver import admit_fixed_pairs, base_policy
 from services.matcher.domain.regional import region_policy, review_due
@@ -46,8 +46,9 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
                           Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status,
                           Unit.not_offered_reason, Unit.available_from, Unit.rent, Unit.held_until)
                    .where(Unit.region == region, Unit.status == "open")).all()
+    # Every offer that holds a place: a proposal waiting for the transfer point holds it like an open offer.
     offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
-                    .where(Offer.region == region, Offer.status.in_(("made", "placed")))).all()
+                    .where(Offer.region == region, Offer.status.in_(HOLDING))).all()
     declined, declined_here, expired = set(), set(), set()
     if cands and units:
         # Declines belong to the person, not to one submission: when another shelter's submission of

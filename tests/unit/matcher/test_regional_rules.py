@@ -85,6 +85,20 @@ def test_review_holds_proposals_until_approved_and_flags_them_when_overdue(uow):
                                                                     "besproken aan de matchtafel")
 
 
+def test_a_waiting_proposal_holds_its_home_in_the_next_round(uow):
+    # Found by the end-to-end test when two homes arrived in two batches: the second round proposed the
+    # first home again, to a second person, because the round read only open and placed offers.
+    feed(uow, agreement(), policy(1, date(2026, 1, 1), review={"enabled": True}), vacancy("corp-a:u1"),
+         candidate("c1", days=300), candidate("c2", days=200))
+    round_(uow)
+    [first] = emitted(uow, ev.OfferProposed)
+    feed(uow, vacancy("corp-a:u2", at=T0 + H))
+    round_(uow)
+    proposals = emitted(uow, ev.OfferProposed)
+    assert sorted((p.candidate_id, p.unit_id) for p in proposals) == [("c1", "corp-a:u1"), ("c2", "corp-a:u2")]
+    assert first.unit_id == "corp-a:u1"
+
+
 def test_a_manual_match_goes_out_as_a_human_decision_and_a_held_home_is_not_offered(uow):
     feed(uow, agreement(), policy(1, date(2026, 1, 1), review={"enabled": True}), vacancy("corp-a:u1"),
          vacancy("corp-a:u2"), candidate("c1", days=300), candidate("c2", days=10))
