@@ -43,7 +43,8 @@ UNKNOWN_RULE = N_("Een regel van de regio staat deze koppeling niet toe.")
 #: The forms' fields (the policy's nested fields by their last name).
 FIELD = {
     "candidate_id": N_("Kandidaat"), "unit_id": N_("Woning"), "until": N_("Vasthouden tot en met"),
-    "reason": N_("Reden"), "effective_from": N_("Geldt vanaf"), "review_enabled": N_("Beoordeling door het transferpunt"),
+    "reason": N_("Reden"), "effective_from": N_("Geldt vanaf"),
+    "review_enabled": N_("Beoordeling door het transferpunt"),
     "max_declines": N_("Aantal weigeringen voor parkeren"), "window_days": N_("Binnen hoeveel dagen"),
     "park_days": N_("Dagen geparkeerd"), "affordability_enabled": N_("Passend toewijzen"),
 }
