@@ -61,6 +61,8 @@ def test_proposals_wait_overdue_first_and_are_approved_or_set_aside_with_a_reaso
     on_time, late = propose(intake, region, first), propose(intake, region, second, overdue=True)
     listing = officer.browser.get("/transferpunt/voorstellen").text
     assert listing.index(late) < listing.index(on_time) and "(te laat)" in listing
+    undecided = post(officer, f"/transferpunt/voorstellen/{late}", reason="Geen keuze.")
+    assert undecided.status_code == 400 and "Kies goedkeuren of opzij zetten." in undecided.text
     empty = post(officer, f"/transferpunt/voorstellen/{late}", reason="", besluit="goedkeuren")
     assert empty.status_code == 400 and "Reden: Vul dit veld in." in empty.text
     bsn = make_bsn(random.Random(99))

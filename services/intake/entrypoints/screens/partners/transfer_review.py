@@ -26,6 +26,7 @@ DECISIONS = {"goedkeuren": ("approveProposal", N_("Goedgekeurd: het aanbod gaat 
 STATUS = {"waiting": N_("wacht op beoordeling"), "approved": N_("goedgekeurd"), "set_aside": N_("opzijgezet"),
           "withdrawn": N_("vervallen")}
 DECIDED = N_("Dit voorstel is al beoordeeld of vervallen.")
+CHOOSE = N_("Kies goedkeuren of opzij zetten.")
 
 
 async def proposals(caller) -> list[dict]:
@@ -67,7 +68,9 @@ class ProposalDecision(View):
         params = {"offer_id": offer_id}
         # Both decisions have the same roles: the person is authorised before the form is read.
         caller, csrf, form = await posted(request, "approveProposal", params, (TRANSFER_OFFICER,))
-        choice = form.get("besluit", "goedkeuren") if form.get("besluit") in DECISIONS else "goedkeuren"
+        choice = form.get("besluit", "")
+        if choice not in DECISIONS:  # never a default: a decision is the officer's own
+            return await decision_page(request, caller, csrf, offer_id, 400, error=CHOOSE)
         try:
             body = forms.parse(m.Decision, {"reason": form.get("reason", "").strip()})
             await run(caller, DECISIONS[choice][0], params, body, form_key=form.get("form_key"))
