@@ -2,8 +2,11 @@
 services, PostgreSQL): a corporation uploads a CSV of homes with one bad line (the line is named with its
 reason; the good homes are imported once, also after a second upload), confirms an offer and sees the
 agreement's remaining places drop; a municipality raises the agreement and the waiting candidate gets an
-offer; the transfer point sees that offer stalled (this region stalls offers at once: STALLED_OFFER_DAYS);
-an administrator revokes a token and the next API call with it is refused. Then axe-core scans every new
+offer; the transfer point sees that offer stalled (this region stalls offers at once: STALLED_OFFER_DAYS) and
+after the central municipality turned review on (a new policy version on its screen), matches the last free home
+to the last waiting candidate by hand: the round refuses it and the screen names the rule (the agreement is full)
+in plain Dutch; once the agreement is raised the round's proposal waits and the transfer point approves it (the
+offer goes out); an administrator revokes a token and the next API call with it is refused. Then axe-core scans every new
 screen in Dutch and in English (0 violations) and each reflows at 320 px."""
 from __future__ import annotations
 
@@ -44,6 +47,11 @@ PAGES = [("/corporatie/woningen", "allocation_officer"), ("/corporatie/woningen/
          ("/corporatie/afspraken", "allocation_officer"), ("/gemeente/afspraken", "policy_officer"),
          ("/gemeente/wijken", "policy_officer"), ("/gemeente/organisaties", "policy_officer"),
          ("/transferpunt", "transfer_officer"), ("/transferpunt/aanbiedingen", "transfer_officer"),
+         ("/transferpunt/voorstellen", "transfer_officer"), ("/transferpunt/koppelen", "transfer_officer"),
+         ("/transferpunt/voorstellen/{proposal_id}", "transfer_officer"),
+         ("/transferpunt/vasthouden", "transfer_officer"),
+         ("/transferpunt/kandidaten/{waiting_candidate}/parkering", "transfer_officer"),
+         ("/gemeente/beleid", "policy_officer"),
          ("/beheer/organisaties", "system_admin"), ("/beheer/organisaties/{corporation}/tokens", "system_admin"),
          ("/beheer/gebruikers", "system_admin"), ("/beheer/audit", "system_admin"),
          ("/beheer/gebruikers", "org_admin")]
@@ -52,7 +60,7 @@ PAGES = [("/corporatie/woningen", "allocation_officer"), ("/corporatie/woningen/
 @pytest.fixture(scope="module")
 def world(stack, tmp_path_factory):
     sc = Scenario(period=str(date.today().year), today=date.today())
-    sc.orgs = [Org("Gemeente Zevenhuizen", "municipality", municipality="GM0777", region="R09"),
+    sc.orgs = [Org("Gemeente Zevenhuizen", "municipality", municipality="GM0777", region="R09", central=True),
                Org("Woonstichting Zeven", "corporation", region="R09"),
                Org("Opvang Zeven", "shelter", region="R09", institution_type="shelter"),
                Org("Transferpunt Zeven", "transfer_point", region="R09"), Org("Beheer", "admin"),
@@ -63,7 +71,7 @@ def world(stack, tmp_path_factory):
     api = {o.role: PartnerClient(base, o.token, tls) for o in sc.orgs}
     api["municipality"].call("POST", "/v1/agreements", {"corporation": orgs["corporation"].org_id,
                                                         "period": sc.period, "max_places": 1})
-    for n in (1, 2):
+    for n in (1, 2, 3, 4):  # two are left waiting for the transfer point's manual match and review
         api["shelter"].call("POST", "/v1/candidates", {
             "bsn": make_bsn(random.Random(f"partner-screens-{n}")), "region": "R09", "household_size": 1,
             "shelter_entry_date": (date.today() - timedelta(days=100 + n)).isoformat()})
@@ -152,6 +160,52 @@ def test_the_people_at_the_table_work_through_their_screens(world, browser):
     # The transfer point sees it stalled (no answer yet; this region stalls at once).
     be(d, world, "transfer_officer", "/transferpunt/aanbiedingen")
     assert waiting_offer["offer_id"] in d.find_element(By.ID, "vastgelopen").text
+    # The central municipality turns the transfer point's review on (and changes a refusal rule) on its screen.
+    be(d, world, "policy_officer", "/gemeente/beleid")
+    d.find_element(By.ID, "review_enabled").send_keys(Keys.SPACE)
+    type_into(d, "max_declines", "4")
+    press_on(d, "beleid-vastleggen")
+    assert "Vastgelegd. De matcher past" in d.page_source
+    assert "na 4 weigeringen binnen 365 dagen" in d.find_element(By.ID, "versies").text
+    # The transfer point matches a new home by hand to the one still waiting; the full agreement refuses it. (The
+    # decision follows the policy on the same partition of the regional decisions: the matcher has both in order.)
+    api["corporation"].call("POST", "/v1/vacancies", {"unit_id": "PS-9", "municipality": "GM0777", "region": "R09",
+                                                      "neighbourhood": "BU07770002", "kind": "regular", "rooms": 1,
+                                                      "available_from": TODAY})
+    be(d, world, "transfer_officer", "/transferpunt/koppelen")
+    world["ids"]["waiting_candidate"] = d.find_element(By.ID, "candidate_id").get_attribute("value")
+    assert "PS-9" in d.find_element(By.ID, "unit_id").text
+    type_into(d, "reason", "Werk en school in deze wijk.")
+    press_on(d, "koppelen")
+    assert "De koppeling is aangevraagd" in d.page_source
+
+    def refused():
+        d.get(base + "/transferpunt/koppelen")
+        listed = d.find_element(By.ID, "koppelingen").text
+        return listed if "geweigerd" in listed else None
+    listed = wait_until(refused, timeout=60)
+    assert "De prestatieafspraak van de corporatie met de gemeente is vol." in listed, listed
+    assert "fixed_assignments" not in listed and world["ids"]["waiting_candidate"] in listed
+    # With review on, the round after the agreement's next raise proposes; the transfer point approves.
+    be(d, world, "policy_officer", "/gemeente/afspraken")
+    type_into(d, "period", world["period"])
+    type_into(d, "max_places", "3")
+    press_on(d, "vastleggen")
+    be(d, world, "transfer_officer")
+
+    def proposed():
+        d.get(base + "/transferpunt/voorstellen")
+        return d.execute_script("return [...document.querySelectorAll('a[id^=beoordelen-]')].map(a => a.id)")
+    world["ids"]["proposal_id"] = wait_until(proposed, timeout=60)[0].removeprefix("beoordelen-")
+    press_on(d, "beoordelen-" + world["ids"]["proposal_id"])
+    assert not axe_violations(d)  # the decision form (afterwards the scan below sees the decided proposal)
+    type_into(d, "reason", "Past bij werk en school.")
+    press_on(d, "goedkeuren")
+    assert "Goedgekeurd: het aanbod gaat uit." in d.page_source
+    assert wait_until(lambda: [o for o in api["shelter"].call("GET", "/v1/offers?status=open")["items"]
+                               if o["offer_id"] == world["ids"]["proposal_id"]], timeout=60)
+    d.get(base + "/transferpunt")  # the one still waiting, for the parking page's scan
+    world["ids"]["waiting_candidate"] = d.find_element(By.CSS_SELECTOR, "#wachtenden th[scope=row]").text.split()[0]
     # An administrator revokes the corporation's token; the next call with it is refused.
     be(d, world, "system_admin", "/beheer/organisaties")
     keyboard_enter(d, d.find_element(By.PARTIAL_LINK_TEXT, "API-tokens van Woonstichting Zeven"))
@@ -178,7 +232,7 @@ def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_
                     upload(d, world)
                 else:
                     d.get(base + page.format(**world["ids"]))
-                assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+                assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language, (role, page)
                 # A page of its own, not the refusal page (whose only link leads home); asked of the page itself,
                 # since find_elements waits the implicit wait for an element that is rightly absent.
                 assert d.execute_script("return !!document.querySelector('h1') && "

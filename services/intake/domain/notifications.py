@@ -85,7 +85,9 @@ def link_path(kind: str, data: dict, user_role: str = UserRole.CASE_WORKER) -> s
             return f"/corporatie/aanbiedingen/{data['offer_id']}"
         return "/corporatie/woningen" if "vacancy_id" in data or "unit_id" in data else "/"
     if user_role == UserRole.TRANSFER_OFFICER:
-        return "/transferpunt/aanbiedingen" if kind.startswith("proposal.") else "/transferpunt"
+        if kind.startswith("proposal.") and "offer_id" in data:
+            return f"/transferpunt/voorstellen/{data['offer_id']}"
+        return "/transferpunt/koppelen" if kind.startswith("manual-match.") else "/transferpunt"
     if user_role == UserRole.CASE_WORKER:
         if "offer_id" in data and not kind.startswith("proposal."):
             return f"/aanbiedingen/{data['offer_id']}"

@@ -40,7 +40,8 @@ def region_homes_and_offers(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, 
             select(Organisation).where(Organisation.region == caller.region)).all()}
         units = uow.session.exec(select(UnitRecord).where(UnitRecord.region == caller.region)).all()
         own_ids = {u.unit_id: u.own_unit_id for u in units}
-        homes = [{"vacancy_id": u.own_unit_id, "corporation": names.get(u.corporation, u.corporation),
+        homes = [{"vacancy_id": u.own_unit_id, "unit_id": u.unit_id,
+                  "corporation": names.get(u.corporation, u.corporation),
                   "municipality": u.details["municipality"], "neighbourhood": u.details["neighbourhood"],
                   "kind": u.kind, "rooms": u.details["rooms"], "available_from": u.details["available_from"],
                   "not_offered_reason": u.not_offered_reason} for u in units if u.status == "open"]
@@ -59,6 +60,7 @@ def region_homes_and_offers(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, 
 
 class RegionHome(Answer):
     vacancy_id: str
+    unit_id: str  # product-wide: what the transfer point's manual match and hold name
     corporation: str
     municipality: str
     neighbourhood: str

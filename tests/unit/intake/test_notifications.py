@@ -103,7 +103,9 @@ def test_each_link_opens_the_recipients_own_screen_and_the_regional_entries_reac
     assert rules.link_path("offer.made", offer, "case_worker") == "/aanbiedingen/off-7"
     assert rules.link_path("offer.made", offer, "allocation_officer") == "/corporatie/aanbiedingen/off-7"
     assert rules.link_path("vacancy.not_offered", {"vacancy_id": "A-1"}, "allocation_officer") == "/corporatie/woningen"
-    assert rules.link_path("proposal.overdue", {"offer_id": "off-7"}, "transfer_officer") == "/transferpunt/aanbiedingen"
+    transfer = "transfer_officer"
+    assert rules.link_path("proposal.overdue", {"offer_id": "off-7"}, transfer) == "/transferpunt/voorstellen/off-7"
+    assert rules.link_path("manual-match.refused", {"candidate_id": "c-1"}, transfer) == "/transferpunt/koppelen"
     assert rules.link_path("proposal.set_aside", offer, "case_worker") == "/"  # a proposal is no offer page
     assert rules.link_path("webhook.disabled", {"webhook_id": "whk-1"}, "org_admin") == "/"
     # every link is a screen that exists (a path template with the id filled in)

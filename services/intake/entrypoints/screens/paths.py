@@ -22,6 +22,8 @@ PARTNER_PAGES = frozenset({
     "/corporatie/afspraken",
     "/gemeente/afspraken", "/gemeente/wijken", "/gemeente/organisaties",
     "/transferpunt", "/transferpunt/aanbiedingen",
+    "/transferpunt/voorstellen", "/transferpunt/voorstellen/{proposal_id}", "/transferpunt/koppelen",
+    "/transferpunt/vasthouden", "/transferpunt/kandidaten/{candidate_id}/parkering", "/gemeente/beleid",
     "/beheer/organisaties", "/beheer/organisaties/{organisation}/tokens",
     "/beheer/organisaties/{organisation}/tokens/{key_id}/intrekken", "/beheer/gebruikers",
     "/beheer/gebruikers/{user_id}/herstellen", "/beheer/audit"})

@@ -1,7 +1,8 @@
 """The region's transfer point (issue 17, item 3): the waiting candidates as the accounts issue allows it
 (pseudonymous, audited per candidate), the people waiting longest first; the homes still free; the offers
 in flight with their deadlines, and which stalled (no answer after the region's number of days, 3 by
-default). Reads only: the review, manual matches and holds come with the regional-policy operations."""
+default). Reads only: the review, manual matches, holds and parking lifts are transfer_review.py and
+transfer_actions.py."""
 from __future__ import annotations
 
 from aiohttp import web
