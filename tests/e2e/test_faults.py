@@ -20,6 +20,8 @@ import random
 import signal
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from sqlalchemy import create_engine
@@ -27,7 +29,7 @@ from sqlalchemy import create_engine
 from bench.replay import Driver, build_plan, dead_lettered_ids, processed_counter
 from services.kernel.config import Settings
 from services.system.broker import free_port
-from services.system.supervisor import Stack, http_status
+from services.system.supervisor import Stack, client_ssl_context, http_status
 from tests import checks
 from tests.support import OwnPostgres
 
@@ -55,6 +57,21 @@ def stack(tmp_path_factory):
 
 def all_ready(stack: Stack) -> bool:
     return all(http_status(f"{w.url}/health/ready", stack.conf) == 200 for w in stack.workers)
+
+
+def readiness(stack: Stack) -> list[str]:
+    """Each worker's readiness answer, for the failure message: which part did not come back, and why."""
+    answers = []
+    for w in stack.workers:
+        try:
+            tls = client_ssl_context(stack.conf) if w.url.startswith("https") else None
+            with urllib.request.urlopen(f"{w.url}/health/ready", timeout=2, context=tls) as r:
+                answers.append(f"{w.service}-{w.index}: {r.status}")
+        except urllib.error.HTTPError as exc:
+            answers.append(f"{w.service}-{w.index}: {exc.code} {exc.read()[:400]!r}")
+        except Exception as exc:  # noqa: BLE001 - not listening
+            answers.append(f"{w.service}-{w.index}: {type(exc).__name__}")
+    return answers
 
 
 def test_every_part_killed_at_random_loses_and_doubles_nothing(stack):
@@ -86,7 +103,9 @@ def test_every_part_killed_at_random_loses_and_doubles_nothing(stack):
             await asyncio.to_thread(inflict, kind)
             await asyncio.sleep(1.0)  # long enough for readiness to notice
             while not await asyncio.to_thread(all_ready, stack):
-                assert time.monotonic() - started < 120, f"not ready 120 s after a {kind} fault"
+                if time.monotonic() - started >= 120:
+                    raise AssertionError(f"not ready 120 s after a {kind} fault: "
+                                         f"{await asyncio.to_thread(readiness, stack)}")
                 await asyncio.sleep(0.2)
             faults.append((kind, round(time.monotonic() - started, 1)))
             log.warning("recovered from a %s fault in %.1f s", kind, faults[-1][1])
