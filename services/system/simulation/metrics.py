@@ -67,17 +67,27 @@ def _homes(outcome: Outcome, history: History, end: date) -> dict[str, float]:
 
 
 def use_of_rules(outcome: Outcome, history: History) -> dict[str, float]:
-    """Placements per agreement (corporation × municipality) and per limited neighbourhood."""
-    agreements, limits = {}, {}
+    """Placements per agreement (corporation × municipality), per limited neighbourhood and per support
+    provider with a stated room; with refusal rules in the variant, the people parked after declines.
+    (Keys depend on the scenario's rules only, so every seed of a variant has the same ones.)"""
+    agreements, limits, providers, refusals = {}, {}, {}, False
     for _, e in history.scenario.arrivals:
         if e.event_type == "AgreementRegistered":
             agreements[(e.corporation, e.municipality)] = f"agreement {e.corporation} × {e.municipality} " \
                                                           f"(of {e.max_places})"
         elif e.event_type == "NeighbourhoodLimitSet":
             limits[e.neighbourhood] = f"limit {e.neighbourhood} (of {e.max_placements})"
-    use = dict.fromkeys([*agreements.values(), *limits.values()], 0.0)
+        elif e.event_type == "SupportCapacitySet":
+            providers[e.provider] = f"support provider {e.provider} (of {e.max_new_clients - e.used})"
+        elif e.event_type == "RegionPolicyRegistered":
+            refusals = refusals or "refusals" in e.policy.model_fields_set
+    use = dict.fromkeys([*agreements.values(), *limits.values(), *providers.values()], 0.0)
     for p in outcome.placements:
-        for key in (agreements.get((p.corporation, p.municipality)), limits.get(p.neighbourhood)):
+        provider = history.candidates[p.candidate_id].support_provider_id
+        for key in (agreements.get((p.corporation, p.municipality)), limits.get(p.neighbourhood),
+                    providers.get(provider) if provider else None):
             if key:
                 use[key] += 1
+    if refusals:
+        use["parkings after declines (refusal rules)"] = float(outcome.counts["CandidateParked"])
     return use

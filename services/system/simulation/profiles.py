@@ -4,7 +4,8 @@ Candidates: 72% single, 10% couples, 18% families (2-5 people, one or two adults
 of singles and couples and everyone from youth care; wheelchair users 5%; support none 25%, light
 40%, intensive 25%, Housing First 10%; medical urgency 5%; 80% from a shelter, 10% from youth care,
 10% from a mental-health clinic; in the shelter since ``Exp(mean 30 days)`` before they are put
-forward (the backlog up to ``backlog`` days more); 10% exclude a neighbourhood, 20% prefer one.
+forward (the backlog up to ``backlog`` days more); 10% exclude a neighbourhood, 20% prefer one; intensive
+support and Housing First with the region's support provider (``support-rNN``, see ``support_provider``).
 
 Homes: regular 55%, transformation 10%, new build 10%, flex 12%, shared 8% (2-3 places), Housing First
 5%; 1-4 rooms (45/30/18/7%); wheelchair-accessible 3%; every home takes support none and light, 45%
@@ -45,13 +46,20 @@ def candidate_event(rng: random.Random, new_id, sc, region, at: datetime, backlo
     excluded = (rng.choice(hoods),) if rng.random() < 0.10 else ()
     preferred = tuple(h for h in ((rng.choice(hoods),) if rng.random() < 0.20 else ()) if h not in excluded)
     n = len(sc.arrivals)
-    return ev.CandidateSubmitted(
+    event = ev.CandidateSubmitted(
         event_id=new_id(), occurred_at=at, producer=f"{institution}-{region.code.lower()}",
         candidate_id=f"cand-{region.code.lower()}-{n:06d}", person_ref=f"{rng.getrandbits(256):064x}",
         shelter=f"{institution}-{region.code.lower()}", region=region.code, household_size=household,
         children=children, wheelchair=rng.random() < 0.05, support=_pick(rng, SUPPORT),
         shelter_entry_date=(at - timedelta(days=stay)).date(), youth=youth,
         medical_urgency=rng.random() < 0.05, excluded_neighbourhoods=excluded, preferred_neighbourhoods=preferred)
+    return event.model_copy(update={"support_provider_id": support_provider(region.code, event.support)})
+
+
+def support_provider(region: str, support: str) -> str | None:
+    """The region's one provider of ambulant support for people with intensive support or Housing First
+    (no draw, so the scenario's other draws stay put); without a stated room its clients are not limited."""
+    return f"support-{region.lower()}" if support in ("intensive", "housing_first") else None
 
 
 def home_event(rng: random.Random, new_id, region, at: datetime) -> ev.VacancyPublished:

@@ -8,10 +8,11 @@
 * ``policy``: policy fields (contracts/solver_policy.py), ``region_policies``: ``{"R01": {…}}``;
 * ``strategy``: matcher, greedy, fcfs or look_ahead;
 * ``batching_window_hours``, ``offer_deadline_hours``;
-* ``acceptance``: ``{"accept": {kind: p}, "factors": {group: f}, "confirm": p, "silent": p}``.
-
-``support_capacity`` and ``refusal_rules`` are refused with a reason: the matcher's service layer does
-not carry support providers or refusal rules yet (issue 20), and the simulator runs only its rules.
+* ``acceptance``: ``{"accept": {kind: p}, "factors": {group: f}, "confirm": p, "silent": p,
+  "decline_categories": {category: share}}``;
+* ``support_capacity``: a list of ``{"provider"?, "max_new_clients", "used"?}``, and ``refusal_rules``:
+  the policy's ``refusals`` group; both reach the matcher as its own events (regional_changes.py).
+  ``policy.refusals`` is refused with a reason: the solver ignores it, ``refusal_rules`` is the way.
 """
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts import events as ev
 from contracts.solver import PolicyOverrides, format_validation_error
-from services.system.simulation.scenario import Scenario
+from contracts.solver_policy import RefusalsOverrides
+from services.system.simulation.regional_changes import SupportCapacityChange, regional_events
+from services.system.simulation.scenario import START, Scenario
 
-NOT_YET = {"support_capacity": "support providers", "refusal_rules": "refusal rules"}
 
 
 class _Strict(BaseModel):
@@ -54,6 +56,8 @@ class Changes(_Strict):
     batching_window_hours: Annotated[float, Field(gt=0, le=24 * 7)] = 24.0
     offer_deadline_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 72.0
     acceptance: dict[str, Any] = {}
+    support_capacity: list[SupportCapacityChange] = []
+    refusal_rules: RefusalsOverrides | None = None  # type: ignore[valid-type]
 
 
 class Variant(_Strict):
@@ -72,9 +76,12 @@ def load_variants(path: str | Path) -> list[Variant]:
         raise ValueError(f"--variants: cannot read a JSON list ({type(err).__name__})") from None
     if not isinstance(data, list) or not data:
         raise ValueError("--variants: must be a non-empty JSON list of {\"name\", \"changes\"}")
-    problems = [f"[{i}].changes.{key}: not supported yet: the matcher's service layer does not carry {what}"
-                for i, v in enumerate(data) if isinstance(v, dict)
-                for key, what in NOT_YET.items() if key in (v.get("changes") or {})]
+    problems = [f"[{i}].changes.{where}refusals: the solver does not apply it; use changes.refusal_rules"
+                for i, v in enumerate(data) if isinstance(v, dict) and isinstance(v.get("changes"), dict)
+                for where, p in [("policy.", v["changes"].get("policy")),
+                                 *((f"region_policies.{r}.", p) for r, p in
+                                   (v["changes"].get("region_policies") or {}).items())]
+                if isinstance(p, dict) and "refusals" in p]
     if problems:
         raise ValueError("\n".join(problems))
     try:
@@ -87,7 +94,8 @@ def load_variants(path: str | Path) -> list[Variant]:
 
 
 def apply_changes(scenario: Scenario, changes: Changes) -> None:
-    """The scenario's agreements and limits as the variant sets them (events replaced in place)."""
+    """The scenario's agreements and limits as the variant sets them (events replaced in place), and its
+    support providers' room and refusal rules as events at the start (regional_changes.py)."""
     for i, (at, e) in enumerate(scenario.arrivals):
         if isinstance(e, ev.AgreementRegistered):
             for c in changes.agreements:
@@ -101,3 +109,7 @@ def apply_changes(scenario: Scenario, changes: Changes) -> None:
                         e.max_placements + (c.extra_placements or 0)
                     e = e.model_copy(update={"max_placements": max(0, most)})
         scenario.arrivals[i] = (at, e)
+    refusals = changes.refusal_rules.model_dump(mode="json", exclude_unset=True) if changes.refusal_rules else None
+    extra = regional_events(scenario, changes.support_capacity, refusals)
+    # At the start, before everyone else (a stable sort keeps the scenario's own order after them).
+    scenario.arrivals[:0] = [(START, e) for e in extra]
