@@ -19,12 +19,13 @@ from services.intake.domain import rules
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints.app import app, ctx
 from services.intake.entrypoints.openapi import build_openapi
+from services.intake.entrypoints.signin_pages import make_uow  # one unit-of-work factory for API and pages
 from services.intake.entrypoints.web_session import CSRF_HEADER, SESSION_COOKIE, same
 from services.intake.service_layer import common, dispatch, sessions
 from services.intake.service_layer.operation_types import API_PREFIX, Call, NoBody, Operation
 from services.intake.service_layer.operations import OPERATIONS
 from services.intake.service_layer.organisations import Caller, authenticate
-from services.intake.service_layer.unit_of_work import Idempotency, IntakeUnitOfWork
+from services.intake.service_layer.unit_of_work import Idempotency
 from services.kernel.config import settings
 from services.kernel.health import register_health_and_metrics
 from services.kernel.http import (
@@ -43,10 +44,6 @@ from services.kernel.ratelimit import Decision, TokenBucketLimiter
 
 log = logging.getLogger(__name__)
 register_health_and_metrics(app, ctx)
-
-
-def make_uow(idem: Idempotency | None = None) -> IntakeUnitOfWork:
-    return IntakeUnitOfWork(ctx.engine, idem)
 
 
 def as_problem(exc: IntakeError) -> HttpProblem:
