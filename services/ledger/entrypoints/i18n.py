@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import functools
 import gettext
-import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from services.kernel.languages import from_accept_language
+from services.kernel.languages import compiled_catalogue, from_accept_language
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -37,12 +33,7 @@ def language(query: str | None, accept_language: str | None) -> str:
 def translations(lang: str) -> gettext.NullTranslations:
     if lang not in LANGUAGES or lang == "en":
         return gettext.NullTranslations()
-    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        catalog = read_po(po, locale=lang)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled)
+    return compiled_catalogue(LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", lang)
 
 
 def gettext_for(lang: str):

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import functools
 import gettext as gnu
-import io
 from contextvars import ContextVar
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
-from services.kernel.languages import from_accept_language
+from services.kernel.languages import compiled_catalogue, from_accept_language
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -31,12 +28,7 @@ def translations(language: str) -> gnu.NullTranslations:
     po = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
     if language == DEFAULT or not po.exists():
         return gnu.NullTranslations()
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gnu.GNUTranslations(buffer)
+    return compiled_catalogue(po, language)
 
 
 def gettext(message: str) -> str:
