@@ -22,6 +22,7 @@ from rich.table import Table
 from services.kernel.config import Settings, settings
 from services.system.partner_client import PartnerClient
 from services.system.scenario import Scenario, build_scenario
+from services.system.settled import matcher_caught_up
 from services.system.supervisor import Stack, client_ssl_context
 from services.system.tls_proxy import tls_proxy
 
@@ -96,6 +97,7 @@ def _drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None, 
             bsn_of[res["candidate_id"]] = body["bsn"]
             submitted()
         match = progress.add_task("matching", total=None, count="")
+        caught_up = matcher_caught_up(conf, bsn_of)
         last_change = time.monotonic()
         ministry = next(o for o in sc.orgs if o.role == "ministry")
         ledger = PartnerClient(ledger_url, ministry.token, tls)
@@ -131,7 +133,9 @@ def _drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None, 
             realised = ledger.call("GET", "/v1/reports/realised-places")["realised_places"]
             progress.update(match, count=f"{len(out.placed_offers)} accepted, {len(out.declined_offers)} declined, "
                                          f"{realised} realised")
-            if changed:
+            # Quiet counts from the moment the matcher has taken in everything and decided: its last
+            # offers may still be on their way to the intake.
+            if changed or not caught_up():
                 last_change = time.monotonic()
             elif open_count == 0 and realised == len(out.placed_offers) \
                     and time.monotonic() - last_change > quiet_seconds:
@@ -140,6 +144,7 @@ def _drive(stack: Stack, sc: Scenario, conf: Settings, console: Console | None, 
             if time.monotonic() - started > timeout:
                 raise TimeoutError("the pipeline did not become quiet in time")
             time.sleep(0.3)
+        caught_up.close()
     out.report = ledger.call("GET", "/v1/reports/realised-places")
     out.seconds = time.monotonic() - started
     return out
