@@ -12,7 +12,7 @@ from services.system.simulation.acceptance import AcceptanceModel
 from services.system.simulation.engine import Timing, simulate
 from services.system.simulation.hindsight import Hindsight
 from services.system.simulation.metrics import measure, use_of_rules
-from services.system.simulation.scenario import ScenarioParams, generate
+from services.system.simulation.scenario import Scenario, ScenarioParams, generate
 from services.system.simulation.strategies import make_solver
 from services.system.simulation.variants import Variant, apply_changes
 
@@ -33,10 +33,11 @@ class RunResult:
 
 
 def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache: dict,
-            on_day: Callable[[int], None] | None = None) -> RunResult:
+            on_day: Callable[[int], None] | None = None,
+            make_scenario: Callable[[int, ScenarioParams], Scenario] = generate) -> RunResult:
     start, cpu = time.perf_counter(), time.process_time()
     ch = variant.changes
-    scenario = generate(seed, params)
+    scenario = make_scenario(seed, params)
     apply_changes(scenario, ch)
     policy = DEFAULT_POLICY.overridden(ch.policy)
     region_policies = {r: p.model_dump(exclude_unset=True) for r, p in sorted(ch.region_policies.items())}
@@ -59,8 +60,10 @@ def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache
 
 
 def run_all(variants: list[Variant], seeds: list[int], params: ScenarioParams,
-            progress: Callable[[str, int, int], Any] | None = None) -> list[RunResult]:
-    """``progress(task, day, days)`` after every simulated day of every run."""
+            progress: Callable[[str, int, int], Any] | None = None,
+            make_scenario: Callable[[int, ScenarioParams], Scenario] = generate) -> list[RunResult]:
+    """``progress(task, day, days)`` after every simulated day of every run; ``make_scenario(seed, params)`` is
+    the generator unless a caller shapes the scenario otherwise (a municipality's job: its own region)."""
     cache: dict = {}
     results = []
     for seed in seeds:  # seed-major: a seed's hindsight model is built once and then dropped
@@ -68,6 +71,6 @@ def run_all(variants: list[Variant], seeds: list[int], params: ScenarioParams,
         for v in variants:
             task = f"{v.name} · seed {seed}"
             day_cb = (lambda day, task=task: progress(task, day, params.days)) if progress else None
-            results.append(run_one(v, seed, params, cache, day_cb))
+            results.append(run_one(v, seed, params, cache, day_cb, make_scenario))
     order = {v.name: i for i, v in enumerate(variants)}
     return sorted(results, key=lambda r: (order[r.variant], r.seed))
