@@ -81,29 +81,41 @@ REFUSALS_IN_POLICY = "the solver does not apply it; use changes.refusal_rules"
 UNIQUE_NAMES = "every name must be different"
 
 
-def refusals_in_policy(data: Any) -> list[tuple[str, str]]:
-    """``(path, reason)`` for every ``policy.refusals`` of a raw variants list (checked before the schema, so
+Loc = tuple[int | str, ...]
+
+
+def refusals_in_policy(data: Any) -> list[tuple[Loc, str]]:
+    """``(location, reason)`` for every ``policy.refusals`` of a raw variants list (checked before the schema, so
     the pointer to ``refusal_rules`` is the only complaint about it)."""
     if not isinstance(data, list):
         return []
-    return [(f"[{i}].changes.{where}refusals", REFUSALS_IN_POLICY)
-            for i, v in enumerate(data) if isinstance(v, dict) and isinstance(v.get("changes"), dict)
-            for where, p in [("policy.", v["changes"].get("policy")),
-                             *((f"region_policies.{r}.", p) for r, p in
-                               (v["changes"].get("region_policies") or {}).items()
-                               if isinstance(v["changes"].get("region_policies"), dict))]
-            if isinstance(p, dict) and "refusals" in p]
+    out: list[tuple[Loc, str]] = []
+    for i, v in enumerate(data):
+        changes = v.get("changes") if isinstance(v, dict) else None
+        if not isinstance(changes, dict):
+            continue
+        regional = changes.get("region_policies")
+        places = [(("policy",), changes.get("policy")),
+                  *(((("region_policies", r), p) for r, p in regional.items()) if isinstance(regional, dict) else ())]
+        out += [((i, "changes", *where, "refusals"), REFUSALS_IN_POLICY)
+                for where, p in places if isinstance(p, dict) and "refusals" in p]
+    return out
 
 
-def same_names(variants: list[Variant]) -> list[tuple[str, str]]:
-    """``(path, reason)`` for every variant whose name an earlier one has."""
+def same_names(variants: list[Variant]) -> list[tuple[Loc, str]]:
+    """``(location, reason)`` for every variant whose name an earlier one has."""
     seen: set[str] = set()
-    out = []
+    out: list[tuple[Loc, str]] = []
     for i, v in enumerate(variants):
         if v.name in seen:
-            out.append((f"[{i}].name", UNIQUE_NAMES))
+            out.append(((i, "name"), UNIQUE_NAMES))
         seen.add(v.name)
     return out
+
+
+def _lines(problems: list[tuple[Loc, str]]) -> str:
+    return "\n".join("".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") + f": {reason}"
+                     for loc, reason in problems)
 
 
 _VARIANTS = TypeAdapter(list[Variant])
@@ -115,11 +127,11 @@ def parse_variants(data: Any) -> list[Variant]:
     if not isinstance(data, list) or not data:
         raise ValueError("must be a non-empty JSON list of {\"name\", \"changes\"}")
     if problems := refusals_in_policy(data):
-        raise ValueError("\n".join(f"{path}: {reason}" for path, reason in problems))
+        raise ValueError(_lines(problems))
     try:
         variants = _VARIANTS.validate_python(data)
     except ValidationError as err:
         raise ValueError("\n".join(format_validation_error(err))) from None
     if problems := same_names(variants):
-        raise ValueError("\n".join(f"{path}: {reason}" for path, reason in problems))
+        raise ValueError(_lines(problems))
     return variants
