@@ -86,3 +86,28 @@ def test_another_region_and_another_role_are_refused(partners):
     assert {p["name"] for p in problem["invalid_params"]} == {"variants.0.changes.policy.refusals"}, problem
     assert corporation.request("POST", "/v1/simulations", {"days": 5})[0] == 403
     assert corporation.request("GET", "/v1/simulations")[0] == 403
+
+
+def test_one_job_at_a_time_and_a_job_cut_off_by_a_restart_runs_again(stack, partners):
+    """Two jobs queue behind each other; the worker killed (-9) in the middle of one runs it again after its
+    restart (the request's offset was not committed) and the intake keeps one result."""
+    api = partners["noordbuurt"]
+    body = {"days": 60, "seeds": 1, "variants": [{"name": "vandaag"}]}
+    first = api.call("POST", "/v1/simulations", body, ok=(202,))["job_id"]
+    second = api.call("POST", "/v1/simulations", body, ok=(202,))["job_id"]
+
+    def statuses() -> dict[str, str]:
+        return {j["job_id"]: j["status"] for j in api.call("GET", "/v1/simulations")["items"]}
+    running = wait_until(lambda: [j for j, s in statuses().items() if s == "running"], timeout=30, every=0.1)
+    for _ in range(10):  # the other waits while this one runs
+        assert list(statuses().values()).count("running") == 1
+        time.sleep(0.1)
+    worker = next(w for w in stack.workers if w.service == "simulation")
+    worker.process.kill()
+    worker.process.wait()
+    stack.spawn(worker)
+    # (The job cut off keeps showing "running" with its last progress until it runs again.)
+    wait_until(lambda: set(statuses().values()) == {"done"}, timeout=90, every=0.2)
+    reports = [api.call("GET", f"/v1/simulations/{j}")["report"] for j in (first, second)]
+    assert reports[0] == reports[1]  # the same request, the same report: the run after the restart is complete
+    assert len([c for c in api.call("GET", "/v1/changes?cursor=0")["items"] if c["kind"] == "simulation.done"]) == 2
