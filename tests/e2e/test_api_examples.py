@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 DOCUMENT = Path(__file__).parents[2] / "services" / "intake" / "API-examples.md"
 #: The webhook example points at this machine (no DNS here); production refuses loopback addresses.
 STACK_ENV = {"WEBHOOK_ALLOW_LOOPBACK": "true"}
+STACK_SIMULATION = True  # issue 21: a simulation job runs to its report
 BSN, OTHER_BSN, THIRD_BSN = "123456782", "111222333", "100000009"  # test numbers that pass the 11-proef, no real persons
 
 
@@ -115,6 +116,7 @@ def _play(rec: Recorder, orgs: dict[str, Org]) -> None:
     rec.clients["shelter"].call("POST", "/v1/candidates", {"bsn": THIRD_BSN, **person})
     rec("listRegionCandidates", "transfer_point", "GET", "/transfer-point/candidates")
     _play_regional_rules(rec, home, person)
+    _play_simulation(rec)
     rec("listChanges", "shelter", "GET", "/changes")
     _play_notifications(rec, orgs)
     rec("listAuditEntries", "admin", "GET", "/audit-entries?limit=3")
@@ -188,6 +190,16 @@ def _play_regional_rules(rec: Recorder, home: dict, person: dict) -> None:
     wait_until(lambda: [m for m in tp.call("GET", "/v1/transfer-point/manual-matches")["items"]
                         if m["status"] != "requested"])
     rec("listManualMatches", "transfer_point", "GET", "/transfer-point/manual-matches")
+
+
+def _play_simulation(rec: Recorder) -> None:
+    """Issue 21: the municipality simulates its own region; the example waits for the report."""
+    job = rec("startSimulation", "municipality", "POST", "/simulations", {"days": 30, "seeds": 2, "variants": [
+        {"name": "30 plaatsen meer", "changes": {"agreements": [{"municipality": "GM0999", "extra_places": 30}]}}]})
+    wait_until(lambda: rec.clients["municipality"].call("GET", f"/v1/simulations/{job['job_id']}")["status"]
+               in ("done", "failed"), timeout=60)
+    rec("getSimulation", "municipality", "GET", f"/simulations/{job['job_id']}")
+    rec("listSimulations", "municipality", "GET", "/simulations")
 
 
 def _corporation_id(rec: Recorder) -> str:
