@@ -39,9 +39,13 @@ def partners(stack):
 def test_a_municipality_simulates_its_own_region_and_only_it_reads_the_report(partners):
     started = time.monotonic()
     api = partners["noord"]
-    status, job = api.request("POST", "/v1/simulations", {"days": 40, "seeds": 1, "variants": VARIANTS},
-                              idempotent=True)
+    body, key = {"days": 40, "seeds": 1, "variants": VARIANTS}, {"Idempotency-Key": "noord-simulatie-1"}
+    status, job = api.request("POST", "/v1/simulations", body, headers=key)
     assert status == 202 and job["status"] == "queued" and job["region"] == "R41", job
+    assert api.last_headers["Location"] == f"/v1/simulations/{job['job_id']}"
+    # A retry with the same key is the same job: no second one is started.
+    assert api.request("POST", "/v1/simulations", body, headers=key) == (202, job)
+    assert api.last_headers["Idempotent-Replayed"] == "true"
     assert api.last_headers["Location"] == f"/v1/simulations/{job['job_id']}"
     assert job["progress"] == {"days_simulated": 0, "days_total": 80, "percent": 0.0}
 

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from contracts import events as ev
-from services.intake.adapters.orm import Outbox
+from services.intake.adapters.orm import AuditEntry, Outbox
 from services.intake.domain import rules
 from services.intake.domain import simulation_models as m
 from services.intake.domain.errors import Forbidden, NotFound
@@ -89,6 +89,9 @@ def test_a_municipality_simulates_its_own_region_shaped_as_the_intake_knows_it(e
     with pytest.raises(Forbidden):
         simulations.start(IntakeUnitOfWork(engine), region["corp"], check({}))
     assert len(requested(engine)) == 2
+    with Session(engine) as s:  # audited like every write: who started which job
+        actions = s.exec(select(AuditEntry.action, AuditEntry.record, AuditEntry.org_id)).all()
+    assert (("simulation.start", job["job_id"], region["noord"].org_id) in actions)
 
 
 def test_only_the_municipality_that_started_a_job_reads_it(engine, region):
