@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from contracts import events as ev
 from services.system.simulation.acceptance import AcceptanceModel
 from services.system.simulation.history import History
-from services.system.simulation.scenario import START, Scenario, event_ids
+from services.system.simulation.scenario import Scenario, event_ids
 from services.system.simulation.world import MatcherWorld, SolveFn
 
 
@@ -52,7 +52,7 @@ def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acce
     heapq.heapify(queue)
     out = Outcome(history=history)
     step = timedelta(hours=timing.batching_window_hours)
-    t, day = START, 0
+    t, day = scenario.start, 0
     try:
         while t < scenario.end:
             t_next = min(t + step, scenario.end)
@@ -74,8 +74,8 @@ def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acce
                 elif isinstance(e, ev.PlacementConfirmed):
                     out.placements.append(e)
             t = t_next
-            if on_day and (t - START).days > day:
-                day = (t - START).days
+            if on_day and (t - scenario.start).days > day:
+                day = (t - scenario.start).days
                 on_day(day)
     finally:
         world.close()

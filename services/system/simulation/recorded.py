@@ -1,0 +1,189 @@
+"""The recorded history as a scenario: who and what arrived in the matcher, when, under which rules (issue 21).
+
+Read from the matcher's own tables (never written): people (``matcher_candidate``: the pseudonymous
+profile the matcher matched on, no BSN exists there, and the event times of arrival and of leaving
+matching), homes (``matcher_unit``: the vacancy and the times it was published and withdrawn),
+agreements, neighbourhood limits, every version of the regions' policies and the support providers'
+room. They become the events the matcher took in, at their own times: agreements, limits, policies and
+providers' room at the start (the first arrival), people and homes when they arrived, withdrawals
+when they left. Offers, answers and placements are *not* replayed: the variant's strategy makes the
+offers and the acceptance model (calibrated from the recorded answers, calibration.py) answers them.
+
+Left out, and counted in ``Recorded.left_out``: rows without an arrival time (recorded before the
+matcher kept it) and people whose data were erased. A profile changed later (CandidateUpdated) is
+replayed as it is now, from arrival on; a transfer officer's holds and manual matches are not replayed.
+"""
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import create_engine
+from sqlmodel import Session, select
+
+from contracts import events as ev
+from services.matcher.adapters.orm import (
+    Agreement, Candidate, NeighbourhoodLimit, Offer, RegionClock, RegionPolicy, SupportProvider, Unit,
+)
+from services.system.simulation.acceptance import AcceptanceModel
+from services.system.simulation.calibration import ENDED, RecordedOffer, calibrate
+from services.system.simulation.history import groups_of
+from services.system.simulation.scenario import Region, Scenario, ScenarioParams, event_ids
+
+_CANDIDATE_FIELDS = set(ev.CandidateProfile.model_fields)
+
+
+@dataclass
+class Recorded:
+    scenario: Scenario
+    #: rows not replayed, per reason (counts only, never ids)
+    left_out: Counter = field(default_factory=Counter)
+    #: the acceptance model calibrated from the recorded answers of the chosen regions (calibration.py)
+    acceptance: AcceptanceModel = field(default_factory=AcceptanceModel)
+
+
+def load_history(database_url: str, regions: list[str] | None = None, days: int | None = None) -> Recorded:
+    """The matcher's recorded history of ``regions`` (default: every region it knows) as a scenario of
+    ``days`` from the first arrival (default: up to the latest event time the matcher consumed)."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as s:
+            return _build(s, set(regions) if regions else None, days)
+    finally:
+        engine.dispose()
+
+
+def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
+    def mine(rows):
+        return sorted((r for r in rows if only is None or r.region in only), key=_key)
+
+    cands, units = mine(s.exec(select(Candidate)).all()), mine(s.exec(select(Unit)).all())
+    out = Recorded(Scenario(ScenarioParams(), seed=0, regions=[]))
+    times = [r.arrived_at for r in (*cands, *units) if r.arrived_at is not None]
+    if not times:
+        raise ValueError("no person or home with a recorded arrival time in the chosen regions")
+    start = min(times)
+    clocks = [c.watermark for c in mine(s.exec(select(RegionClock)).all())]
+    end = max([*clocks, *times])
+    days = days or max(1, math.ceil((end - start) / timedelta(days=1)))
+    sc = out.scenario
+    sc.start = start
+    new_id = event_ids(random.Random("recorded history"))
+    arrivals: list[tuple[datetime, ev.Event]] = []
+    agreements = mine(s.exec(select(Agreement)).all())
+    limits = mine(s.exec(select(NeighbourhoodLimit)).all())
+    sc.regions = _regions(agreements, limits, units)
+    sc.params = ScenarioParams(regions=len(sc.regions), days=days)
+    central = {r.code: r.municipalities[0] for r in sc.regions if r.municipalities}
+    common = {"occurred_at": start}
+    for a in agreements:
+        arrivals.append((start, ev.AgreementRegistered(
+            event_id=new_id(), producer=a.municipality.lower(), municipality=a.municipality, region=a.region,
+            corporation=a.corporation, period=a.period, max_places=a.max_places, used=a.used, **common)))
+    for lim in limits:
+        muni = _municipality_of(lim.neighbourhood)
+        arrivals.append((start, ev.NeighbourhoodLimitSet(
+            event_id=new_id(), producer=muni.lower(), municipality=muni, region=lim.region,
+            neighbourhood=lim.neighbourhood, period=lim.period, max_placements=lim.max_placements, used=lim.used,
+            **common)))
+    for p in mine(s.exec(select(RegionPolicy)).all()):
+        muni = central.get(p.region)
+        if muni is None:
+            out.left_out["region policy of a region without municipalities"] += 1
+            continue
+        arrivals.append((start, ev.RegionPolicyRegistered(
+            event_id=new_id(), producer=muni.lower(), region=p.region, municipality=muni, version=p.version,
+            effective_from=p.effective_from, policy=p.policy, **common)))
+    for p in sorted(s.exec(select(SupportProvider)).all(), key=lambda r: (r.provider, r.period)):
+        arrivals.append((start, ev.SupportCapacitySet(
+            event_id=new_id(), producer=p.provider, provider=p.provider, period=p.period,
+            max_new_clients=p.max_new_clients, used=p.used, **common)))
+    for c in cands:
+        arrivals.extend(_person(c, new_id, out.left_out))
+    for u in units:
+        arrivals.extend(_home(u, new_id, out.left_out))
+    arrivals.sort(key=lambda pair: pair[0])  # stable: the rules at the start come first
+    sc.arrivals = [(t, e) for t, e in arrivals if t < sc.end]
+    out.acceptance = calibrate(_recorded_offers(s, cands, units, only))
+    sc.described = {"source": "recorded history (the matcher's database)", "regions": [r.code for r in sc.regions],
+                    "first_arrival": start.date().isoformat(), "days": days,
+                    "seeds": "drive the acceptance model only (calibrated from the recorded answers)"}
+    return out
+
+
+def _key(row) -> tuple:
+    return tuple(str(getattr(row, k)) for k in ("region", "candidate_id", "unit_id", "corporation", "municipality",
+                                                "neighbourhood", "period", "version") if hasattr(row, k))
+
+
+def _municipality_of(neighbourhood: str) -> str:
+    """CBS codes: neighbourhood BU<gggg><wwnn> lies in municipality GM<gggg>."""
+    return f"GM{neighbourhood[2:6]}"
+
+
+def _regions(agreements, limits, units) -> list[Region]:
+    codes = sorted({r.region for r in (*agreements, *limits, *units)})
+    out = []
+    for code in codes:
+        munis = sorted({a.municipality for a in agreements if a.region == code} |
+                       {u.municipality for u in units if u.region == code})
+        corps = sorted({a.corporation for a in agreements if a.region == code} |
+                       {u.corporation for u in units if u.region == code})
+        hoods: dict[str, list[str]] = {m: [] for m in munis}
+        for u in units:
+            if u.region == code and u.neighbourhood not in hoods.setdefault(u.municipality, []):
+                hoods[u.municipality].append(u.neighbourhood)
+        out.append(Region(code, munis, corps, {m: sorted(h) for m, h in hoods.items()},
+                          {lim.neighbourhood for lim in limits if lim.region == code}, 1.0))
+    return out
+
+
+def _person(c: Candidate, new_id, left_out: Counter) -> list[tuple[datetime, ev.Event]]:
+    if c.arrived_at is None:
+        left_out["person without a recorded arrival time"] += 1
+        return []
+    if not c.profile or not c.person_ref or c.person_ref.startswith(("erased:", "tombstone:")):
+        left_out["person erased"] += 1
+        return []
+    profile = {k: v for k, v in c.profile.items() if k in _CANDIDATE_FIELDS} | {"region": c.region}
+    out: list[tuple[datetime, ev.Event]] = [(c.arrived_at, ev.CandidateSubmitted(
+        event_id=new_id(), occurred_at=c.arrived_at, producer=c.shelter, candidate_id=c.candidate_id,
+        person_ref=c.person_ref, shelter=c.shelter, **profile))]
+    if c.withdrawn_at is not None:
+        out.append((c.withdrawn_at, ev.CandidateWithdrawn(
+            event_id=new_id(), occurred_at=c.withdrawn_at, producer=c.shelter, candidate_id=c.candidate_id,
+            region=c.region, reason="withdrawn (recorded)")))
+    return out
+
+
+def _home(u: Unit, new_id, left_out: Counter) -> list[tuple[datetime, ev.Event]]:
+    if u.arrived_at is None:
+        left_out["home without a recorded arrival time"] += 1
+        return []
+    fields = {k: getattr(u, k) for k in ("region", "corporation", "municipality", "neighbourhood", "kind", "rooms",
+                                         "places", "wheelchair_accessible", "support", "bag_id", "available_from",
+                                         "rent")}
+    out: list[tuple[datetime, ev.Event]] = [(u.arrived_at, ev.VacancyPublished(
+        event_id=new_id(), occurred_at=u.arrived_at, producer=u.corporation, unit_id=u.unit_id,
+        **{k: v for k, v in fields.items() if v is not None}))]
+    if u.withdrawn_at is not None:
+        out.append((u.withdrawn_at, ev.VacancyWithdrawn(
+            event_id=new_id(), occurred_at=u.withdrawn_at, producer=u.corporation, unit_id=u.unit_id,
+            corporation=u.corporation, region=u.region, reason="withdrawn (recorded)")))
+    return out
+
+
+def _recorded_offers(s: Session, cands: list[Candidate], units: list[Unit], only: set[str] | None
+                     ) -> list[RecordedOffer]:
+    """The ended offers of the chosen regions, as the calibration reads them (kind of home, groups, outcome).
+    People recorded before arrival times were kept still count here: their profile is known."""
+    kind = {u.unit_id: u.kind for u in units}
+    groups = {c.candidate_id: frozenset(groups_of(ev.CandidateProfile.model_validate(c.profile), "shelter"))
+              for c in cands if c.profile}
+    rows = s.exec(select(Offer).where(Offer.status.in_(ENDED)).order_by(Offer.offer_id)).all()
+    return [RecordedOffer(kind[o.unit_id], groups[o.candidate_id], o.status, o.corporation_confirmed,
+                          o.person_accepted, o.closed_reason if o.status == "declined" else None)
+            for o in rows if (only is None or o.region in only) and o.unit_id in kind and o.candidate_id in groups]
