@@ -87,6 +87,8 @@ def _product(factors: dict[str, float], groups: Iterable[str]) -> float:
 
 
 def _categories(declines: list[RecordedOffer], default: AcceptanceModel) -> dict[str, float]:
+    if not declines:
+        return dict(default.decline_categories)
     known = {c.value for c in DeclineCategory}
     counts = Counter(o.category if o.category in known else DeclineCategory.OTHER.value for o in declines)
     names = sorted(set(default.decline_categories) | set(counts))

@@ -39,11 +39,13 @@ class Outcome:
 
 
 def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acceptance: AcceptanceModel,
-             timing: Timing = Timing(), on_day: Callable[[int], None] | None = None) -> Outcome:
+             timing: Timing = Timing(), on_day: Callable[[int], None] | None = None,
+             database_url: str | None = None) -> Outcome:
+    """``database_url``: an SQLite file for the matcher's tables (default: in memory, gone at the end)."""
     rng = random.Random(f"answers/{scenario.seed}")
     new_id = event_ids(rng)
     history = History(scenario)
-    world = MatcherWorld(make_solver(history), timedelta(hours=timing.offer_deadline_hours))
+    world = MatcherWorld(make_solver(history), timedelta(hours=timing.offer_deadline_hours), database_url)
     queue: list[tuple[datetime, int, ev.Event]] = []
     seq = 0
     for at, event in scenario.arrivals:

@@ -31,10 +31,8 @@ from services.matcher.adapters.orm import (
 from services.system.simulation.acceptance import AcceptanceModel
 from services.system.simulation.calibration import ENDED, RecordedOffer, calibrate
 from services.system.simulation.history import groups_of
-from services.system.simulation.scenario import Region, Scenario, ScenarioParams, event_ids
-
-_CANDIDATE_FIELDS = set(ev.CandidateProfile.model_fields)
-
+from services.system.simulation.recorded_rows import home_events, municipality_of, person_events, regions_of
+from services.system.simulation.scenario import Scenario, ScenarioParams, event_ids
 
 @dataclass
 class Recorded:
@@ -75,7 +73,7 @@ def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
     arrivals: list[tuple[datetime, ev.Event]] = []
     agreements = mine(s.exec(select(Agreement)).all())
     limits = mine(s.exec(select(NeighbourhoodLimit)).all())
-    sc.regions = _regions(agreements, limits, units)
+    sc.regions = regions_of(agreements, limits, units)
     sc.params = ScenarioParams(regions=len(sc.regions), days=days)
     central = {r.code: r.municipalities[0] for r in sc.regions if r.municipalities}
     common = {"occurred_at": start}
@@ -84,7 +82,7 @@ def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
             event_id=new_id(), producer=a.municipality.lower(), municipality=a.municipality, region=a.region,
             corporation=a.corporation, period=a.period, max_places=a.max_places, used=a.used, **common)))
     for lim in limits:
-        muni = _municipality_of(lim.neighbourhood)
+        muni = municipality_of(lim.neighbourhood)
         arrivals.append((start, ev.NeighbourhoodLimitSet(
             event_id=new_id(), producer=muni.lower(), municipality=muni, region=lim.region,
             neighbourhood=lim.neighbourhood, period=lim.period, max_placements=lim.max_placements, used=lim.used,
@@ -102,9 +100,9 @@ def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
             event_id=new_id(), producer=p.provider, provider=p.provider, period=p.period,
             max_new_clients=p.max_new_clients, used=p.used, **common)))
     for c in cands:
-        arrivals.extend(_person(c, new_id, out.left_out))
+        arrivals.extend(person_events(c, new_id, out.left_out))
     for u in units:
-        arrivals.extend(_home(u, new_id, out.left_out))
+        arrivals.extend(home_events(u, new_id, out.left_out))
     arrivals.sort(key=lambda pair: pair[0])  # stable: the rules at the start come first
     sc.arrivals = [(t, e) for t, e in arrivals if t < sc.end]
     out.acceptance = calibrate(_recorded_offers(s, cands, units, only))
@@ -117,63 +115,6 @@ def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
 def _key(row) -> tuple:
     return tuple(str(getattr(row, k)) for k in ("region", "candidate_id", "unit_id", "corporation", "municipality",
                                                 "neighbourhood", "period", "version") if hasattr(row, k))
-
-
-def _municipality_of(neighbourhood: str) -> str:
-    """CBS codes: neighbourhood BU<gggg><wwnn> lies in municipality GM<gggg>."""
-    return f"GM{neighbourhood[2:6]}"
-
-
-def _regions(agreements, limits, units) -> list[Region]:
-    codes = sorted({r.region for r in (*agreements, *limits, *units)})
-    out = []
-    for code in codes:
-        munis = sorted({a.municipality for a in agreements if a.region == code} |
-                       {u.municipality for u in units if u.region == code})
-        corps = sorted({a.corporation for a in agreements if a.region == code} |
-                       {u.corporation for u in units if u.region == code})
-        hoods: dict[str, list[str]] = {m: [] for m in munis}
-        for u in units:
-            if u.region == code and u.neighbourhood not in hoods.setdefault(u.municipality, []):
-                hoods[u.municipality].append(u.neighbourhood)
-        out.append(Region(code, munis, corps, {m: sorted(h) for m, h in hoods.items()},
-                          {lim.neighbourhood for lim in limits if lim.region == code}, 1.0))
-    return out
-
-
-def _person(c: Candidate, new_id, left_out: Counter) -> list[tuple[datetime, ev.Event]]:
-    if c.arrived_at is None:
-        left_out["person without a recorded arrival time"] += 1
-        return []
-    if not c.profile or not c.person_ref or c.person_ref.startswith(("erased:", "tombstone:")):
-        left_out["person erased"] += 1
-        return []
-    profile = {k: v for k, v in c.profile.items() if k in _CANDIDATE_FIELDS} | {"region": c.region}
-    out: list[tuple[datetime, ev.Event]] = [(c.arrived_at, ev.CandidateSubmitted(
-        event_id=new_id(), occurred_at=c.arrived_at, producer=c.shelter, candidate_id=c.candidate_id,
-        person_ref=c.person_ref, shelter=c.shelter, **profile))]
-    if c.withdrawn_at is not None:
-        out.append((c.withdrawn_at, ev.CandidateWithdrawn(
-            event_id=new_id(), occurred_at=c.withdrawn_at, producer=c.shelter, candidate_id=c.candidate_id,
-            region=c.region, reason="withdrawn (recorded)")))
-    return out
-
-
-def _home(u: Unit, new_id, left_out: Counter) -> list[tuple[datetime, ev.Event]]:
-    if u.arrived_at is None:
-        left_out["home without a recorded arrival time"] += 1
-        return []
-    fields = {k: getattr(u, k) for k in ("region", "corporation", "municipality", "neighbourhood", "kind", "rooms",
-                                         "places", "wheelchair_accessible", "support", "bag_id", "available_from",
-                                         "rent")}
-    out: list[tuple[datetime, ev.Event]] = [(u.arrived_at, ev.VacancyPublished(
-        event_id=new_id(), occurred_at=u.arrived_at, producer=u.corporation, unit_id=u.unit_id,
-        **{k: v for k, v in fields.items() if v is not None}))]
-    if u.withdrawn_at is not None:
-        out.append((u.withdrawn_at, ev.VacancyWithdrawn(
-            event_id=new_id(), occurred_at=u.withdrawn_at, producer=u.corporation, unit_id=u.unit_id,
-            corporation=u.corporation, region=u.region, reason="withdrawn (recorded)")))
-    return out
 
 
 def _recorded_offers(s: Session, cands: list[Candidate], units: list[Unit], only: set[str] | None
