@@ -13,6 +13,7 @@ were registered in service and a sorted one in the replay.)
 """
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -22,6 +23,7 @@ from services.matcher.domain.policy import DEFAULT_POLICY
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
 from services.system.scenario import build_scenario
+from services.system.simulation.cli import main
 from services.system.simulation.engine import Timing, simulate
 from services.system.simulation.recorded import load_history
 from services.system.simulation.strategies import make_solver
@@ -40,7 +42,7 @@ def _wait(probe, timeout: float, what: str):
     raise TimeoutError(what)
 
 
-def test_the_replayed_history_makes_the_same_first_round_of_offers(stack):
+def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_path):
     conf = stack.conf
     sc = build_scenario(seed=21, scale=0.6, regions=1)
     create_organisations(conf, sc)
@@ -83,3 +85,12 @@ def test_the_replayed_history_makes_the_same_first_round_of_offers(stack):
     replayed = sorted((o.region, o.candidate_id, o.unit_id) for o in outcome.offers if o.occurred_at == sim_first)
     assert sim_first == first_at  # the same event time: the round's watermark, the last arrival
     assert len(recorded) >= 3 and replayed == recorded
+
+
+    # The command line replays the same database, with its calibrated answers, under disclosure control.
+    out = tmp_path / "replay.json"
+    assert main(["--history", conf.database_url, "--quiet", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["scenario"]["regions"] == ["R01"] and "disclosure_control" in report
+    placed = report["variants"][0]["metrics"]["all"]["placed"]
+    assert placed["mean"] is None or placed["mean"] >= 5

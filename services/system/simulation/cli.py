@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -67,6 +68,9 @@ def main(argv: list[str]) -> int:
         recorded = load_history(args.history, args.region, args.days) if args.history else None
     except ValueError as exc:
         err.print(f"error: {exc}", markup=False)
+        return 2
+    except SQLAlchemyError as exc:  # the kind of failure only: its text may name the database's address
+        err.print(f"error: --history: cannot read the matcher's tables ({type(exc).__name__})", markup=False)
         return 2
     if recorded:
         params, base = recorded.scenario.params, recorded.scenario

@@ -93,3 +93,4 @@ def test_the_cli_replays_protects_and_never_writes_the_database_url(recorded, tm
     assert url not in meta and url not in out.read_text() and "DATABASE_URL" in meta
     assert main(["--history", url, "--region", "R09", "--quiet"]) == 2  # nothing recorded there
     assert main(["--region", "R01", "--quiet"]) == 2  # --region belongs to --history
+    assert main(["--history", f"sqlite:///{tmp_path / 'empty.db'}", "--quiet"]) == 2  # no matcher tables
