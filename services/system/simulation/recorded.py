@@ -55,24 +55,24 @@ def load_history(database_url: str, regions: list[str] | None = None, days: int 
 
 
 def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
-    def mine(rows):
-        return sorted((r for r in rows if only is None or r.region in only), key=_key)
+    def mine(model):
+        query = select(model) if only is None else select(model).where(model.region.in_(only))
+        return sorted(s.exec(query).all(), key=_key)
 
-    cands, units = mine(s.exec(select(Candidate)).all()), mine(s.exec(select(Unit)).all())
+    cands, units = mine(Candidate), mine(Unit)
     out = Recorded(Scenario(ScenarioParams(), seed=0, regions=[]))
     times = [r.arrived_at for r in (*cands, *units) if r.arrived_at is not None]
     if not times:
         raise ValueError("no person or home with a recorded arrival time in the chosen regions")
     start = min(times)
-    clocks = [c.watermark for c in mine(s.exec(select(RegionClock)).all())]
+    clocks = [c.watermark for c in mine(RegionClock)]
     end = max([*clocks, *times])
     days = days or max(1, math.ceil((end - start) / timedelta(days=1)))
     sc = out.scenario
     sc.start = start
     new_id = event_ids(random.Random("recorded history"))
     arrivals: list[tuple[datetime, ev.Event]] = []
-    agreements = mine(s.exec(select(Agreement)).all())
-    limits = mine(s.exec(select(NeighbourhoodLimit)).all())
+    agreements, limits = mine(Agreement), mine(NeighbourhoodLimit)
     sc.regions = regions_of(agreements, limits, units)
     sc.params = ScenarioParams(regions=len(sc.regions), days=days)
     central = {r.code: r.municipalities[0] for r in sc.regions if r.municipalities}
@@ -87,7 +87,7 @@ def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
             event_id=new_id(), producer=muni.lower(), municipality=muni, region=lim.region,
             neighbourhood=lim.neighbourhood, period=lim.period, max_placements=lim.max_placements, used=lim.used,
             **common)))
-    for p in mine(s.exec(select(RegionPolicy)).all()):
+    for p in mine(RegionPolicy):
         muni = central.get(p.region)
         if muni is None:
             out.left_out["region policy of a region without municipalities"] += 1
@@ -106,9 +106,10 @@ def _build(s: Session, only: set[str] | None, days: int | None) -> Recorded:
     arrivals.sort(key=lambda pair: pair[0])  # stable: the rules at the start come first
     sc.arrivals = [(t, e) for t, e in arrivals if t < sc.end]
     out.acceptance = calibrate(_recorded_offers(s, cands, units, only))
+    # (a support provider may serve any region: every provider's room is replayed)
     sc.described = {"source": "recorded history (the matcher's database)", "regions": [r.code for r in sc.regions],
                     "first_arrival": start.date().isoformat(), "days": days,
-                    "seeds": "drive the acceptance model only (calibrated from the recorded answers)"}
+                    "seeds_drive": "the acceptance model only (calibrated from the recorded answers)"}
     return out
 
 
@@ -124,7 +125,9 @@ def _recorded_offers(s: Session, cands: list[Candidate], units: list[Unit], only
     kind = {u.unit_id: u.kind for u in units}
     groups = {c.candidate_id: frozenset(groups_of(ev.CandidateProfile.model_validate(c.profile), "shelter"))
               for c in cands if c.profile}
-    rows = s.exec(select(Offer).where(Offer.status.in_(ENDED)).order_by(Offer.offer_id)).all()
+    query = select(Offer).where(Offer.status.in_(ENDED))
+    if only is not None:
+        query = query.where(Offer.region.in_(only))
     return [RecordedOffer(kind[o.unit_id], groups[o.candidate_id], o.status, o.corporation_confirmed,
                           o.person_accepted, o.closed_reason if o.status == "declined" else None)
-            for o in rows if (only is None or o.region in only) and o.unit_id in kind and o.candidate_id in groups]
+            for o in s.exec(query.order_by(Offer.offer_id)).all() if o.unit_id in kind and o.candidate_id in groups]
