@@ -26,7 +26,7 @@ from contracts import events as ev
 from contracts.solver import PolicyOverrides, format_validation_error
 from contracts.solver_policy import RefusalsOverrides
 from services.system.simulation.regional_changes import SupportCapacityChange, regional_events
-from services.system.simulation.scenario import START, Scenario
+from services.system.simulation.scenario import Scenario
 
 
 
@@ -112,4 +112,4 @@ def apply_changes(scenario: Scenario, changes: Changes) -> None:
     refusals = changes.refusal_rules.model_dump(mode="json", exclude_unset=True) if changes.refusal_rules else None
     extra = regional_events(scenario, changes.support_capacity, refusals)
     # At the start, before everyone else (a stable sort keeps the scenario's own order after them).
-    scenario.arrivals[:0] = [(START, e) for e in extra]
+    scenario.arrivals[:0] = [(scenario.start, e) for e in extra]
