@@ -2,7 +2,7 @@
 first round of offers.
 
 Partners submit one small scenario over the real API (intake -> broker -> matcher on PostgreSQL). The
-matcher's rounds run every MATCH_BATCH_WINDOW_S (10 s here); the municipalities' agreements go first and
+matcher's rounds run every MATCH_BATCH_WINDOW_S (20 s here: room for a machine busy with other test runs); the municipalities' agreements go first and
 the test waits for the round pass that takes them in, so every home and person lands before the next
 pass: that pass is the first round with people in it, on the watermark of the last arrival (the test
 checks it did see everyone). The simulator then replays the matcher's recorded history from the same
@@ -28,18 +28,10 @@ from services.system.simulation.engine import Timing, simulate
 from services.system.simulation.recorded import load_history
 from services.system.simulation.strategies import make_solver
 from services.system.supervisor import client_ssl_context
+from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
-STACK_ENV = {"MATCH_BATCH_WINDOW_S": "10"}
-
-
-def _wait(probe, timeout: float, what: str):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if (value := probe()):
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(what)
+STACK_ENV = {"MATCH_BATCH_WINDOW_S": "20"}
 
 
 def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_path):
@@ -54,7 +46,7 @@ def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_pa
         # A round pass took the agreements in (their region is clean again): the next pass is MATCH_BATCH_WINDOW_S on.
         clean = text("select count(*) from matcher_region_clock where not dirty")
         with db.connect() as c:
-            _wait(lambda: c.execute(clean).scalar_one() > 0, 30, "no round pass took in the agreements")
+            wait_until(lambda: c.execute(clean).scalar_one() > 0, 45, every=0.1)
         started = time.monotonic()
         for muni, body in sc.limits:
             client[muni.org_id].call("POST", "/v1/neighbourhood-limits", body)
@@ -62,11 +54,11 @@ def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_pa
             client[corp.org_id].call("POST", "/v1/vacancies", body, idempotent=True)
         for shelter, body in sc.candidates:
             client[shelter.org_id].call("POST", "/v1/candidates", body, idempotent=True)
-        assert time.monotonic() - started < 7, "submitting took too long to land before the next round pass"
+        assert time.monotonic() - started < 16, "submitting took too long to land before the next round pass"
 
         offers_q = text("select region, candidate_id, unit_id, offer_id, made_at from matcher_offer")
         with db.connect() as c:
-            rows = _wait(lambda: c.execute(offers_q).all(), 40, "the pipeline made no offers")
+            rows = wait_until(lambda: c.execute(offers_q).all(), 60, every=0.1)
             first_at = min(r.made_at for r in rows)
             recorded = sorted((r.region, r.candidate_id, r.unit_id) for r in rows if r.made_at == first_at)
             # The alignment held: the first round saw every person and home submitted.
@@ -85,7 +77,6 @@ def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_pa
     replayed = sorted((o.region, o.candidate_id, o.unit_id) for o in outcome.offers if o.occurred_at == sim_first)
     assert sim_first == first_at  # the same event time: the round's watermark, the last arrival
     assert len(recorded) >= 3 and replayed == recorded
-
 
     # The command line replays the same database, with its calibrated answers, under disclosure control.
     out = tmp_path / "replay.json"
