@@ -31,14 +31,16 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def target(report: dict) -> str:
-    """The issue's target, look-ahead against this matcher, seed by seed means."""
+def target(report: dict, variant: str = "look_ahead", baseline: str = "matcher") -> str:
+    """The issue's target, a look-ahead variant against this matcher, seed by seed means."""
     by = {v["name"]: v for v in report["variants"]}
-    la, m = by["look_ahead"]["metrics"], by["matcher"]["metrics"]
+    if variant not in by or baseline not in by:
+        return f"(no target: the report has no variants named {variant!r} and {baseline!r})"
+    la, m = by[variant]["metrics"], by[baseline]["metrics"]
 
     def rel(g: str, k: str) -> float:
         return la[g][k]["mean"] / m[g][k]["mean"] - 1 if m[g][k]["mean"] else 0.0
-    return (f"look-ahead vs matcher: share >90 days {rel('all', 'share_placed_over_90_days'):+.1%} (target −10%), "
+    return (f"{variant} vs {baseline}: share >90 days {rel('all', 'share_placed_over_90_days'):+.1%} (target −10%), "
             f"p90 wheelchair users {rel('wheelchair', 'days_in_shelter_p90'):+.1%}, "
             f"p90 families {rel('family', 'days_in_shelter_p90'):+.1%} (target −20%), "
             f"placed {1 + rel('all', 'placed'):.1%} of the matcher's (at least 99%)")
@@ -48,4 +50,6 @@ if __name__ == "__main__":
     data = json.loads(open(sys.argv[1], encoding="utf-8").read())
     print(table(data))
     print()
-    print(target(data))
+    # e.g. `python -m bench.simulation_table report.json la-90-30`: another look-ahead variant's figures
+    for name in sys.argv[2:] or ["look_ahead"]:
+        print(target(data, name))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
@@ -23,10 +23,22 @@ from tests.support import wait_until
 pytestmark = pytest.mark.e2e
 
 TODAY = date.today()
-#: Events of different topics reach the matcher in no fixed order: a decision or policy is given this long to
-#: arrive before the events it must precede (the matcher reads every topic continuously, usually within a
-#: second; 3 s once proved too short on a machine busy with other test runs).
-SETTLE_S = 6.0
+
+
+def matcher_has(stack, query: str, **params) -> None:
+    """Wait until the matcher's own table shows a policy, a provider's room or a lifted parking.
+
+    Events of different topics reach the matcher in no fixed order: a decision or policy must have been
+    taken before the events it must precede are sent. A fixed wait (6 s) was once too short on a busy machine;
+    the matcher's table says it for certain."""
+    engine = create_engine(stack.conf.database_url)
+    try:
+        def seen() -> bool:
+            with engine.connect() as db:
+                return db.execute(text(query), params).scalar_one() > 0
+        wait_until(seen, timeout=60)
+    finally:
+        engine.dispose()
 
 
 @dataclass
@@ -59,10 +71,11 @@ class Region:
     def feed(self, role: str, kind: str) -> list[dict]:
         return [c for c in self.api[role].call("GET", "/v1/changes?cursor=0")["items"] if c["kind"] == kind]
 
-    def policy(self, effective_from: date, policy: dict) -> dict:
+    def policy(self, stack, effective_from: date, policy: dict) -> dict:
         answer = self.api["municipality"].call("POST", "/v1/region-policies", {
             "effective_from": effective_from.isoformat(), "policy": policy})
-        time.sleep(SETTLE_S)
+        matcher_has(stack, "select count(*) from matcher_region_policy where region = :r and version = :v",
+                    r=self.code, v=answer["version"])
         return answer
 
 
@@ -97,13 +110,13 @@ def test_a_policy_change_takes_effect_at_its_date_and_not_before(stack):
     assert not_central.request("POST", "/v1/region-policies", {"effective_from": TODAY.isoformat(),
                                                                "policy": {}})[0] == 403
 
-    tomorrow = r.policy(TODAY + timedelta(days=1), {"youth_bonus": 1000})
+    tomorrow = r.policy(stack, TODAY + timedelta(days=1), {"youth_bonus": 1000})
     assert tomorrow["version"] == 1
     r.vacancy("B-1")
     first = r.offer_for(r.candidate(20, youth=True))
     assert first["explanation"]["youth"] == 50  # tomorrow's policy is not in force today
 
-    today = r.policy(TODAY, {"youth_bonus": 700})
+    today = r.policy(stack, TODAY, {"youth_bonus": 700})
     r.vacancy("B-2")
     second = r.offer_for(r.candidate(20, youth=True))
     assert second["explanation"]["youth"] == 700
@@ -120,7 +133,7 @@ def test_a_provider_at_capacity_blocks_its_clients_and_others_are_placed_instead
         "bsn": next(r.bsns), "region": r.code, "household_size": 1, "shelter_entry_date": TODAY.isoformat(),
         "support_provider_id": "onbekend-team"})
     assert status == 400 and problem["invalid_params"][0]["name"] == "support_provider_id"
-    time.sleep(SETTLE_S)
+    matcher_has(stack, "select count(*) from matcher_support_provider where provider = :p", p=sp)
     first = r.candidate(300, support_provider_id=sp)
     blocked = r.candidate(200, support_provider_id=sp)
     other = r.candidate(10)
@@ -133,7 +146,7 @@ def test_a_provider_at_capacity_blocks_its_clients_and_others_are_placed_instead
 def test_with_review_on_proposals_wait_a_manual_match_is_a_human_decision_and_a_held_home_is_not_offered(stack):
     r = region(stack, "Tafel", "R43", "GM0744")
     tp, shelter, corp = r.api["transfer_point"], r.api["shelter"], r.api["corporation"]
-    r.policy(TODAY, {"review": {"enabled": True}})
+    r.policy(stack, TODAY, {"review": {"enabled": True}})
     a, b, c = r.candidate(300), r.candidate(200), r.candidate(10)
     held_unit, matched_unit = r.vacancy("T-1"), r.vacancy("T-2")
     try:
@@ -190,6 +203,7 @@ def test_the_third_decline_without_a_valid_reason_parks_the_candidate_and_the_tr
     assert view["parked_until"] is not None and view["declined_offers"] == 4
     tp.call("POST", f"/v1/transfer-point/candidates/{person}/parking-lift", {"reason": "gesprek gevoerd"})
     assert wait_until(lambda: r.feed("shelter", "candidate.parking_lifted"))
-    time.sleep(SETTLE_S)
+    matcher_has(stack, "select count(*) from matcher_candidate where candidate_id = :c and parked_until is null",
+                c=person)
     r.vacancy("W-9")
     assert r.offer_for(person, "W-9")

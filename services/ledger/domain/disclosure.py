@@ -66,15 +66,19 @@ class Protection:
 
 
 def protect(cells: dict, lines: list, published: Iterable, readers: list[Reader], keep: Iterable = (),
-            cost: Callable[[tuple], int] = lambda cell: 1) -> Protection:
+            cost: Callable[[tuple], int] = lambda cell: 1, threshold: int = THRESHOLD,
+            protection_range: int = RANGE) -> Protection:
     """Hide small cells and, at the least total ``cost``, enough others that no reader can narrow a hidden one
     below ``RANGE``. ``keep`` cells (the national total) are never hidden, even when small (a country with 3
-    places shows 3): a cell only they could protect is reported in ``unprotected``."""
+    places shows 3): a cell only they could protect is reported in ``unprotected``. ``threshold`` and
+    ``protection_range`` scale both rules for a table whose cells count each person k times (the simulator's
+    sums over k runs of the same people: 5k and 3k there, issue 21); the ledger uses the defaults."""
     published, keep = set(published), set(keep)
-    small = frozenset(c for c in published if cells[c] < THRESHOLD and c not in keep)
+    small = frozenset(c for c in published if cells[c] < threshold and c not in keep)
     candidates = sorted((c for c in published if c not in keep and c not in small), key=repr)
     program = Suppression(candidates, {c: cost(c) for c in candidates})
-    audits = [ReaderAudit(r, cells, lines, published, small, set(candidates), RANGE) for r in readers]
+    audits = [ReaderAudit(r, cells, lines, published, small, set(candidates), protection_range, threshold)
+              for r in readers]
     for audit in audits:
         audit.necessary(program)
     secondary = frozenset(candidates)

@@ -22,6 +22,10 @@ class Candidate(SQLModel, table=True):
     parked_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # Declines before this time no longer count towards parking (set when parked and when lifted).
     declines_counted_from: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Event times of arrival (CandidateSubmitted) and of leaving matching (withdrawn, superseded, erased), so
+    # the recorded history can be replayed (issue 21). Null for rows from before they were recorded.
+    arrived_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Unit(SQLModel, table=True):
@@ -44,6 +48,9 @@ class Unit(SQLModel, table=True):
     rent: float | None = None
     # A transfer officer holds the home (issue 20): not offered before this date (Europe/Amsterdam).
     held_until: date | None = None
+    # Event times of the (last) publication and withdrawal of the vacancy, for the replay (issue 21).
+    arrived_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Agreement(SQLModel, table=True):

@@ -44,7 +44,7 @@ def candidate_submitted(event: ev.CandidateSubmitted, uow: MatcherUnitOfWork) ->
             _take_out(uow, other, event, "superseded by another submission of the person")
             mark_dirty(uow, other.region)
     cand = Candidate(candidate_id=event.candidate_id, region=event.region, shelter=event.shelter,
-                     person_ref=event.person_ref, profile=_profile(event))
+                     person_ref=event.person_ref, profile=_profile(event), arrived_at=event.occurred_at)
     uow.add(cand, event.candidate_id)
     same_person.append(cand)
     mark_dirty(uow, event.region)
@@ -93,7 +93,7 @@ def _take_out(uow: MatcherUnitOfWork, cand: Candidate, cause: ev.Event, reason: 
     """A submission leaves matching; only an offered one has an open offer to take back."""
     if cand.status == "offered":
         withdraw_active_offers(uow, cause, candidate_id=cand.candidate_id, reason=reason)
-    cand.status = "withdrawn"
+    cand.status, cand.withdrawn_at = "withdrawn", cause.occurred_at
     uow.session.add(cand)
 
 
@@ -102,5 +102,6 @@ def _forget(uow: MatcherUnitOfWork, cand: Candidate, tombstone: str) -> None:
     if not cand.person_ref.startswith("erased:"):
         cand.person_ref = tombstone
     cand.profile = {}
+    cand.arrived_at = cand.withdrawn_at = None  # when the person came and went is theirs too
     uow.session.add(cand)
     uow.session.execute(update(Offer).where(Offer.candidate_id == cand.candidate_id).values(explanation={}))

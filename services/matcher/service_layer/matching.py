@@ -22,6 +22,7 @@ from services.matcher.domain.rounds import (
 from services.matcher.adapters.solver import admit_fixed_pairs, base_policy
 from services.matcher.domain.regional import region_policy, review_due
 from services.matcher.service_layer.common import PRODUCER
+from services.matcher.service_layer.forecasting import with_forecast
 from services.matcher.service_layer.regional import refuse_manual_matches, with_regional_rules
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.kernel import metrics
@@ -116,6 +117,8 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         if not instance["units"] or (not instance["candidates"] and explain is None):
             uow.commit()
             return []
+        if rules.strategy == "look_ahead" and instance["candidates"]:
+            instance = with_forecast(uow, region, state.at, instance)  # the solver prices the homes with it
         if instance["candidates"]:
             result = solve_in_thread(solve, instance) if solve_in_thread else solve(instance)
             metrics.ROUNDS.labels(region=region).inc()

@@ -15,8 +15,10 @@ def vacancy_published(event: ev.VacancyPublished, uow: MatcherUnitOfWork) -> Non
     fields["available_from"] = event.available_from
     fields["support"] = [str(x) for x in event.support]
     if unit is None:
-        uow.add(Unit(unit_id=event.unit_id, status="open", **fields), event.unit_id)
+        uow.add(Unit(unit_id=event.unit_id, status="open", arrived_at=event.occurred_at, **fields), event.unit_id)
     else:
+        if unit.status == "withdrawn":  # a new vacancy in the same unit arrives now; a correction keeps its time
+            unit.arrived_at, unit.withdrawn_at = event.occurred_at, None
         # Published again (e.g. a new vacancy in the same unit, or corrected data).
         for k, v in fields.items():
             setattr(unit, k, v)
@@ -31,7 +33,7 @@ def vacancy_withdrawn(event: ev.VacancyWithdrawn, uow: MatcherUnitOfWork) -> Non
     if unit is None or unit.status == "withdrawn":
         return
     withdraw_active_offers(uow, event, unit_id=unit.unit_id, reason="vacancy withdrawn")
-    unit.status = "withdrawn"
+    unit.status, unit.withdrawn_at = "withdrawn", event.occurred_at
     uow.session.add(unit)
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from contracts import events as ev
 from services.system.simulation.acceptance import AcceptanceModel
 from services.system.simulation.history import History
-from services.system.simulation.scenario import START, Scenario, event_ids
+from services.system.simulation.scenario import Scenario, event_ids
 from services.system.simulation.world import MatcherWorld, SolveFn
 
 
@@ -39,11 +39,13 @@ class Outcome:
 
 
 def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acceptance: AcceptanceModel,
-             timing: Timing = Timing(), on_day: Callable[[int], None] | None = None) -> Outcome:
+             timing: Timing = Timing(), on_day: Callable[[int], None] | None = None,
+             database_url: str | None = None) -> Outcome:
+    """``database_url``: an SQLite file for the matcher's tables (default: in memory, gone at the end)."""
     rng = random.Random(f"answers/{scenario.seed}")
     new_id = event_ids(rng)
     history = History(scenario)
-    world = MatcherWorld(make_solver(history), timedelta(hours=timing.offer_deadline_hours))
+    world = MatcherWorld(make_solver(history), timedelta(hours=timing.offer_deadline_hours), database_url)
     queue: list[tuple[datetime, int, ev.Event]] = []
     seq = 0
     for at, event in scenario.arrivals:
@@ -52,7 +54,7 @@ def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acce
     heapq.heapify(queue)
     out = Outcome(history=history)
     step = timedelta(hours=timing.batching_window_hours)
-    t, day = START, 0
+    t, day = scenario.start, 0
     try:
         while t < scenario.end:
             t_next = min(t + step, scenario.end)
@@ -74,8 +76,8 @@ def simulate(scenario: Scenario, make_solver: Callable[[History], SolveFn], acce
                 elif isinstance(e, ev.PlacementConfirmed):
                     out.placements.append(e)
             t = t_next
-            if on_day and (t - START).days > day:
-                day = (t - START).days
+            if on_day and (t - scenario.start).days > day:
+                day = (t - scenario.start).days
                 on_day(day)
     finally:
         world.close()

@@ -22,7 +22,6 @@ from services.matcher.domain.policy import Policy, regional
 from services.matcher.domain.solver import solve_pairs
 from services.system.simulation.forecast import candidate_row
 from services.system.simulation.history import History
-from services.system.simulation.scenario import START
 
 SECONDS = 60.0
 
@@ -36,7 +35,7 @@ def _unit(e: ev.VacancyPublished) -> dict[str, Any]:
 
 class Hindsight:
     def __init__(self, history: History, policy: Policy, region_policies: dict[str, Any] | None = None) -> None:
-        raw: dict[str, Any] = {"period": str(START.year), "agreements": [], "neighbourhood_limits": [],
+        raw: dict[str, Any] = {"period": str(history.scenario.start.year), "agreements": [], "neighbourhood_limits": [],
                                "region_policies": region_policies or {},
                                "candidates": [{**candidate_row(c), "id": c.candidate_id}
                                               for c in history.candidates.values()],

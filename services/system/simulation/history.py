@@ -9,7 +9,7 @@ from bisect import bisect_left
 from datetime import datetime
 
 from contracts import events as ev
-from services.system.simulation.scenario import START, Scenario
+from services.system.simulation.scenario import Scenario
 
 #: the groups the report tells apart (besides each support level, "support:<level>")
 GROUPS = ("youth", "family", "wheelchair", "institution")
@@ -18,7 +18,7 @@ GROUPS = ("youth", "family", "wheelchair", "institution")
 class History:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.now: datetime = START
+        self.now: datetime = scenario.start
         self.candidates: dict[str, ev.CandidateSubmitted] = {}
         self.units: dict[str, ev.VacancyPublished] = {}
         #: per region, arrivals in time order: (time, event)
@@ -54,6 +54,8 @@ def groups_of(c: ev.CandidateSubmitted, institution: str) -> set[str]:
         out.add("family")
     if c.wheelchair:
         out.add("wheelchair")
-    if institution != "shelter":
+    # Submitted by youth care or a clinic (the generator knows its institutions), or, in recorded history
+    # where the matcher knows no kinds of organisation, a person with a date to leave an institution.
+    if institution != "shelter" or c.exit_date is not None:
         out.add("institution")
     return out

@@ -24,7 +24,7 @@ def _fmt(x: float) -> str:
 
 def bar_chart(title: str, bars: list[tuple[str, dict[str, float]]]) -> str:
     """One horizontal bar per (label, interval), with its interval as a whisker."""
-    top = max([iv["high"] for _, iv in bars] + [1e-9])
+    top = max([iv["high"] for _, iv in bars if iv["mean"] is not None] + [1e-9])
     width, row, left = 640, 26, 170
     scale = (width - left - 60) / top
     parts = [f'<figure><figcaption>{escape(title)}</figcaption>'
@@ -32,6 +32,11 @@ def bar_chart(title: str, bars: list[tuple[str, dict[str, float]]]) -> str:
              f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">']
     for i, (label, iv) in enumerate(bars):
         y = 5 + i * row
+        if iv["mean"] is None:  # hidden by disclosure control: no bar of its size, only its label
+            parts.append(f'<g><title>{escape(label)}: {escape(_cell(iv))}</title>'
+                         f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+                         f'<text x="{left + 4}" y="{y + 15}">{escape(_cell(iv))}</text></g>')
+            continue
         # The measures are counts, days and shares: an interval below 0 is drawn from 0.
         x_low, x_high = left + max(0.0, iv["low"]) * scale, left + max(0.0, iv["high"]) * scale
         parts.append(
@@ -52,8 +57,18 @@ def _table(caption: str, header: list[str], rows: list[list[str]]) -> str:
     return f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _cell(iv: dict[str, float]) -> str:
+def _cell(iv: dict[str, Any]) -> str:
+    if iv["mean"] is None:
+        return str(iv.get("suppressed", "–"))
     return f"{_fmt(iv['mean'])} ({_fmt(iv['low'])}–{_fmt(iv['high'])})"
+
+
+def _scope(sc: dict[str, Any]) -> str:
+    if "params" in sc:
+        return f'{sc["params"]["regions"]} region(s), {sc["params"]["days"]} days'
+    return escape(f'{sc["source"]}: region(s) {", ".join(sc["regions"])}, {sc["days"]} days from '
+                  f'{sc["first_arrival"]} (seeds drive only the acceptance model; counts about people under '
+                  f'disclosure control: "<5" and "hidden" cells)')
 
 
 def render(report: dict[str, Any]) -> str:
@@ -64,7 +79,7 @@ def render(report: dict[str, Any]) -> str:
            'collapse;margin:1rem 0}td,th{border:1px solid #999;padding:.2rem .5rem;text-align:right}'
            'th[scope=row]{text-align:left}caption{font-weight:bold;text-align:left}figcaption{font-weight:bold}'
            '</style></head><body><main><h1>What if? Simulation report</h1>',
-           f'<p>{sc["params"]["regions"]} region(s), {sc["params"]["days"]} days, seeds '
+           f'<p>{_scope(sc)}, seeds '
            f'{escape(", ".join(map(str, sc["seeds"])))}; mean and 95% interval over the seeds. Hindsight optimum at '
            f'least every objective: {"yes" if report["hindsight_at_least_every_objective"] else "NO"}.</p>']
     for key, title in HEADLINE:

@@ -12,9 +12,10 @@ The events' ids come from their own generator (``variant/<seed>``): the scenario
 from __future__ import annotations
 
 import random
+
 from contracts import events as ev
 from contracts.simulation import SupportCapacityChange
-from services.system.simulation.scenario import START, Scenario, event_ids
+from services.system.simulation.scenario import Scenario, event_ids
 
 
 def providers_of(scenario: Scenario) -> list[str]:
@@ -25,17 +26,18 @@ def providers_of(scenario: Scenario) -> list[str]:
 def regional_events(scenario: Scenario, capacity: list[SupportCapacityChange],
                     refusals: dict | None) -> list[ev.Event]:
     new_id = event_ids(random.Random(f"variant/{scenario.seed}"))
-    period, out = str(START.year), []
+    start = scenario.start
+    period, out = str(start.year), []
     known = providers_of(scenario)
     for row in capacity:
         for provider in ([row.provider] if row.provider else known):
-            out.append(ev.SupportCapacitySet(event_id=new_id(), occurred_at=START, producer=provider,
+            out.append(ev.SupportCapacitySet(event_id=new_id(), occurred_at=start, producer=provider,
                                              provider=provider, period=period,
                                              max_new_clients=row.max_new_clients, used=row.used))
     if refusals:
         for r in scenario.regions:
             central = r.municipalities[0]
             out.append(ev.RegionPolicyRegistered(
-                event_id=new_id(), occurred_at=START, producer=central.lower(), region=r.code,
-                municipality=central, version=1, effective_from=START.date(), policy={"refusals": refusals}))
+                event_id=new_id(), occurred_at=start, producer=central.lower(), region=r.code,
+                municipality=central, version=1, effective_from=start.date(), policy={"refusals": refusals}))
     return out

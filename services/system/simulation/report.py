@@ -38,7 +38,8 @@ def interval(values: list[float]) -> dict[str, float]:
 
 
 def build_report(variants: list[Variant], seeds: list[int], params: ScenarioParams,
-                 results: list[RunResult]) -> dict[str, Any]:
+                 results: list[RunResult], described: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``described``: what the scenario is when it was not generated (a replay of the recorded history)."""
     out = []
     for v in variants:
         runs = [r for r in results if r.variant == v.name]
@@ -56,8 +57,9 @@ def build_report(variants: list[Variant], seeds: list[int], params: ScenarioPara
                           "hindsight_bound": r.hindsight_bound, "placed": r.metrics["all"]["placed"]} for r in runs],
         })
     return {
-        "scenario": {"generator": "services/system/simulation/scenario.py", "seeds": seeds,
-                     "params": {k: getattr(params, k) for k in sorted(params.__dataclass_fields__)}},
+        "scenario": {**described, "seeds": seeds} if described else
+        {"generator": "services/system/simulation/scenario.py", "seeds": seeds,
+         "params": {k: getattr(params, k) for k in sorted(params.__dataclass_fields__)}},
         "hindsight_at_least_every_objective": all(r.hindsight >= r.objective for r in results),
         "variants": out,
     }
@@ -67,6 +69,13 @@ def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _cols(iv: dict[str, Any]) -> list:
+    """mean, low, high; a cell hidden by disclosure control (replays) gives its marker as the mean."""
+    if iv["mean"] is None:
+        return [iv.get("suppressed", ""), "", ""]
+    return [iv["mean"], iv["low"], iv["high"]]
+
+
 def to_csv(report: dict[str, Any]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -74,9 +83,9 @@ def to_csv(report: dict[str, Any]) -> str:
     for v in report["variants"]:
         for g, ms in v["metrics"].items():
             for m, iv in ms.items():
-                w.writerow([v["name"], g, m, iv["mean"], iv["low"], iv["high"]])
+                w.writerow([v["name"], g, m, *_cols(iv)])
         for k in ("objective", "hindsight_optimum", "objective_share_of_hindsight"):
-            w.writerow([v["name"], "all", k, v[k]["mean"], v[k]["low"], v[k]["high"]])
+            w.writerow([v["name"], "all", k, *_cols(v[k])])
         for k, iv in v["rules"].items():
-            w.writerow([v["name"], "rules", k, iv["mean"], iv["low"], iv["high"]])
+            w.writerow([v["name"], "rules", k, *_cols(iv)])
     return buf.getvalue()

@@ -1,6 +1,7 @@
 """Run every variant on every seed: the simulation, its measurements and the hindsight optimum."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable
@@ -32,16 +33,22 @@ class RunResult:
     cpu_seconds: float = field(default=0.0, compare=False)  # the simulation's own CPU time (a loaded machine)
 
 
+ScenarioOf = Callable[[int], Scenario]
+
+
 def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache: dict,
-            on_day: Callable[[int], None] | None = None,
-            make_scenario: Callable[[int, ScenarioParams], Scenario] = generate) -> RunResult:
+            on_day: Callable[[int], None] | None = None, scenario_of: ScenarioOf | None = None,
+            acceptance: AcceptanceModel = AcceptanceModel()) -> RunResult:
+    """One variant on one seed: the seed's generated scenario, or ``scenario_of(seed)`` (a replay of the
+    recorded history, where the seed drives only the answers); ``acceptance`` is the model a variant's
+    ``acceptance`` changes start from (the default one, or the one calibrated from the recorded answers)."""
     start, cpu = time.perf_counter(), time.process_time()
     ch = variant.changes
-    scenario = make_scenario(seed, params)
+    scenario = scenario_of(seed) if scenario_of else generate(seed, params)
     apply_changes(scenario, ch)
     policy = DEFAULT_POLICY.overridden(ch.policy)
     region_policies = {r: p.model_dump(exclude_unset=True) for r, p in sorted(ch.region_policies.items())}
-    acceptance = AcceptanceModel(**ch.acceptance)
+    acceptance = dataclasses.replace(acceptance, **ch.acceptance)
     outcome = simulate(scenario, make_solver(ch.strategy, policy, region_policies), acceptance,
                        Timing(ch.batching_window_hours, ch.offer_deadline_hours), on_day)
     history, simulated, cpu = outcome.history, time.perf_counter(), time.process_time() - cpu
@@ -60,10 +67,9 @@ def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache
 
 
 def run_all(variants: list[Variant], seeds: list[int], params: ScenarioParams,
-            progress: Callable[[str, int, int], Any] | None = None,
-            make_scenario: Callable[[int, ScenarioParams], Scenario] = generate) -> list[RunResult]:
-    """``progress(task, day, days)`` after every simulated day of every run; ``make_scenario(seed, params)`` is
-    the generator unless a caller shapes the scenario otherwise (a municipality's job: its own region)."""
+            progress: Callable[[str, int, int], Any] | None = None, scenario_of: ScenarioOf | None = None,
+            acceptance: AcceptanceModel = AcceptanceModel()) -> list[RunResult]:
+    """``progress(task, day, days)`` after every simulated day of every run."""
     cache: dict = {}
     results = []
     for seed in seeds:  # seed-major: a seed's hindsight model is built once and then dropped
@@ -71,6 +77,6 @@ def run_all(variants: list[Variant], seeds: list[int], params: ScenarioParams,
         for v in variants:
             task = f"{v.name} · seed {seed}"
             day_cb = (lambda day, task=task: progress(task, day, params.days)) if progress else None
-            results.append(run_one(v, seed, params, cache, day_cb, make_scenario))
+            results.append(run_one(v, seed, params, cache, day_cb, scenario_of, acceptance))
     order = {v.name: i for i, v in enumerate(variants)}
     return sorted(results, key=lambda r: (order[r.variant], r.seed))

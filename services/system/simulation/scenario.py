@@ -57,10 +57,19 @@ class Scenario:
     arrivals: list[tuple[datetime, ev.Event]] = field(default_factory=list)
     #: shelter or institution id -> "shelter" or the kind of institution (the group "leaving an institution")
     institutions: dict[str, str] = field(default_factory=dict)
+    #: when the simulated period begins: START for a generated scenario, the first arrival of a replay
+    start: datetime = START
+    #: what the report says the scenario is (None: the generator's seeds and params)
+    described: dict | None = None
 
     @property
     def end(self) -> datetime:
-        return START + timedelta(days=self.params.days)
+        return self.start + timedelta(days=self.params.days)
+
+    def for_seed(self, seed: int) -> Scenario:
+        """The same arrivals under another seed (a replay: the seed drives only the answers); a list of its
+        own, since a variant's changes replace events in it."""
+        return replace(self, seed=seed, arrivals=list(self.arrivals))
 
 
 def event_ids(rng: random.Random):

@@ -11,7 +11,7 @@ from pathlib import Path
 from contracts import events as ev
 from contracts.simulation import DEFAULT_VARIANTS, Changes, Variant, parse_variants
 from services.system.simulation.regional_changes import regional_events
-from services.system.simulation.scenario import START, Scenario
+from services.system.simulation.scenario import Scenario
 
 __all__ = ["DEFAULT_VARIANTS", "Changes", "Variant", "apply_changes", "load_variants"]
 
@@ -47,4 +47,4 @@ def apply_changes(scenario: Scenario, changes: Changes) -> None:
     refusals = changes.refusal_rules.model_dump(mode="json", exclude_unset=True) if changes.refusal_rules else None
     extra = regional_events(scenario, changes.support_capacity, refusals)
     # At the start, before everyone else (a stable sort keeps the scenario's own order after them).
-    scenario.arrivals[:0] = [(START, e) for e in extra]
+    scenario.arrivals[:0] = [(scenario.start, e) for e in extra]

@@ -24,9 +24,11 @@ SolveFn = Callable[[dict], dict]
 
 
 class MatcherWorld:
-    def __init__(self, solve: SolveFn, offer_ttl: timedelta) -> None:
-        # One shared connection: an in-memory SQLite database lives as long as its connection.
-        self.engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    def __init__(self, solve: SolveFn, offer_ttl: timedelta, database_url: str | None = None) -> None:
+        # One shared connection: an in-memory SQLite database lives as long as its connection. A file
+        # (``database_url``) keeps what the run recorded, as the service's database would (tests replay it).
+        self.engine = create_engine(database_url, connect_args={"check_same_thread": False}) if database_url else \
+            create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
         migrate("matcher", self.engine)
         self.solve, self.offer_ttl = solve, offer_ttl
 

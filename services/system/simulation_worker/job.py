@@ -67,10 +67,10 @@ def run_job(request: ev.SimulationRequested, on_progress: Callable[[int, int], N
         if on_progress is not None:
             on_progress(sum(done.values()), total)
 
-    def make_scenario(seed: int, p: ScenarioParams) -> Scenario:
-        return generate(seed, p, layouts=[region])
+    def scenario_of(seed: int) -> Scenario:
+        return generate(seed, params, layouts=[region])
 
-    results = run_all(request.variants, seeds, params, progress, make_scenario)
+    results = run_all(request.variants, seeds, params, progress, scenario_of)
     report = build_report(request.variants, seeds, params, results)
     report["scenario"].update(source=request.source, region={
         "code": region.code, "municipalities": region.municipalities, "corporations": region.corporations})
