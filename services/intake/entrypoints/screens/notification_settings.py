@@ -20,9 +20,8 @@ from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
 
 PATH = "/instellingen/meldingen"
-FREQUENCY = {"immediate": N_("Direct: één e-mail per wijziging"),
-             "daily": N_("Dagelijks overzicht: één e-mail om 8 uur, alleen als er iets is veranderd"),
-             "off": N_("Uit: geen e-mail")}
+FREQUENCY = {"immediate": N_("Direct (één e-mail per wijziging)"), "daily": N_("Dagelijks overzicht (om 8 uur)"),
+             "off": N_("Uit (geen e-mail)")}
 LANGUAGE = {"nl": "Nederlands", "en": "English"}  # each in its own language, as a language choice is shown
 
 
