@@ -251,7 +251,8 @@ def test_an_administrator_keeps_a_daily_digest_and_registers_replays_and_deletes
     assert "De webhook is verwijderd" in d.page_source and "127.0.0.1" not in d.page_source
     type_into(d, "url", "https://localhost:8443/scan")  # one to scan the pages of
     press_on(d, "registreren")
-    world["ids"]["webhook_id"] = d.find_element(By.CSS_SELECTOR, "a[id^=opnieuw-]").get_attribute("id")[len("opnieuw-"):]
+    replay_link = d.find_element(By.CSS_SELECTOR, "a[id^=opnieuw-]").get_attribute("id")
+    world["ids"]["webhook_id"] = replay_link.removeprefix("opnieuw-")
 
 
 def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_320px(world, browser):
