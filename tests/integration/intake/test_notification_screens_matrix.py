@@ -100,6 +100,7 @@ def test_a_person_keeps_a_daily_digest_in_english(world):
     page = worker.browser.get("/instellingen/meldingen?klaar=1").text
     assert '<option value="daily" selected>' in page and '<option value="en" lang="en" selected>' in page
     assert "Opgeslagen" in page and 'href="/instellingen/meldingen" aria-current="page"' in page
+    assert 'href="/instellingen/meldingen" id="instellen"' in worker.browser.get("/meldingen").text  # from the feed
 
 
 def test_an_administrator_registers_replays_and_deletes_a_webhook_and_sees_the_secret_once(intake, world):
