@@ -109,7 +109,7 @@ def test_an_administrator_registers_replays_and_deletes_a_webhook_and_sees_the_s
     assert refused.status_code == 400 and "intern-pad" not in refused.text
     assert 'aria-invalid="true"' in refused.text and "intern of afgeschermd netwerk" in refused.text
     made = post(admin, "/beheer/webhooks", "/beheer/webhooks", url="https://9.9.9.9/tweede")
-    assert made.status_code == 201
+    assert made.status_code == 201 and made.headers["Cache-Control"] == "no-store"
     secret = re.search(r'<code id="geheim">(whsec_[^<]+)</code>', made.text).group(1)
     listed = admin.browser.get("/beheer/webhooks").text
     assert "https://9.9.9.9/tweede" in listed and secret not in listed and "whsec_" not in listed

@@ -50,8 +50,9 @@ def url_errors(exc: ValidationError | Invalid) -> list[forms.FieldError]:
 async def webhooks_page(request, caller, csrf, status: int = 200, **values) -> web.Response:
     rows = [dict(h, status_text=texts.say(STATUS, h["status"])) for h in (await run(caller, "listWebhooks"))["items"]]
     values.setdefault("notice", None)
-    return render("webhooks.html", N_("Webhooks"), status, caller=caller, csrf=csrf, path=PATH, rows=rows,
-                  limit=MAX_WEBHOOKS, **values)
+    secret_shown = {"Cache-Control": "no-store"} if "made" in values else None  # not kept in the browser's cache
+    return render("webhooks.html", N_("Webhooks"), status, secret_shown, caller=caller, csrf=csrf, path=PATH,
+                  rows=rows, limit=MAX_WEBHOOKS, **values)
 
 
 async def own_webhook(caller, webhook_id: str) -> dict:
