@@ -18,17 +18,20 @@ from services.intake.entrypoints.screens.gateway import audience, guarded, perso
 from services.intake.entrypoints.screens.i18n import N_, gettext
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
+from services.kernel.config import settings
 
 PATH = "/instellingen/meldingen"
-FREQUENCY = {"immediate": N_("Direct (één e-mail per wijziging)"), "daily": N_("Dagelijks overzicht (om 8 uur)"),
+FREQUENCY = {"immediate": N_("Direct (één e-mail per wijziging)"), "daily": N_("Dagelijks overzicht (om %(hour)s uur)"),
              "off": N_("Uit (geen e-mail)")}
 LANGUAGE = {"nl": "Nederlands", "en": "English"}  # each in its own language, as a language choice is shown
+# (the digest's hour is NOTIFY_DIGEST_HOUR, Amsterdam time)
 
 
 def settings_page(request, caller, csrf, current: dict, status: int = 200, **values) -> web.Response:
     return render("notification_settings.html", N_("E-mailmeldingen"), status, caller=caller, csrf=csrf,
                   path=request.path, current=current, form_key=secrets.token_urlsafe(16),
-                  frequencies=[(k, gettext(v)) for k, v in FREQUENCY.items()], languages=list(LANGUAGE.items()),
+                  frequencies=[(k, gettext(v) % {"hour": settings().notify_digest_hour}) for k, v in FREQUENCY.items()],
+                  languages=list(LANGUAGE.items()),
                   **values)
 
 
