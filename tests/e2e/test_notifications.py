@@ -138,6 +138,7 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(outside, st
     disabled = wait_until(lambda: [h for h in admin.call("GET", "/v1/webhooks")["items"] if h["status"] == "disabled"],
                           timeout=60)
     assert disabled[0]["webhook_id"] == failing["webhook_id"] and len(receiver.at("/fail")) == 5
+    assert disabled[0]["last_delivered_at"] is None  # it never took an entry
     db = create_engine(stack.conf.database_url)
     wait_until(lambda: _statuses(db, f"user:{worker.user_id}") == {"sent"}, timeout=30)
     notifier = next(w for w in stack.workers if w.service == "notifier")
@@ -147,6 +148,8 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(outside, st
     stack.spawn(notifier)
     wait_until(lambda: len(receiver.at("/ok")) >= 2, timeout=60)
     wait_until(lambda: _statuses(db, f"webhook:{hook['webhook_id']}") == {"sent"}, timeout=30)
+    (listed,) = region.api["shelter"].call("GET", "/v1/webhooks")["items"]
+    assert listed["last_delivered_at"] is not None  # the screen's "last delivered" column
     # the notice of the disabled webhook reaches the corporation's administrator
     notice = wait_until(lambda: mailbox.to(admin.email), timeout=30)
     time.sleep(3)  # anything sent twice would have arrived by now
@@ -163,6 +166,9 @@ def test_an_offer_reaches_people_and_systems_once_also_across_a_kill(outside, st
     theirs = [m for m in mailbox.to(officer.email) if m["Subject"] == "Nieuw aanbod: reageer voor de termijn verloopt"]
     assert len(theirs) == 1, [m["Subject"] for m in mailbox.to(officer.email)]
     assert len(notice) == 1 and "Webhook uitgeschakeld" in notice[0]["Subject"]
+    notice_text = notice[0].get_body(("plain",)).get_content()  # to the screen where a replay enables it again
+    assert any(line.endswith(": https://hm.example/beheer/webhooks") for line in notice_text.splitlines())
+    assert notice_text.rstrip().endswith("https://hm.example/instellingen/meldingen")  # the footer: the settings
     deliveries = receiver.at("/ok")
     assert len(deliveries) == 2 and deliveries[0][1]["webhook-id"] == deliveries[1][1]["webhook-id"]
     for _, headers, body in deliveries:  # the Standard Webhooks reference library accepts the signature

@@ -6,8 +6,11 @@ offer; the transfer point sees that offer stalled (this region stalls offers at 
 after the central municipality turned review on (a new policy version on its screen), matches the last free home
 to the last waiting candidate by hand: the round refuses it and the screen names the rule (the agreement is full)
 in plain Dutch; once the agreement is raised the round's proposal waits and the transfer point approves it (the
-offer goes out); an administrator revokes a token and the next API call with it is refused. Then axe-core scans every new
-screen in Dutch and in English (0 violations) and each reflows at 320 px."""
+offer goes out); an administrator revokes a token and the next API call with it is refused. Issue 18: an organisation's
+administrator switches to the daily digest and sees it kept, registers a webhook (a private address refused at the field;
+a local https URL taken: this stack allows loopback, WEBHOOK_ALLOW_LOOPBACK, as a non-production one may), sees its
+secret once, replays it and deletes it. Then axe-core scans every new screen in Dutch and in English (0 violations) and
+each reflows at 320 px."""
 from __future__ import annotations
 
 import random
@@ -32,7 +35,7 @@ from tests.support import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 #: Offers in this test's region stall at once, elsewhere after the default 3 days.
-STACK_ENV = {"STALLED_OFFER_DAYS": '{"R09": 0, "default": 3}'}
+STACK_ENV = {"STALLED_OFFER_DAYS": '{"R09": 0, "default": 3}', "WEBHOOK_ALLOW_LOOPBACK": "true"}
 SESSION = "__Host-hm_session"
 TODAY = date.today().isoformat()
 CSV = ("unit_id,municipality,region,neighbourhood,kind,rooms,available_from\n"
@@ -54,7 +57,10 @@ PAGES = [("/corporatie/woningen", "allocation_officer"), ("/corporatie/woningen/
          ("/gemeente/beleid", "policy_officer"),
          ("/beheer/organisaties", "system_admin"), ("/beheer/organisaties/{corporation}/tokens", "system_admin"),
          ("/beheer/gebruikers", "system_admin"), ("/beheer/audit", "system_admin"),
-         ("/beheer/gebruikers", "org_admin")]
+         ("/beheer/gebruikers", "org_admin"),
+         ("/instellingen/meldingen", "org_admin"), ("/beheer/webhooks", "org_admin"), ("webhook-refused", "org_admin"),
+         ("/beheer/webhooks/{webhook_id}/opnieuw", "org_admin"), ("/beheer/webhooks/{webhook_id}/verwijderen", "org_admin"),
+         ("/beheer/webhooks", "system_admin"), ("/instellingen/meldingen", "transfer_officer")]
 
 
 @pytest.fixture(scope="module")
@@ -215,9 +221,43 @@ def test_the_people_at_the_table_work_through_their_screens(world, browser):
     assert api["corporation"].request("GET", "/v1/vacancies")[0] == 401
 
 
+def test_an_administrator_keeps_a_daily_digest_and_registers_replays_and_deletes_a_webhook(world, browser):
+    d, base = browser, world["base"]
+    be(d, world, "org_admin", "/beheer/gebruikers")
+    keyboard_enter(d, d.find_element(By.LINK_TEXT, "E-mailmeldingen"))
+    d.find_element(By.ID, "frequency").send_keys("Dag")  # the select's own type-ahead, as a keyboard user does
+    press_on(d, "opslaan")
+    assert "Opgeslagen" in d.page_source
+    d.get(base + "/instellingen/meldingen")  # kept: read back from getNotificationSettings
+    assert d.find_element(By.ID, "frequency").get_attribute("value") == "daily"
+    assert "Dagelijks overzicht" in d.find_element(By.ID, "huidig").text
+    keyboard_enter(d, d.find_element(By.LINK_TEXT, "Webhooks"))
+    type_into(d, "url", "https://10.1.2.3/intern-pad")  # private: refused in every mode
+    press_on(d, "registreren")
+    assert "intern of afgeschermd netwerk" in d.find_element(By.ID, "url-fout").text
+    assert "intern-pad" not in d.page_source and d.find_element(By.ID, "url").get_attribute("aria-invalid") == "true"
+    type_into(d, "url", "https://127.0.0.1:8443/housing-match")
+    press_on(d, "registreren")
+    secret = d.find_element(By.ID, "geheim").text
+    assert secret.startswith("whsec_") and "127.0.0.1:8443" in d.find_element(By.ID, "webhooks").text
+    d.get(base + "/beheer/webhooks")
+    assert secret not in d.page_source and "whsec_" not in d.page_source  # shown once
+    press_on(d, css="a[id^=opnieuw-]")
+    type_into(d, "cursor", "0")
+    press_on(d, "opnieuw")
+    assert "De webhook is actief" in d.page_source
+    press_on(d, css="a[id^=verwijderen-]")
+    press_on(d, "verwijderen")
+    assert "De webhook is verwijderd" in d.page_source and "127.0.0.1" not in d.page_source
+    type_into(d, "url", "https://localhost:8443/scan")  # one to scan the pages of
+    press_on(d, "registreren")
+    replay_link = d.find_element(By.CSS_SELECTOR, "a[id^=opnieuw-]").get_attribute("id")
+    world["ids"]["webhook_id"] = replay_link.removeprefix("opnieuw-")
+
+
 def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_320px(world, browser):
-    if "offer_id" not in world["ids"]:
-        pytest.skip("needs the flow's offer")
+    if "offer_id" not in world["ids"] or "webhook_id" not in world["ids"]:
+        pytest.skip("needs the flows' offer and webhook")
     d, base, found, scanned = browser, world["base"], {}, 0
     for role in dict.fromkeys(role for _, role in PAGES):
         be(d, world, role)
@@ -230,6 +270,10 @@ def test_every_new_screen_has_no_axe_violation_in_both_languages_and_reflows_at_
                     press_on(d, "publiceren")
                 elif page == "upload-result":
                     upload(d, world)
+                elif page == "webhook-refused":
+                    d.get(base + "/beheer/webhooks")
+                    type_into(d, "url", "http://voorbeeld.nl/")
+                    press_on(d, "registreren")
                 else:
                     d.get(base + page.format(**world["ids"]))
                 assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language, (role, page)

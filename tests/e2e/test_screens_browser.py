@@ -32,7 +32,8 @@ PAGES = [("/", ["visitor"]), ("/aanmelden", ["visitor"]), ("/inschrijven", ["vis
          ("form-with-errors", ["case_worker"]), ("/kandidaten/{candidate_id}", ["case_worker"]),
          ("/kandidaten/{candidate_id}/wijzigen", ["case_worker"]),
          ("/kandidaten/{candidate_id}/intrekken", ["case_worker"]), ("/aanbiedingen/{offer_id}", ["case_worker"]),
-         ("/meldingen", ["case_worker"]), ("/kandidaten", ["allocation_officer"])]  # the last: the 403 page
+         ("/meldingen", ["case_worker"]), ("/instellingen/meldingen", ["case_worker", "allocation_officer"]),
+         ("/kandidaten", ["allocation_officer"])]  # the last: the 403 page
 
 
 def new_account(api, email: str, role: str) -> str:

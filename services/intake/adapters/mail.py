@@ -14,7 +14,7 @@ from email.utils import formatdate
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from services.intake.domain.notifications import Line
+from services.intake.domain.notifications import SETTINGS_PAGE, Line
 from services.kernel.config import Settings
 
 _TEXT = Environment(loader=PackageLoader("services.intake.adapters", "templates"), autoescape=False,
@@ -43,7 +43,7 @@ WORDS = {
 def render(subject: str, lines: list[Line], language: str, base_url: str) -> dict[str, str]:
     """The e-mail's subject, plain text and HTML, kept with the notification so a repeat is identical."""
     context = {"subject": subject, "lines": lines, "language": language, "t": WORDS[language],
-               "base": base_url.rstrip("/")}
+               "base": base_url.rstrip("/"), "settings_page": SETTINGS_PAGE}
     return {"subject": subject, "text": _TEXT.get_template("mail.txt").render(context),
             "html": _HTML.get_template("mail.html").render(context)}
 

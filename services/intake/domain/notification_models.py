@@ -30,6 +30,8 @@ class Webhook(Answer):
     cursor: int = Field(description="The feed's sequence number up to which entries are queued for delivery")
     created_at: Timestamp
     disabled_at: Timestamp | None
+    last_delivered_at: Timestamp | None = Field(
+        description="When the receiver last took an entry, within the last 30 days (null: none)")
 
 
 class WebhookWithSecret(Webhook):

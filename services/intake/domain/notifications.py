@@ -31,6 +31,9 @@ INTERESTS: dict[str, frozenset[str]] = {
     UserRole.SYSTEM_ADMIN: frozenset({"webhook.disabled"}),
 }
 LANGUAGES = ("nl", "en")
+#: The screens where an administrator manages the webhooks, and where every person sets their e-mails.
+WEBHOOKS_PAGE = "/beheer/webhooks"
+SETTINGS_PAGE = "/instellingen/meldingen"
 FREQUENCIES = ("immediate", "daily", "off")
 
 #: Per kind: (Dutch, English) subject line. The body adds the ids, a category and the deadline.
@@ -83,7 +86,10 @@ def cares(user_role: str, kind: str) -> bool:
 def link_path(kind: str, data: dict, user_role: str = UserRole.CASE_WORKER) -> str:
     """The screen where the recipient acts on the entry (services/intake/entrypoints/screens/paths.py):
     the case worker's offer and candidate pages, the corporation's offers and homes, the transfer point's
-    lists; anything else (e.g. a disabled webhook, which has no screen yet) the person's start page."""
+    lists, the administrators' webhooks (a disabled one is replayed there); anything else the person's
+    start page."""
+    if kind == "webhook.disabled":
+        return WEBHOOKS_PAGE
     if user_role == UserRole.ALLOCATION_OFFICER:
         if "offer_id" in data and not kind.startswith("proposal."):
             return f"/corporatie/aanbiedingen/{data['offer_id']}"

@@ -8,6 +8,7 @@ queued again with new ids (a new generation), and a disabled webhook is active a
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import delete, func, select
@@ -27,10 +28,17 @@ from services.kernel.config import settings
 MAX_WEBHOOKS = 5
 
 
-def view(hook: Webhook, cursor: NotificationCursor | None) -> dict[str, Any]:
+def view(hook: Webhook, cursor: NotificationCursor | None, last_delivered_at: datetime | None = None
+         ) -> dict[str, Any]:
     return {"webhook_id": hook.webhook_id, "url": hook.url, "status": hook.status, "failures": hook.failures,
             "last_error": hook.last_error, "cursor": cursor.seq if cursor else 0, "created_at": hook.created_at,
-            "disabled_at": hook.disabled_at}
+            "disabled_at": hook.disabled_at, "last_delivered_at": last_delivered_at}
+
+
+def last_delivery(uow: IntakeUnitOfWork, webhook_id: str) -> datetime | None:
+    """When the receiver last took an entry (sent notifications are kept notify_delivery.KEEP, 30 days)."""
+    return uow.session.exec(select(func.max(Notification.sent_at)).where(
+        Notification.recipient == f"webhook:{webhook_id}", Notification.status == "sent")).one()
 
 
 def check_url(url: str) -> None:
@@ -73,7 +81,8 @@ def list_webhooks(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:
     with uow:
         hooks = uow.session.exec(select(Webhook).where(Webhook.org_id == caller.org_id, Webhook.status != "deleted")
                                  .order_by(Webhook.created_at)).all()
-        return {"items": [view(h, uow.session.get(NotificationCursor, f"webhook:{h.webhook_id}")) for h in hooks]}
+        return {"items": [view(h, uow.session.get(NotificationCursor, f"webhook:{h.webhook_id}"),
+                               last_delivery(uow, h.webhook_id)) for h in hooks]}
 
 
 def delete_webhook(uow: IntakeUnitOfWork, caller: Caller, webhook_id: str) -> Result:
@@ -85,7 +94,8 @@ def delete_webhook(uow: IntakeUnitOfWork, caller: Caller, webhook_id: str) -> Re
                                                     Notification.status == "pending"))
         audit(uow, caller, "webhook.delete", webhook_id)
         uow.commit()
-        return 200, view(hook, uow.session.get(NotificationCursor, f"webhook:{webhook_id}"))
+        return 200, view(hook, uow.session.get(NotificationCursor, f"webhook:{webhook_id}"),
+                         last_delivery(uow, webhook_id))
 
 
 def replay(uow: IntakeUnitOfWork, caller: Caller, webhook_id: str, body) -> Result:
@@ -103,7 +113,7 @@ def replay(uow: IntakeUnitOfWork, caller: Caller, webhook_id: str, body) -> Resu
         s.add(hook)
         audit(uow, caller, "webhook.replay", webhook_id)
         uow.commit()
-        return 200, view(hook, cursor)
+        return 200, view(hook, cursor, last_delivery(uow, webhook_id))
 
 
 def _person(caller: Caller) -> str:

@@ -93,6 +93,11 @@ def test_each_role_hears_of_its_own_entries_and_a_message_says_no_free_text():
     content = mail.render(made.subject, [made], "en", "https://hm.example/")
     assert "New offer" in content["subject"] and "2026-12-06 12:00" in content["text"]
     assert 'href="https://hm.example/aanbiedingen/off-2"' in content["html"]
+    # the footer leads to the person's own e-mail settings (language, how often), a screen that exists
+    assert 'href="https://hm.example/instellingen/meldingen"' in content["html"]
+    assert "https://hm.example/instellingen/meldingen" in content["text"].splitlines()[-1]
+    from services.intake.entrypoints.screens import paths
+    assert rules.SETTINGS_PAGE in paths.SCREEN_PAGES
     assert rules.notification_id("user:u", 0, 3, 3) == rules.notification_id("user:u", 0, 3, 3) != \
         rules.notification_id("user:u", 1, 3, 3)
 
@@ -107,12 +112,15 @@ def test_each_link_opens_the_recipients_own_screen_and_the_regional_entries_reac
     assert rules.link_path("proposal.overdue", {"offer_id": "off-7"}, transfer) == "/transferpunt/voorstellen/off-7"
     assert rules.link_path("manual-match.refused", {"candidate_id": "c-1"}, transfer) == "/transferpunt/koppelen"
     assert rules.link_path("proposal.set_aside", offer, "case_worker") == "/"  # a proposal is no offer page
-    assert rules.link_path("webhook.disabled", {"webhook_id": "whk-1"}, "org_admin") == "/"
+    # a disabled webhook: the administrators' webhook screen, where a replay enables it again
+    assert rules.link_path("webhook.disabled", {"webhook_id": "whk-1"}, "org_admin") == "/beheer/webhooks"
+    assert rules.link_path("webhook.disabled", {"webhook_id": "whk-1"}, "system_admin") == "/beheer/webhooks"
     # every link is a screen that exists (a path template with the id filled in)
     templates = {p.split("{")[0] for p in paths.SCREEN_PAGES}
     for role, kind, data in (("case_worker", "offer.made", offer), ("allocation_officer", "offer.made", offer),
                              ("case_worker", "candidate.parked", {"candidate_id": "c-1"}),
-                             ("transfer_officer", "manual-match.refused", {"candidate_id": "c-1"})):
+                             ("transfer_officer", "manual-match.refused", {"candidate_id": "c-1"}),
+                             ("org_admin", "webhook.disabled", {"webhook_id": "whk-1"})):
         link = rules.link_path(kind, data, role)
         assert link in paths.SCREEN_PAGES or any(link.startswith(t) and t.endswith("/") for t in templates), link
     assert rules.cares("case_worker", "candidate.parked") and rules.cares("transfer_officer", "proposal.made")

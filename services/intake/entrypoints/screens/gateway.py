@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
+from contracts.vocabulary import UserRole
+from services.intake.domain import accounts as account_rules
 from services.intake.domain.errors import Forbidden, IntakeError
 from services.intake.entrypoints.app import ctx
 from services.intake.entrypoints.signin_pages import make_uow, signed_in
@@ -32,6 +34,13 @@ class NotSignedIn(Exception):
 
 class FormExpired(Exception):
     """A form posted without the session's CSRF token (or with another's)."""
+
+
+def audience(operation: str) -> tuple[str, ...]:
+    """The person roles the API lets run the operation (its tag in domain/accounts.py ROLE_TAGS): a screen for
+    exactly those people, by the one rule, not a second list."""
+    tag = BY_ID[operation].tag
+    return tuple(role.value for role in UserRole if account_rules.may_use(role, tag))
 
 
 async def person(request: web.Request, *audience: str) -> tuple[Caller, str]:

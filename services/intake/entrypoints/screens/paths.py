@@ -28,4 +28,9 @@ PARTNER_PAGES = frozenset({
     "/beheer/organisaties/{organisation}/tokens/{key_id}/intrekken", "/beheer/gebruikers",
     "/beheer/gebruikers/{user_id}/herstellen", "/beheer/audit"})
 
-SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES | PARTNER_PAGES
+#: Notifications (issue 18): every person's own e-mail settings; the organisation's webhooks for its administrators.
+NOTIFICATION_PAGES = frozenset({
+    "/instellingen/meldingen", "/beheer/webhooks", "/beheer/webhooks/{webhook_id}/verwijderen",
+    "/beheer/webhooks/{webhook_id}/opnieuw"})
+
+SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES | PARTNER_PAGES | NOTIFICATION_PAGES

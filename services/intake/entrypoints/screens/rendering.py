@@ -12,6 +12,7 @@ from aiohttp import web
 from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from services.intake.domain.accounts import may_use
 from services.intake.entrypoints.screens import i18n
 
 #: Stylesheets from this site only; no script at all; forms post here; never framed.
@@ -24,6 +25,8 @@ TEMPLATES = Environment(
 TEMPLATES.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 TEMPLATES.globals["language"] = lambda: i18n.current.get()
 TEMPLATES.globals["LANGUAGES"] = i18n.LANGUAGES
+#: The menu offers a screen to the person roles the API lets use its operations' tag (domain/accounts.py).
+TEMPLATES.globals["may_use"] = may_use
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 

@@ -108,6 +108,8 @@ FIELD = {
     "shelter_entry_date": N_("In de opvang sinds"), "youth": N_("Jongere (18 tot 27 jaar)"),
     "medical_urgency": N_("Medische urgentie"), "excluded_neighbourhoods": N_("Uitgesloten wijken"),
     "preferred_neighbourhoods": N_("Voorkeurswijken"), "reason": N_("Reden"), "category": N_("Soort reden"),
+    "frequency": N_("Hoe vaak"), "language": N_("Taal van de e-mails"), "url": N_("Adres (URL)"),
+    "cursor": N_("Vanaf volgnummer"),
 }
 #: Errors by pydantic's error type or by the rule that refused (never quoting the value given).
 ERROR = {
@@ -119,6 +121,7 @@ ERROR = {
     "date_from_datetime_parsing": N_("Vul een datum in (dag-maand-jaar)."),
     "date_parsing": N_("Vul een datum in (dag-maand-jaar)."),
     "enum": N_("Kies een van de mogelijkheden."),
+    "literal_error": N_("Kies een van de mogelijkheden."),
     "string_too_long": N_("Deze tekst is te lang."),
     "string_too_short": N_("Vul dit veld in."),
     "bsn": N_("Dit is geen geldig BSN: 9 cijfers die de elfproef doorstaan."),
