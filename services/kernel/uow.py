@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from contracts.events import Event, encode_event
 from contracts.topics import topic_for
@@ -41,8 +41,7 @@ class SqlUnitOfWork:
         keys = {k for k in keys if k is not None and (model, k) not in self.cache}
         if not keys:
             return
-        from sqlmodel import select
-        for row in self.session.exec(select(model).where(column.in_(keys))).all():
+        for row in self.session.exec(_rows_where_in(model, column), params={"keys": list(keys)}).all():
             self.cache[(model, getattr(row, column.key))] = row
         for k in keys:
             self.cache.setdefault((model, k), None)
@@ -72,9 +71,8 @@ class SqlUnitOfWork:
         return self._processed_among(self.session, [str(e.event_id) for e in events])
 
     def _processed_among(self, session: Session, ids: list[str]) -> set[str]:
-        from sqlmodel import select
         col = self._processed.event_id
-        return set(session.exec(select(col).where(col.in_(ids))).all())
+        return set(session.exec(_rows_where_in(self._processed, col, col), params={"keys": ids}).all())
 
     def mark_processed(self, event: Event) -> None:
         self.marked.append(str(event.event_id))
@@ -111,6 +109,19 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self.emitted, self.marked = [], []
+
+
+_WHERE_IN: dict[tuple, Any] = {}
+
+
+def _rows_where_in(model: type[SQLModel], column, what=None):
+    """``select(what or model).where(column IN :keys)``, built once per table and column: a handler runs it for
+    every batch, and building a statement and its cache key cost more than SQLite's work on it."""
+    key = (model, column.key, what is not None)
+    if (stmt := _WHERE_IN.get(key)) is None:
+        stmt = _WHERE_IN[key] = select(model if what is None else what).where(
+            column.in_(bindparam("keys", expanding=True)))
+    return stmt
 
 
 def event_keys(events: list[Event], attr: str) -> set:
