@@ -53,6 +53,13 @@ class SqlUnitOfWork:
         self.cache[(model, key)] = row
         return row
 
+    def rows(self, statement, **params) -> list:
+        """Plain rows of a column statement (best built once, with bound parameters): the session's changes are
+        flushed first, as its autoflush would, then the statement runs on the session's connection, without the
+        ORM's per-statement work (a third of a round's reading time in the simulator's profile)."""
+        self.session.flush()
+        return self.session.connection().execute(statement, params).all()
+
     def add(self, row: SQLModel, key) -> None:
         self.session.add(row)
         self.cache[(type(row), key)] = row

@@ -46,10 +46,9 @@ def hold_ends(until) -> datetime:
 def next_deadline(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> datetime | None:
     """The region's earliest deadline after ``watermark``: an open offer's expiry, an unflagged proposal's review
     time, the end of a hold or of a parking."""
-    s, key = uow.session, {"region": region, "watermark": watermark}
-    offers = s.execute(_FIRST_OFFER_DEADLINE, key).scalar_one()
-    parked = s.execute(_FIRST_PARKING_END, key).scalar_one()
-    holds = [end for d in s.execute(_HOLDS, key).scalars().all() if (end := hold_ends(d)) > watermark]
+    [(offers,)] = uow.rows(_FIRST_OFFER_DEADLINE, region=region)
+    [(parked,)] = uow.rows(_FIRST_PARKING_END, region=region, watermark=watermark)
+    holds = [end for (d,) in uow.rows(_HOLDS, region=region) if (end := hold_ends(d)) > watermark]
     due = [d for d in (offers, parked, *holds) if d is not None]
     return min(due) if due else None
 

@@ -115,7 +115,7 @@ def park_after_declines(event: ev.OfferDeclined, offer: Offer, uow: MatcherUnitO
         return
     rules = policy_at(uow, offer.region, event.occurred_at).refusals
     uow.session.flush()
-    declines = uow.session.execute(_DECLINES, {"candidate": cand.candidate_id}).all()
+    declines = uow.rows(_DECLINES, candidate=cand.candidate_id)
     until = parked_until(declines, event.occurred_at, rules, cand.declines_counted_from)
     if until is None:
         return

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import select
 
 from contracts import events as ev
@@ -26,7 +26,9 @@ from services.kernel import metrics
 SolveFn = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+# Built once: every batching window runs them for every region (region_state.py says why).
 _DIRTY = select(RegionClock.region).where(RegionClock.dirty == True)  # noqa: E712
+_CLOCK_LOCKED = select(RegionClock).where(RegionClock.region == bindparam("region")).with_for_update()
 
 
 def dirty_regions(uow: MatcherUnitOfWork) -> list[str]:
@@ -56,7 +58,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
     with uow:
         # The row lock makes two workers that both believe they own the region (during a
         # rebalance) take turns: the second then finds the region clean and does nothing.
-        clock = uow.session.get(RegionClock, region, with_for_update=True)
+        clock = uow.session.exec(_CLOCK_LOCKED, params={"region": region}).first()
         if clock is None or not clock.dirty:
             return []
         state = load_region(uow, region)

@@ -3,7 +3,7 @@
 A round runs for every dirty region after every batch and reads the whole region. Building a
 statement and its cache key took longer than the database's own work on it (cProfile of the
 simulator, bench/RESULTS.md), so these statements are built once, with the region as a bound
-parameter, and run on the session's connection: rows as tuples, no ORM objects to track.
+parameter, and run on the session's connection (``uow.rows``): rows as tuples, no ORM objects to track.
 """
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from services.matcher.domain.rounds import HOLDING, CandidateState, OfferState, 
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
 # Only waiting people can get an offer; people with an open offer hold it through the offer rows.
-_WAITING = select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.shelter,
-                  Candidate.profile, Candidate.parked_until).where(
+# The columns in the order of the state's fields (CandidateState, UnitState, OfferState).
+_WAITING = select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.profile,
+                  Candidate.shelter, Candidate.parked_until).where(
     Candidate.region == bindparam("region"), Candidate.status == "waiting")
 _OPEN_UNITS = select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood, Unit.kind,
                      Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status,
@@ -47,14 +48,12 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
     """The region's state at its event time: waiting people, open units, holding offers, declined pairs,
     agreements and limits (the regional rules are added by regional.with_regional_rules)."""
     clock = uow.session.get(RegionClock, region)
-    uow.session.flush()  # what this unit of work changed is part of the region (the session's autoflush)
-    conn, key = uow.session.connection(), {"region": region}
-    cands = conn.execute(_WAITING, key).all()
-    units = conn.execute(_OPEN_UNITS, key).all()
-    offers = conn.execute(_HOLDING_OFFERS, key).all()
+    cands = uow.rows(_WAITING, region=region)
+    units = uow.rows(_OPEN_UNITS, region=region)
+    offers = uow.rows(_HOLDING_OFFERS, region=region)
     declined, declined_here, expired = set(), set(), set()
     if cands and units:
-        rows = conn.execute(_DECLINED, key).all()
+        rows = uow.rows(_DECLINED, region=region)
         declined = {(c, u) for c, u, _, _ in rows}
         declined_here = {(c, u) for c, u, by, _ in rows if by == c}
         # Expired only when no submission of the person said no to the unit.
@@ -62,14 +61,11 @@ def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
             (c, u) for c, u, _, how in rows if how != "expired"}
     return RegionState(
         region=region, at=clock.watermark,
-        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter, c.parked_until)
-                    for c in cands],
-        units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
-                         u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason,
-                         u.available_from, u.rent, u.held_until)
-               for u in units],
-        agreements=[dict(a._mapping) for a in conn.execute(_AGREEMENTS, key).all()],
-        limits=[dict(lim._mapping) for lim in conn.execute(_LIMITS, key).all()],
-        offers=[OfferState(o.candidate_id, o.unit_id, o.period, o.status) for o in offers],
+        # Each row is the state's fields in order (the JSON columns come back as fresh lists and dicts).
+        candidates=[CandidateState(*c) for c in cands],
+        units=[UnitState(*u) for u in units],
+        agreements=[dict(a._mapping) for a in uow.rows(_AGREEMENTS, region=region)],
+        limits=[dict(lim._mapping) for lim in uow.rows(_LIMITS, region=region)],
+        offers=[OfferState(*o) for o in offers],
         declined=declined, declined_here=declined_here, expired=expired,
     )

@@ -55,7 +55,7 @@ _FIXED_PAIRS = select(FixedPair).where(FixedPair.region == bindparam("region"))
 
 
 def policy_overrides(uow: MatcherUnitOfWork, region: str, at: datetime) -> dict[str, Any]:
-    rows = uow.session.execute(_POLICY_VERSIONS, {"region": region}).all()
+    rows = uow.rows(_POLICY_VERSIONS, region=region)
     return policy_in_force([(r.version, r.effective_from, r.policy) for r in rows], at)
 
 
@@ -68,9 +68,8 @@ def provider_rooms(uow: MatcherUnitOfWork, providers: set[str]) -> list[dict[str
     """Each provider's room per period, with the new clients that offers and proposals in every region hold."""
     if not providers:
         return []
-    key = {"providers": sorted(providers)}
-    rows = uow.session.execute(_PROVIDERS, key).all()
-    held = dict(((p, period), n) for p, period, n in uow.session.execute(_HELD_PER_PROVIDER, key).all())
+    rows = uow.rows(_PROVIDERS, providers=sorted(providers))
+    held = dict(((p, period), n) for p, period, n in uow.rows(_HELD_PER_PROVIDER, providers=sorted(providers)))
     return [{"provider": r.provider, "period": r.period, "max_new_clients": r.max_new_clients,
              "used": r.used + held.get((r.provider, r.period), 0)} for r in rows]
 
