@@ -29,6 +29,9 @@ SolveFn = Callable[[dict[str, Any]], dict[str, Any]]
 # Built once: every batching window runs them for every region (region_state.py says why).
 _DIRTY = select(RegionClock.region).where(RegionClock.dirty == True)  # noqa: E712
 _CLOCK_LOCKED = select(RegionClock).where(RegionClock.region == bindparam("region")).with_for_update()
+# The round holds no Candidate objects (region_state reads rows), so there is no session state to synchronise.
+_MARK_OFFERED = update(Candidate).where(Candidate.candidate_id.in_(bindparam("ids", expanding=True))).values(
+    status="offered").execution_options(synchronize_session=False)
 
 
 def dirty_regions(uow: MatcherUnitOfWork) -> list[str]:
@@ -84,14 +87,14 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         rid = round_id_for(region, instance)
         at = state.at
         units = {u.unit_id: u for u in state.units}
-        shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
+        # Everyone the solver can choose is in the state (waiting): its shelter and profile are there.
+        waiting = {c.candidate_id: c for c in state.candidates}
         period_of = {u["id"]: u.get("period", instance["period"]) for u in instance["units"]}
         why = explain(instance, result) if explain else None
-        uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
         made, deadlines = [], []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
-            unit, cand = units[u_id], uow.get(Candidate, c_id)
+            unit, cand = units[u_id], waiting[c_id]
             offer_id = f"off-{hashlib.sha256(f'{rid}/{c_id}/{u_id}'.encode()).hexdigest()[:20]}"
             explanation = a.get("explanation", {})
             priority = int(explanation.get("priority", 0))
@@ -103,8 +106,6 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                                   period=period_of[u_id], priority=priority, explanation=components,
                                   made_at=at, expires_at=expires, status="proposed" if review else "made",
                                   support_provider=cand.profile.get("support_provider_id")))
-            cand.status = "offered"
-            uow.session.add(cand)
             deadlines.append(expires)
             if review:
                 uow.emit(ev.OfferProposed(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
@@ -130,10 +131,13 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                 uow.emit(offer.caused(
                     ev.CandidatesPassedOver, producer=PRODUCER, offer_id=offer_id, unit_id=u_id,
                     corporation=unit.corporation, region=region,
-                    candidates=tuple(ev.PassedOverCandidate(candidate_id=p.candidate, shelter=shelter_of[p.candidate],
-                                                            reason=p.reason) for p in kept)))
+                    candidates=tuple(ev.PassedOverCandidate(
+                        candidate_id=p.candidate, shelter=waiting[p.candidate].shelter, reason=p.reason)
+                        for p in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
+        if result["assignments"]:  # one statement, not an ORM object per person
+            uow.session.execute(_MARK_OFFERED, {"ids": [a["candidate"] for a in result["assignments"]]})
         if why is not None:
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if deadlines:
