@@ -15,14 +15,20 @@ from tests.support import base_database_url, fresh_database
 from tests.unit.matcher.test_clock import *  # noqa: F401,F403 - the same tests, collected here again
 from tests.unit.matcher.test_lifecycle import *  # noqa: F401,F403
 from tests.unit.matcher.test_regional_rules import *  # noqa: F401,F403
+from tests.unit.matcher.test_unit_of_work_reads import *  # noqa: F401,F403
 
 pytestmark = pytest.mark.skipif(not base_database_url(), reason="needs DATABASE_URL (PostgreSQL)")
 
 
 @pytest.fixture
-def uow(tmp_path):  # noqa: F811 - replaces the SQLite file of the unit tests
+def engine(tmp_path):  # noqa: F811 - replaces the SQLite file of the unit tests
     with fresh_database(tmp_path, "matcher") as url:
         engine = make_engine(url)
         migrate("matcher", engine)
-        yield lambda: MatcherUnitOfWork(engine)
+        yield engine
         engine.dispose()
+
+
+@pytest.fixture
+def uow(engine):  # noqa: F811
+    return lambda: MatcherUnitOfWork(engine)
