@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import select
 
 from contracts import events as ev
@@ -91,7 +91,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         waiting = {c.candidate_id: c for c in state.candidates}
         period_of = {u["id"]: u.get("period", instance["period"]) for u in instance["units"]}
         why = explain(instance, result) if explain else None
-        made, deadlines = [], []
+        made, deadlines, offers = [], [], []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
             unit, cand = units[u_id], waiting[c_id]
@@ -102,10 +102,10 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             by_hand = manual.pop((c_id, u_id), None)
             review = rules.review.enabled and by_hand is None  # a manual match is the transfer point's decision
             expires = review_due(at, rules.review.flag_after_working_days) if review else at + offer_ttl
-            uow.session.add(Offer(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
-                                  period=period_of[u_id], priority=priority, explanation=components,
-                                  made_at=at, expires_at=expires, status="proposed" if review else "made",
-                                  support_provider=cand.profile.get("support_provider_id")))
+            offers.append(dict(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
+                               period=period_of[u_id], priority=priority, explanation=components,
+                               made_at=at, expires_at=expires, status="proposed" if review else "made",
+                               support_provider=cand.profile.get("support_provider_id")))
             deadlines.append(expires)
             if review:
                 uow.emit(ev.OfferProposed(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
@@ -136,8 +136,9 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                         for p in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
-        if result["assignments"]:  # one statement, not an ORM object per person
-            uow.session.execute(_MARK_OFFERED, {"ids": [a["candidate"] for a in result["assignments"]]})
+        if offers:  # one statement each, not an ORM object per offer and per person
+            uow.session.execute(insert(Offer), offers)
+            uow.session.execute(_MARK_OFFERED, {"ids": [o["candidate_id"] for o in offers]})
         if why is not None:
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if deadlines:
