@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, bindparam, insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from contracts.events import Event, encode_event
 from contracts.topics import topic_for
@@ -28,9 +28,11 @@ class SqlUnitOfWork:
         self._outbox = outbox
         self.session: Session | None = None
         self.emitted: list[Event] = []
+        self._connection: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
+        self._connection = None
         self.emitted = []
         self.marked: list[str] = []
         self.cache: dict[tuple[type, object], object] = {}
@@ -41,8 +43,7 @@ class SqlUnitOfWork:
         keys = {k for k in keys if k is not None and (model, k) not in self.cache}
         if not keys:
             return
-        from sqlmodel import select
-        for row in self.session.exec(select(model).where(column.in_(keys))).all():
+        for row in self.session.exec(_rows_where_in(model, column), params={"keys": list(keys)}).all():
             self.cache[(model, getattr(row, column.key))] = row
         for k in keys:
             self.cache.setdefault((model, k), None)
@@ -54,6 +55,15 @@ class SqlUnitOfWork:
         self.cache[(model, key)] = row
         return row
 
+    def rows(self, statement, **params) -> list:
+        """Plain rows of a column statement (best built once, with bound parameters): the session's changes are
+        flushed first, as its autoflush would, then the statement runs on the session's connection, without the
+        ORM's per-statement work (a third of a round's reading time in the simulator's profile)."""
+        self.session.flush()
+        if self._connection is None:  # the transaction's connection, until it commits or rolls back
+            self._connection = self.session.connection()
+        return self._connection.execute(statement, params).all()
+
     def add(self, row: SQLModel, key) -> None:
         self.session.add(row)
         self.cache[(type(row), key)] = row
@@ -62,7 +72,7 @@ class SqlUnitOfWork:
         assert self.session is not None
         # close() rolls back anything uncommitted and detaches objects with their loaded state intact.
         self.session.close()
-        self.emitted = []
+        self.emitted, self._connection = [], None
 
     # --- inbox -------------------------------------------------------------------
     def seen(self, event: Event) -> bool:
@@ -72,9 +82,8 @@ class SqlUnitOfWork:
         return self._processed_among(self.session, [str(e.event_id) for e in events])
 
     def _processed_among(self, session: Session, ids: list[str]) -> set[str]:
-        from sqlmodel import select
         col = self._processed.event_id
-        return set(session.exec(select(col).where(col.in_(ids))).all())
+        return set(session.exec(_rows_where_in(self._processed, col, col), params={"keys": ids}).all())
 
     def mark_processed(self, event: Event) -> None:
         self.marked.append(str(event.event_id))
@@ -87,11 +96,12 @@ class SqlUnitOfWork:
 
     def commit(self) -> list[Event]:
         assert self.session is not None
-        for event in self.emitted:
-            spec = topic_for(event)
-            self.session.add(self._outbox(event_id=str(event.event_id), topic=spec.name,
-                                          key=spec.key_of(event), value=encode_event(event)))
+        outbox = [{"event_id": str(event.event_id), "topic": (spec := topic_for(event)).name,
+                   "key": spec.key_of(event), "value": encode_event(event)} for event in self.emitted]
+        self._connection = None
         try:
+            if outbox:  # one INSERT of many rows, in emitted order, rather than an ORM object per event
+                self.session.execute(insert(self._outbox), outbox)
             self.session.commit()
         except IntegrityError:
             self.session.rollback()
@@ -110,7 +120,20 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
-        self.emitted, self.marked = [], []
+        self.emitted, self.marked, self._connection = [], [], None
+
+
+_WHERE_IN: dict[tuple, Any] = {}
+
+
+def _rows_where_in(model: type[SQLModel], column, what=None):
+    """``select(what or model).where(column IN :keys)``, built once per table and column: a handler runs it for
+    every batch, and building a statement and its cache key cost more than SQLite's work on it."""
+    key = (model, column.key, what is not None)
+    if (stmt := _WHERE_IN.get(key)) is None:
+        stmt = _WHERE_IN[key] = select(model if what is None else what).where(
+            column.in_(bindparam("keys", expanding=True)))
+    return stmt
 
 
 def event_keys(events: list[Event], attr: str) -> set:

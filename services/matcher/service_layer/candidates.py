@@ -1,7 +1,7 @@
 """Candidates: submitted, updated, withdrawn, erased; one person is one candidate."""
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import select
 
 from contracts import events as ev
@@ -11,14 +11,16 @@ from services.matcher.service_layer.offers import advance_clock, mark_dirty, wit
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
 _ACTIVE_OF_PERSON = "matchable submissions of a person"
+# Built once (every batch with a submission runs it; region_state.py says why).
+_MATCHABLE_OF_PERSONS = select(Candidate).where(Candidate.person_ref.in_(bindparam("persons", expanding=True)),
+                                                Candidate.status.in_(MATCHABLE))
 
 
 def load_matchable(uow: MatcherUnitOfWork, persons: set[str]) -> None:
     """Each person's matchable submissions into the batch cache, one query for all of them."""
     if not persons:
         return
-    rows = uow.session.exec(select(Candidate).where(Candidate.person_ref.in_(persons),
-                                                    Candidate.status.in_(MATCHABLE))).all()
+    rows = uow.session.exec(_MATCHABLE_OF_PERSONS, params={"persons": sorted(persons)}).all()
     for ref in persons:
         uow.cache[(_ACTIVE_OF_PERSON, ref)] = [r for r in rows if r.person_ref == ref]
     for r in rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import select
 
 from contracts import events as ev
@@ -15,11 +15,23 @@ from services.matcher.service_layer.common import PRODUCER
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 
 
+# Built once, with bound parameters: every deadline that passes runs them (region_state.py says why).
+_OVERDUE_PROPOSALS = select(Offer).where(
+    Offer.region == bindparam("region"), Offer.status == "proposed", Offer.review_flagged == False,  # noqa: E712
+    Offer.expires_at <= bindparam("watermark"))
+_FIRST_OFFER_DEADLINE = select(func.min(Offer.expires_at)).where(
+    Offer.region == bindparam("region"), (Offer.status == "made") | (
+        (Offer.status == "proposed") & (Offer.review_flagged == False)))  # noqa: E712
+_FIRST_PARKING_END = select(func.min(Candidate.parked_until)).where(
+    Candidate.region == bindparam("region"), Candidate.status == "waiting",
+    Candidate.parked_until > bindparam("watermark"))
+_HOLDS = select(Unit.held_until).where(
+    Unit.region == bindparam("region"), Unit.status == "open", Unit.held_until != None)  # noqa: E711
+
+
 def flag_overdue_proposals(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> None:
     """A proposal's deadline is its review time: past it, it is flagged to the transfer point once."""
-    for proposal in uow.session.exec(select(Offer).where(
-            Offer.region == region, Offer.status == "proposed", Offer.review_flagged == False,  # noqa: E712
-            Offer.expires_at <= watermark)).all():
+    for proposal in uow.session.exec(_OVERDUE_PROPOSALS, params={"region": region, "watermark": watermark}).all():
         proposal.review_flagged = True
         uow.session.add(proposal)
         uow.emit(ev.ProposalOverdue(producer=PRODUCER, occurred_at=watermark, offer_id=proposal.offer_id,
@@ -34,14 +46,9 @@ def hold_ends(until) -> datetime:
 def next_deadline(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> datetime | None:
     """The region's earliest deadline after ``watermark``: an open offer's expiry, an unflagged proposal's review
     time, the end of a hold or of a parking."""
-    s = uow.session
-    offers = s.exec(select(func.min(Offer.expires_at)).where(Offer.region == region, (Offer.status == "made") | (
-        (Offer.status == "proposed") & (Offer.review_flagged == False)))).one()  # noqa: E712
-    parked = s.exec(select(func.min(Candidate.parked_until)).where(
-        Candidate.region == region, Candidate.status == "waiting", Candidate.parked_until > watermark)).one()
-    holds = [end for d in s.exec(select(Unit.held_until).where(
-        Unit.region == region, Unit.status == "open", Unit.held_until != None)).all()  # noqa: E711
-             if (end := hold_ends(d)) > watermark]
+    [(offers,)] = uow.rows(_FIRST_OFFER_DEADLINE, region=region)
+    [(parked,)] = uow.rows(_FIRST_PARKING_END, region=region, watermark=watermark)
+    holds = [end for (d,) in uow.rows(_HOLDS, region=region) if (end := hold_ends(d)) > watermark]
     due = [d for d in (offers, parked, *holds) if d is not None]
     return min(due) if due else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import select
 
 from contracts import events as ev
@@ -104,6 +104,10 @@ DECISIONS = {"approve": approve, "set_aside": set_aside, "manual_match": manual_
              "lift_parking": lift_parking}
 
 
+_DECLINES = select(Offer.closed_at, Offer.closed_reason).where(  # built once: every decline runs it
+    Offer.candidate_id == bindparam("candidate"), Offer.status == "declined")
+
+
 def park_after_declines(event: ev.OfferDeclined, offer: Offer, uow: MatcherUnitOfWork) -> None:
     """After a decline: park the candidate when the region's refusal rules say so (event time)."""
     cand = uow.get(Candidate, offer.candidate_id)
@@ -111,8 +115,7 @@ def park_after_declines(event: ev.OfferDeclined, offer: Offer, uow: MatcherUnitO
         return
     rules = policy_at(uow, offer.region, event.occurred_at).refusals
     uow.session.flush()
-    declines = uow.session.exec(select(Offer.closed_at, Offer.closed_reason).where(
-        Offer.candidate_id == cand.candidate_id, Offer.status == "declined")).all()
+    declines = uow.rows(_DECLINES, candidate=cand.candidate_id)
     until = parked_until(declines, event.occurred_at, rules, cand.declines_counted_from)
     if until is None:
         return

@@ -7,22 +7,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import select
 
 from contracts import events as ev
-from services.matcher.adapters.orm import (
-    Agreement, Candidate, DeclinedPair, NeighbourhoodLimit, Offer, RegionClock, Unit,
-)
+from services.matcher.adapters.orm import Candidate, Offer, RegionClock, Unit
 from services.matcher.domain.explain import RoundExplanation, expiries_as_such, reason_counts
-from services.matcher.domain.rounds import (
-    HOLDING, CandidateState, OfferState, RegionState, UnitState, build_instance,
-)
+from services.matcher.domain.rounds import RegionState, build_instance
 from services.matcher.adapters.solver import admit_fixed_pairs, base_policy
 from services.matcher.domain.regional import region_policy, review_due
 from services.matcher.service_layer.common import PRODUCER
 from services.matcher.service_layer.forecasting import with_forecast
+from services.matcher.service_layer.region_state import load_region
 from services.matcher.service_layer.regional import refuse_manual_matches, with_regional_rules
 from services.matcher.service_layer.unit_of_work import MatcherUnitOfWork
 from services.kernel import metrics
@@ -30,56 +26,17 @@ from services.kernel import metrics
 SolveFn = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+# Built once: every batching window runs them for every region (region_state.py says why).
+_DIRTY = select(RegionClock.region).where(RegionClock.dirty == True)  # noqa: E712
+_CLOCK_LOCKED = select(RegionClock).where(RegionClock.region == bindparam("region")).with_for_update()
+# The round holds no Candidate objects (region_state reads rows), so there is no session state to synchronise.
+_MARK_OFFERED = update(Candidate).where(Candidate.candidate_id.in_(bindparam("ids", expanding=True))).values(
+    status="offered").execution_options(synchronize_session=False)
+
+
 def dirty_regions(uow: MatcherUnitOfWork) -> list[str]:
     with uow:
-        return list(uow.session.exec(select(RegionClock.region).where(RegionClock.dirty == True)).all())  # noqa: E712
-
-
-def load_region(uow: MatcherUnitOfWork, region: str) -> RegionState:
-    s = uow.session
-    clock = s.get(RegionClock, region)
-    # Plain rows rather than ORM objects: a round reads the whole region, often thousands of people.
-    # Only waiting people can get an offer; people with an open offer hold it through the offer rows.
-    waiting = (Candidate.region == region, Candidate.status == "waiting")
-    cands = s.exec(select(Candidate.candidate_id, Candidate.region, Candidate.status, Candidate.shelter,
-                          Candidate.profile, Candidate.parked_until).where(*waiting)).all()
-    units = s.exec(select(Unit.unit_id, Unit.region, Unit.corporation, Unit.municipality, Unit.neighbourhood,
-                          Unit.kind, Unit.rooms, Unit.places, Unit.wheelchair_accessible, Unit.support, Unit.status,
-                          Unit.not_offered_reason, Unit.available_from, Unit.rent, Unit.held_until)
-                   .where(Unit.region == region, Unit.status == "open")).all()
-    # Every offer that holds a place: a proposal waiting for the transfer point holds it like an open offer.
-    offers = s.exec(select(Offer.candidate_id, Offer.unit_id, Offer.period, Offer.status)
-                    .where(Offer.region == region, Offer.status.in_(HOLDING))).all()
-    declined, declined_here, expired = set(), set(), set()
-    if cands and units:
-        # Declines belong to the person, not to one submission: when another shelter's submission of
-        # the same person takes over, the units they declined stay declined. A join, not an IN list
-        # of every waiting id (a thousand parameters cost ~10 ms a round to render; bench/incremental).
-        decliner, waiter = aliased(Candidate), aliased(Candidate)
-        rows = s.exec(
-            select(waiter.candidate_id, DeclinedPair.unit_id, DeclinedPair.candidate_id, DeclinedPair.closed_as)
-            .join(decliner, decliner.candidate_id == DeclinedPair.candidate_id)
-            .join(waiter, waiter.person_ref == decliner.person_ref)
-            .where(waiter.region == region, waiter.status == "waiting")).all()
-        declined = {(c, u) for c, u, _, _ in rows}
-        declined_here = {(c, u) for c, u, by, _ in rows if by == c}
-        # Expired only when no submission of the person said no to the unit.
-        expired = {(c, u) for c, u, _, how in rows if how == "expired"} - {
-            (c, u) for c, u, _, how in rows if how != "expired"}
-    return RegionState(
-        region=region, at=clock.watermark,
-        candidates=[CandidateState(c.candidate_id, c.region, c.status, c.profile, c.shelter, c.parked_until)
-                    for c in cands],
-        units=[UnitState(u.unit_id, u.region, u.corporation, u.municipality, u.neighbourhood, u.kind, u.rooms,
-                         u.places, u.wheelchair_accessible, list(u.support), u.status, u.not_offered_reason,
-                         u.available_from, u.rent, u.held_until)
-               for u in units],
-        agreements=[a.model_dump() for a in s.exec(select(Agreement).where(Agreement.region == region)).all()],
-        limits=[lim.model_dump() for lim in
-                s.exec(select(NeighbourhoodLimit).where(NeighbourhoodLimit.region == region)).all()],
-        offers=[OfferState(o.candidate_id, o.unit_id, o.period, o.status) for o in offers],
-        declined=declined, declined_here=declined_here, expired=expired,
-    )
+        return list(uow.session.exec(_DIRTY).all())
 
 
 def round_id_for(region: str, instance: dict[str, Any]) -> str:
@@ -104,7 +61,7 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
     with uow:
         # The row lock makes two workers that both believe they own the region (during a
         # rebalance) take turns: the second then finds the region clean and does nothing.
-        clock = uow.session.get(RegionClock, region, with_for_update=True)
+        clock = uow.session.exec(_CLOCK_LOCKED, params={"region": region}).first()
         if clock is None or not clock.dirty:
             return []
         state = load_region(uow, region)
@@ -130,14 +87,14 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
         rid = round_id_for(region, instance)
         at = state.at
         units = {u.unit_id: u for u in state.units}
-        shelter_of = {c.candidate_id: c.shelter for c in state.candidates}
+        # Everyone the solver can choose is in the state (waiting): its shelter and profile are there.
+        waiting = {c.candidate_id: c for c in state.candidates}
         period_of = {u["id"]: u.get("period", instance["period"]) for u in instance["units"]}
         why = explain(instance, result) if explain else None
-        uow.prefetch(Candidate, Candidate.candidate_id, {a["candidate"] for a in result["assignments"]})
-        made, deadlines = [], []
+        made, deadlines, offers = [], [], []
         for a in result["assignments"]:
             c_id, u_id = a["candidate"], a["unit"]
-            unit, cand = units[u_id], uow.get(Candidate, c_id)
+            unit, cand = units[u_id], waiting[c_id]
             offer_id = f"off-{hashlib.sha256(f'{rid}/{c_id}/{u_id}'.encode()).hexdigest()[:20]}"
             explanation = a.get("explanation", {})
             priority = int(explanation.get("priority", 0))
@@ -145,12 +102,10 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
             by_hand = manual.pop((c_id, u_id), None)
             review = rules.review.enabled and by_hand is None  # a manual match is the transfer point's decision
             expires = review_due(at, rules.review.flag_after_working_days) if review else at + offer_ttl
-            uow.session.add(Offer(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
-                                  period=period_of[u_id], priority=priority, explanation=components,
-                                  made_at=at, expires_at=expires, status="proposed" if review else "made",
-                                  support_provider=cand.profile.get("support_provider_id")))
-            cand.status = "offered"
-            uow.session.add(cand)
+            offers.append(dict(offer_id=offer_id, round_id=rid, region=region, candidate_id=c_id, unit_id=u_id,
+                               period=period_of[u_id], priority=priority, explanation=components,
+                               made_at=at, expires_at=expires, status="proposed" if review else "made",
+                               support_provider=cand.profile.get("support_provider_id")))
             deadlines.append(expires)
             if review:
                 uow.emit(ev.OfferProposed(producer=PRODUCER, occurred_at=at, offer_id=offer_id, round_id=rid,
@@ -176,10 +131,14 @@ def run_round(uow: MatcherUnitOfWork, region: str, solve: SolveFn, offer_ttl: ti
                 uow.emit(offer.caused(
                     ev.CandidatesPassedOver, producer=PRODUCER, offer_id=offer_id, unit_id=u_id,
                     corporation=unit.corporation, region=region,
-                    candidates=tuple(ev.PassedOverCandidate(candidate_id=p.candidate, shelter=shelter_of[p.candidate],
-                                                            reason=p.reason) for p in kept)))
+                    candidates=tuple(ev.PassedOverCandidate(
+                        candidate_id=p.candidate, shelter=waiting[p.candidate].shelter, reason=p.reason)
+                        for p in kept)))
             made.append(offer)
             metrics.OFFERS.labels(outcome="made").inc()
+        if offers:  # one statement each, not an ORM object per offer and per person
+            uow.session.execute(insert(Offer), offers)
+            uow.session.execute(_MARK_OFFERED, {"ids": [o["candidate_id"] for o in offers]})
         if why is not None:
             _record_unoffered(uow, state, instance, why.unoffered, Counter(o.unit_id for o in made), at)
         if deadlines:

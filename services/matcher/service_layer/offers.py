@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from contracts import events as ev
@@ -32,11 +33,15 @@ def mark_dirty(uow: MatcherUnitOfWork, region: str) -> None:
     uow.get(RegionClock, region).dirty = True
 
 
+# Built once, with bound parameters: every deadline that passes runs it (region_state.py says why).
+_DUE_OFFERS = select(Offer).where(Offer.region == bindparam("region"), Offer.status == "made",
+                                  Offer.expires_at <= bindparam("watermark"))
+
+
 def expire_offers(uow: MatcherUnitOfWork, region: str, watermark: datetime) -> None:
     s = uow.session
     s.flush()  # the query below must see answers applied earlier in this batch
-    for offer in s.exec(select(Offer).where(Offer.region == region, Offer.status == "made",
-                                            Offer.expires_at <= watermark)).all():
+    for offer in s.exec(_DUE_OFFERS, params={"region": region, "watermark": watermark}).all():
         close_offer(uow, offer, "expired", "no answer before the deadline", at=watermark)
         uow.emit(ev.OfferExpired(producer=PRODUCER, occurred_at=watermark, offer_id=offer.offer_id,
                                  region=region))

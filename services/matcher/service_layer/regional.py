@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import select
 
 from contracts import events as ev
@@ -43,8 +43,19 @@ def support_capacity_set(event: ev.SupportCapacitySet, uow: MatcherUnitOfWork) -
     uow.session.execute(update(RegionClock).values(dirty=True))
 
 
+# Built once, with bound parameters: every round reads these (region_state.py says why).
+_POLICY_VERSIONS = select(RegionPolicy.version, RegionPolicy.effective_from, RegionPolicy.policy).where(
+    RegionPolicy.region == bindparam("region"))
+_PROVIDERS = select(SupportProvider.provider, SupportProvider.period, SupportProvider.max_new_clients,
+                    SupportProvider.used).where(SupportProvider.provider.in_(bindparam("providers", expanding=True)))
+_HELD_PER_PROVIDER = select(Offer.support_provider, Offer.period, func.count()).where(
+    Offer.support_provider.in_(bindparam("providers", expanding=True)), Offer.status.in_(sorted(HOLDING))
+).group_by(Offer.support_provider, Offer.period)
+_FIXED_PAIRS = select(FixedPair).where(FixedPair.region == bindparam("region"))
+
+
 def policy_overrides(uow: MatcherUnitOfWork, region: str, at: datetime) -> dict[str, Any]:
-    rows = uow.session.exec(select(RegionPolicy).where(RegionPolicy.region == region)).all()
+    rows = uow.rows(_POLICY_VERSIONS, region=region)
     return policy_in_force([(r.version, r.effective_from, r.policy) for r in rows], at)
 
 
@@ -57,11 +68,8 @@ def provider_rooms(uow: MatcherUnitOfWork, providers: set[str]) -> list[dict[str
     """Each provider's room per period, with the new clients that offers and proposals in every region hold."""
     if not providers:
         return []
-    rows = uow.session.exec(select(SupportProvider).where(SupportProvider.provider.in_(providers))).all()
-    held = dict(((p, period), n) for p, period, n in uow.session.exec(
-        select(Offer.support_provider, Offer.period, func.count()).where(
-            Offer.support_provider.in_(providers), Offer.status.in_(HOLDING))
-        .group_by(Offer.support_provider, Offer.period)).all())
+    rows = uow.rows(_PROVIDERS, providers=sorted(providers))
+    held = dict(((p, period), n) for p, period, n in uow.rows(_HELD_PER_PROVIDER, providers=sorted(providers)))
     return [{"provider": r.provider, "period": r.period, "max_new_clients": r.max_new_clients,
              "used": r.used + held.get((r.provider, r.period), 0)} for r in rows]
 
@@ -72,7 +80,7 @@ def with_regional_rules(uow: MatcherUnitOfWork, state: RegionState) -> dict[tupl
     state.providers = provider_rooms(uow, {p for c in state.candidates
                                            if (p := c.profile.get("support_provider_id"))})
     fixed = {(f.candidate_id, f.unit_id): f for f in
-             uow.session.exec(select(FixedPair).where(FixedPair.region == state.region)).all()}
+             uow.session.exec(_FIXED_PAIRS, params={"region": state.region}).all()}
     state.fixed = list(fixed)
     return fixed
 
