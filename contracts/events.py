@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from contracts.simulation import SimulationSource, Variant
 from contracts.solver_policy import PolicyOverrides
 from contracts.types import (
     AwareDatetime,
@@ -520,6 +521,48 @@ class PartnerNotified(Event):
                                                      "concerned; the category (and a rejection's reason) of an answer")
 
 
+# --- what if? a municipality's simulation job (issue 21) --------------------------------
+
+class SimulationRequested(Event):
+    """A municipality asked for a simulation of its own region: the simulation worker runs it off the topic.
+
+    The region's shape is what the intake knows of it (its registered municipalities, the requester first,
+    and corporations): no person and no record of the region's history travels here."""
+
+    event_type: Literal["SimulationRequested"] = "SimulationRequested"
+    job_id: Identifier
+    org_id: Identifier = Field(description="The municipality that started the job: the only one that reads it")
+    region: RegionCode
+    municipalities: Annotated[tuple[MunicipalityCode, ...], Field(min_length=1, max_length=40)]
+    corporations: Annotated[tuple[Identifier, ...], Field(max_length=40)] = ()
+    days: Annotated[int, Field(ge=1, le=365)]
+    seeds: Annotated[int, Field(ge=1, le=5)]
+    variants: Annotated[list[Variant], Field(min_length=1, max_length=10)]
+    source: SimulationSource = "synthetic"
+
+
+class SimulationProgressed(Event):
+    """How far a running job got: days simulated over all its variants and seeds."""
+
+    event_type: Literal["SimulationProgressed"] = "SimulationProgressed"
+    job_id: Identifier
+    org_id: Identifier
+    days_simulated: NonNegative
+    days_total: Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+class SimulationFinished(Event):
+    """A job's end: the report (as ``housing-match simulate --out`` writes it) or why it failed. Its event id
+    follows from the job id, so a job run again after a restart is absorbed by the consumer's inbox."""
+
+    event_type: Literal["SimulationFinished"] = "SimulationFinished"
+    job_id: Identifier
+    org_id: Identifier
+    status: Literal["done", "failed"]
+    report: dict[str, Any] | None = None
+    reason: Reason | None = Field(default=None, description="Why a job failed: a field and a reason, never a value")
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     CandidateSubmitted, CandidateUpdated, CandidateWithdrawn,
     VacancyPublished, VacancyWithdrawn,
@@ -532,6 +575,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     PlacementTotalsReported, PersonErased,
     OrganisationRegistered, ApiTokenIssued, ApiTokenRevoked,
     PartnerNotified, ClockTicked,
+    SimulationRequested, SimulationProgressed, SimulationFinished,
 )
 
 AnyEvent = Annotated[Union[tuple(ALL_EVENTS)], Field(discriminator="event_type")]  # type: ignore[valid-type]

@@ -18,7 +18,7 @@ from contracts import events as ev
 from contracts.vocabulary import Service
 
 Events = tuple[type[ev.Event], ...]
-INTAKE, MATCHER, LEDGER = Service.INTAKE, Service.MATCHER, Service.LEDGER
+INTAKE, MATCHER, LEDGER, SIMULATION = Service.INTAKE, Service.MATCHER, Service.LEDGER, Service.SIMULATION
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,24 @@ CLOCK = TopicSpec(
     consumers={MATCHER: (ev.ClockTicked,)},
 )
 
+SIMULATION_REQUESTS = TopicSpec(
+    "housing.simulation-requests.v1", "job_id", PARTITIONS,
+    (ev.SimulationRequested,),
+    "Simulation jobs municipalities started over the API (issue 21), for the simulation worker.",
+    producers={INTAKE: (ev.SimulationRequested,)},
+    consumers={SIMULATION: (ev.SimulationRequested,)},
+)
+SIMULATION_RESULTS = TopicSpec(
+    "housing.simulation-results.v1", "job_id", PARTITIONS,
+    (ev.SimulationProgressed, ev.SimulationFinished),
+    "A simulation job's progress and its report (or why it failed), for the municipality that started it.",
+    producers={SIMULATION: (ev.SimulationProgressed, ev.SimulationFinished)},
+    consumers={INTAKE: (ev.SimulationProgressed, ev.SimulationFinished)},
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     CANDIDATES, VACANCIES, AGREEMENTS, OFFER_RESPONSES, OFFERS, PLACEMENTS, PLACEMENT_TOTALS, ORGANISATIONS,
-    OUTBOUND, CLOCK, REGIONAL_DECISIONS, SUPPORT_CAPACITY,
+    OUTBOUND, CLOCK, REGIONAL_DECISIONS, SUPPORT_CAPACITY, SIMULATION_REQUESTS, SIMULATION_RESULTS,
 )
 
 #: Partners that stream send signed commands here (contracts.inbound.InboundCommand), keyed by their

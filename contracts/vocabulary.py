@@ -5,11 +5,14 @@ from enum import StrEnum
 
 
 class Service(StrEnum):
-    """The three services: they talk only through the topics of contracts/topics.py."""
+    """The three services, and the simulation worker (issue 21): they talk only through the topics of
+    contracts/topics.py."""
 
     INTAKE = "intake"
     MATCHER = "matcher"
     LEDGER = "ledger"
+    #: runs municipalities' what-if jobs with the matcher's own code (services/system/simulation_worker.py)
+    SIMULATION = "simulation"
 
 
 class Role(StrEnum):

@@ -40,6 +40,7 @@ rm -f ca.srl
 # Event signing keys (services/kernel/signing.py): an Ed25519 pair per service that publishes events.
 openssl genpkey -algorithm ed25519 -out intake-events.key
 openssl genpkey -algorithm ed25519 -out matcher-events.key
+openssl genpkey -algorithm ed25519 -out simulation-events.key
 raw() { openssl pkey -in "$@" -outform DER | tail -c 32 | base64; }  # base64 of the raw key: the DER's last 32 bytes
 
 cat > stack.env <<ENV
@@ -59,9 +60,11 @@ INTAKE_SIGNING_KEY=$(raw intake-events.key)
 INTAKE_VERIFY_KEY=$(raw intake-events.key -pubout)
 MATCHER_SIGNING_KEY=$(raw matcher-events.key)
 MATCHER_VERIFY_KEY=$(raw matcher-events.key -pubout)
+SIMULATION_SIGNING_KEY=$(raw simulation-events.key)
+SIMULATION_VERIFY_KEY=$(raw simulation-events.key -pubout)
 GRAFANA_ADMIN_PASSWORD=$(rand)
 ENV
-rm -f intake-events.key matcher-events.key  # kept in stack.env only
+rm -f intake-events.key matcher-events.key simulation-events.key  # kept in stack.env only
 # The containers run as other users than the one who made the files: keep them readable there;
 # the directory itself (0700) keeps them private on the host.
 chmod 644 ./*.crt ./*.key broker.p12

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         default=None, description="The intake's private key for signing its events; unset: a development key")
     matcher_signing_key: SecretStr | None = Field(
         default=None, description="The matcher's private key for signing its events; unset: a development key")
+    simulation_signing_key: SecretStr | None = Field(
+        default=None, description="The simulation worker's private key for signing its events; unset: a "
+                                  "development key")
+    simulation_verify_key: str | None = Field(
+        default=None, description="The simulation worker's public key, which the intake checks its events with")
     intake_verify_key: str | None = Field(
         default=None, description="The intake's public key, which every consumer checks its events with")
     matcher_verify_key: str | None = Field(
@@ -115,6 +120,8 @@ class Settings(BaseSettings):
         default=10.0, ge=0, description="How long the notifier waits for a feed entry whose number was handed out "
                                         "but not yet committed, before taking it as rolled back")
     notifier_port: int = Field(default=8084, description="HTTP port of the notifier's health and metrics")
+    simulation_port: int = Field(default=8085, description="HTTP port of the simulation worker's health and "
+                                                           "metrics (issue 21)")
     webhook_max_attempts: int = Field(
         default=5, ge=1, description="Failed deliveries in a row after which a webhook is disabled with a notice")
     webhook_retry_base_s: float = Field(

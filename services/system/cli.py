@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "to sign in to the screens as the demo's case worker")
     demo.set_defaults(fn=_cmd_demo)
     w = sub.add_parser("worker", help="run one service's worker (KAFKA_BOOTSTRAP_SERVERS must be set)")
-    w.add_argument("service", choices=("intake", "matcher", "ledger", "notifier"))
+    w.add_argument("service", choices=("intake", "matcher", "ledger", "notifier", "simulation"))
     w.add_argument("--port", type=int, default=None)
     w.set_defaults(fn=_cmd_worker)
     org = sub.add_parser("org", help="organisations and API tokens")

@@ -18,6 +18,7 @@ class ApiError(Exception):
 class PartnerClient:
     def __init__(self, base_url: str, token: str | None, ssl_context: ssl.SSLContext | None = None) -> None:
         self.base, self.token, self.ssl = base_url.rstrip("/"), token, ssl_context
+        self.last_headers: dict[str, str] = {}  # of the last answer (a new resource's Location, say)
 
     def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
                 idempotent: bool = False) -> tuple[int, Any]:
@@ -33,9 +34,11 @@ class PartnerClient:
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
         try:
             with urllib.request.urlopen(req, timeout=30, context=self.ssl) as r:
+                self.last_headers = dict(r.headers)
                 raw = r.read()
                 return r.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as exc:
+            self.last_headers = dict(exc.headers)
             raw = exc.read()
             try:
                 parsed = json.loads(raw)

@@ -54,6 +54,7 @@ class Stack:
     bootstrap: str = ""
     workers: list[Worker] = field(default_factory=list)
     notifier: bool = False  # also run the intake's notifier (e-mail and webhooks; issue 18)
+    simulation: bool = False  # also run the simulation worker (municipalities' what-if jobs; issue 21)
 
     def start(self, timeout: float = 90.0) -> Stack:
         import asyncio
@@ -73,6 +74,8 @@ class Stack:
                 self.workers.append(Worker(service, i, base[service] + 10 * i))
         if self.notifier:
             self.workers.append(Worker("notifier", 0, self.conf.notifier_port))
+        if self.simulation:
+            self.workers.append(Worker("simulation", 0, self.conf.simulation_port))
         try:
             for w in self.workers:
                 self.spawn(w)
@@ -170,7 +173,8 @@ def run_up(workers: int = 1) -> int:
     setup_logging("up", conf.log_level)
     # The ledger takes API tokens over HTTPS only; on a developer's machine a TLS proxy stands in
     # front of it as the ingress does in production, and the ledger believes its X-Forwarded-Proto.
-    stack = Stack(conf, workers_per_service=workers, env={"TRUST_FORWARDED_PROTO": "true"}, notifier=True)
+    stack = Stack(conf, workers_per_service=workers, env={"TRUST_FORWARDED_PROTO": "true"}, notifier=True,
+                  simulation=True)
     stopping = False
 
     def _stop(signum, _frame):

@@ -36,6 +36,9 @@ def run_worker(service: str, web_port: int | None = None) -> None:
     if service == "notifier":  # issue 18: the intake's e-mail and webhook sender, a process of its own
         from services.intake.entrypoints.notifier_process import main
         return main(web_port)
+    if service == "simulation":  # issue 21: municipalities' what-if jobs, a process of its own without database
+        from services.system.simulation_worker.process import main as simulation
+        return simulation(web_port)
     if service not in SERVICES:
         raise SystemExit(f"unknown service {service!r}; choose one of {', '.join(SERVICES)}")
     conf = settings()

@@ -24,11 +24,12 @@ def stack(request, tmp_path_factory):
         conf = Settings(kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), database_url=url,
                         data_dir=tmp,
                         intake_port=free_port(), matcher_port=free_port(), ledger_port=free_port(),
-                        notifier_port=free_port(),
+                        notifier_port=free_port(), simulation_port=free_port(),
                         kafka_session_timeout_s=4.0)
         s = Stack(conf, workers_per_service=getattr(request.module, "STACK_WORKERS", 1), log_dir=tmp / "logs",
                   env={"KAFKA_SESSION_TIMEOUT_S": "4", **STACK_ENV, **extra},
-                  notifier=getattr(request.module, "STACK_NOTIFIER", False))
+                  notifier=getattr(request.module, "STACK_NOTIFIER", False),
+                  simulation=getattr(request.module, "STACK_SIMULATION", False))
         s.start()
         try:
             yield s

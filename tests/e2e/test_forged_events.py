@@ -20,6 +20,7 @@ from sqlalchemy import create_engine
 
 from contracts import events as ev
 from contracts import topics
+from contracts.simulation import DEFAULT_VARIANTS
 from contracts.solver_policy import PolicyOverrides
 from contracts.vocabulary import Service
 from services.kernel.privacy import hash_token
@@ -34,6 +35,7 @@ from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 FORGED_TOKEN = "forged-ministry-token-" + "x" * 20
+STACK_SIMULATION = True  # the simulation worker consumes an internal topic too (issue 21)
 REASONS = {"unsigned": "unsigned message", "wrong key": "signature does not verify as",
            "wrong service": "may not produce"}
 
@@ -69,6 +71,11 @@ def forged_events(shelter: str, corporation: str) -> list[ev.Event]:
         ev.RegionPolicyRegistered(region=region, municipality=muni, version=1, effective_from=date.today(),
                                   policy=PolicyOverrides.model_validate({"youth_bonus": 100_000}), **common),
         ev.SupportCapacitySet(provider="forged-provider", period=str(now.year), max_new_clients=0, **common),
+        # issue 21: a forged simulation job (a year, five seeds: work for the worker) and a forged report
+        ev.SimulationRequested(job_id="forged-sim", org_id="mallory", region=region, municipalities=(muni,), days=365,
+                               seeds=5, variants=DEFAULT_VARIANTS, **common),
+        ev.SimulationFinished(job_id="forged-sim", org_id="mallory", status="done", report={"forged": True},
+                              **common),
     ]
 
 

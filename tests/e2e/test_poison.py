@@ -23,6 +23,7 @@ from tests import checks
 
 pytestmark = pytest.mark.e2e
 STACK_ENV = {"OFFER_TTL_HOURS": "1000000", "LOG_LEVEL": "warning"}
+STACK_SIMULATION = True  # the simulation worker consumes an internal topic too (issue 21)
 OVERSIZED = 900_000  # under the 1 MiB message limit, far over what a dead letter copies
 
 POISONS = {

@@ -49,7 +49,7 @@ def store_pids(data_dir) -> list[int]:
 
 def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
     ports = {"MATCHER_PORT": free_port(), "LEDGER_PORT": free_port(), "INTAKE_PORT": free_port(),
-             "LEDGER_HTTPS_PORT": free_port(), "NOTIFIER_PORT": free_port()}
+             "LEDGER_HTTPS_PORT": free_port(), "NOTIFIER_PORT": free_port(), "SIMULATION_PORT": free_port()}
     env = {**os.environ, "DATA_DIR": str(tmp_path), "LOG_LEVEL": "warning",
            **{k: str(v) for k, v in ports.items()}}
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
@@ -60,6 +60,7 @@ def test_up_restarts_the_broker_and_stops_in_under_ten_seconds(tmp_path):
     try:
         wait_until(lambda: ready(ports["MATCHER_PORT"])[0] == 200 and ready(ports["LEDGER_PORT"])[0] == 200,
                    timeout=90)
+        wait_until(lambda: ready(ports["SIMULATION_PORT"])[0] == 200, timeout=30)  # issue 21: its jobs' worker
         # an analyst reads the ledger's report with a token, over the HTTPS that `up` puts in front of it
         made = subprocess.run([sys.executable, "-m", "services.system.cli", "org", "create", "--name", "BZK",
                                "--role", "ministry"], env=env, capture_output=True, text=True, timeout=60)

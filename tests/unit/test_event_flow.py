@@ -16,6 +16,8 @@ def registry(service: Service) -> dict:
         from services.intake.service_layer.projections import HANDLERS
     elif service is Service.MATCHER:
         from services.matcher.service_layer.handlers import HANDLERS
+    elif service is Service.SIMULATION:
+        from services.system.simulation_worker.agents import HANDLERS
     else:
         from services.ledger.service_layer.handlers import HANDLERS
     return HANDLERS
@@ -23,7 +25,8 @@ def registry(service: Service) -> dict:
 
 def subscriptions(service: Service) -> set[str]:
     import importlib
-    agents = importlib.import_module(f"services.{service}.entrypoints.agents")
+    agents = importlib.import_module("services.system.simulation_worker.agents" if service is Service.SIMULATION
+                                     else f"services.{service}.entrypoints.agents")
     return set(agents.events_agent.channel.topics)
 
 

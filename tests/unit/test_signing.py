@@ -109,7 +109,7 @@ def test_the_configured_keys_replace_the_development_keys():
 
 
 def test_every_service_that_publishes_has_key_settings():
-    assert signing.SIGNING_SERVICES == ("intake", "matcher")
+    assert signing.SIGNING_SERVICES == ("intake", "matcher", "simulation")
     for service in signing.SIGNING_SERVICES:
         assert {f"{service}_signing_key", f"{service}_verify_key"} <= set(Settings.model_fields)
 

@@ -180,4 +180,5 @@ class AuditEntry(SQLModel, table=True):
 from services.intake.adapters import accounts_orm  # noqa: E402,F401
 from services.intake.adapters import notifications_orm  # noqa: E402,F401  (issue 18: notifications)
 from services.intake.adapters import regional_orm  # noqa: E402,F401  (issue 20: regional rules)
+from services.intake.adapters import simulation_orm  # noqa: E402,F401  (issue 21: simulation jobs)
 from services.intake.adapters import history_orm  # noqa: E402,F401  (issue 17: versions of agreements)

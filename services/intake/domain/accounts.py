@@ -29,8 +29,8 @@ ROLE_TAGS: dict[UserRole, frozenset[str]] = {
     # "municipalities": a corporation reads the agreements it is party to (the writes are the municipality's).
     UserRole.ALLOCATION_OFFICER: frozenset({"persons", "vacancies", "offers", "placements", "organisations",
                                             "municipalities", "changes"}),
-    UserRole.POLICY_OFFICER: frozenset({"persons", "municipalities", "regional-policy", "placements",
-                                        "organisations", "changes"}),
+    UserRole.POLICY_OFFICER: frozenset({"persons", "municipalities", "regional-policy", "simulations",
+                                        "placements", "organisations", "changes"}),
     UserRole.TRANSFER_OFFICER: frozenset({"transfer-point", "regional-policy", "changes"}),
     UserRole.SUPPORT_COORDINATOR: frozenset({"support-providers", "changes"}),
     UserRole.ANALYST: frozenset(),  # the ministry reads aggregates at the ledger, nothing here

@@ -23,6 +23,8 @@ INTERESTS: dict[str, frozenset[str]] = {
                                      "proposal.set_aside"}),
     UserRole.ALLOCATION_OFFICER: frozenset({"offer.made", "offer.declined", *_OFFERS, "vacancy.not_offered",
                                             "vacancy.held", "proposal.set_aside"}),
+    # Issue 21: the policy officer hears that a simulation job ended.
+    UserRole.POLICY_OFFICER: frozenset({"simulation.done", "simulation.failed"}),
     # Issue 20: the transfer point hears what waits for its decision.
     UserRole.TRANSFER_OFFICER: frozenset({"proposal.made", "proposal.overdue", "manual-match.refused"}),
     UserRole.ORG_ADMIN: frozenset({"webhook.disabled", "command.rejected"}),
@@ -54,13 +56,15 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "proposal.made": ("Nieuw voorstel wacht op uw beoordeling", "New proposal awaits your review"),
     "proposal.overdue": ("Voorstel wacht te lang op beoordeling", "Proposal waiting too long for review"),
     "manual-match.refused": ("Handmatige match geweigerd door een regel", "Manual match refused by a rule"),
+    "simulation.done": ("Simulatie klaar", "Simulation done"),
+    "simulation.failed": ("Simulatie mislukt", "Simulation failed"),
     "webhook.disabled": ("Webhook uitgeschakeld na herhaalde fouten", "Webhook disabled after repeated failures"),
     "command.rejected": ("Opdracht van uw systeem geweigerd", "Command from your system refused"),
 }
 DIGEST_SUBJECT = ("Dagoverzicht: {n} wijziging(en)", "Daily digest: {n} change(s)")
 #: The fields of an entry a message may show, in this order.
 SHOWN = ("offer_id", "candidate_id", "vacancy_id", "unit_id", "webhook_id", "category", "reason_code", "until",
-         "command_id")
+         "command_id", "job_id")
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,10 @@ def today_of(info: ValidationInfo) -> date:
 
 def refuse(title: str, refusals: Iterable[Refusal]) -> None:
     """Raise one validation error per (field, reason), located at the field; nothing when there is none."""
-    # A nested field ("address.street") is located by its path, as pydantic locates its own errors.
-    details = [InitErrorDetails(type=PydanticCustomError("cross_field", reason), loc=tuple(field.split(".")),
-                                input=None)
+    # A nested field ("address.street", "variants.0.name") is located by its path, as pydantic locates its own
+    # errors (a list's index as a number).
+    details = [InitErrorDetails(type=PydanticCustomError("cross_field", reason),
+                                loc=tuple(int(p) if p.isdigit() else p for p in field.split(".")), input=None)
                for field, reason in refusals]
     if details:
         raise ValidationError.from_exception_data(title, details)

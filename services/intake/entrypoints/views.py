@@ -180,7 +180,10 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
         raise as_problem(exc) from None
     if op.write:
         ctx.relay.wake.set()
-    return json_ok(payload, status, headers={"Idempotent-Replayed": "true"} if replayed else None)
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    if (location := op.location_of(payload)) is not None:
+        headers["Location"] = location
+    return json_ok(payload, status, headers=headers or None)
 
 
 def _view_for(path: str, ops: dict[str, Operation]) -> type[View]:

@@ -87,6 +87,10 @@ class Operation:
     conflicts: bool = False  # can answer 409
     description: str = ""
     personal: bool = False  # a read of candidates' personal data: audited like a write
+    location: str | None = None  # the new resource's path below API_PREFIX, from the answer's fields (Location)
+
+    def location_of(self, answer: dict[str, Any]) -> str | None:
+        return API_PREFIX + self.location.format(**answer) if self.location else None
 
     @property
     def path_params(self) -> list[str]:

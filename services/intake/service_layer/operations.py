@@ -15,6 +15,7 @@ from services.intake.service_layer import calls, placements
 from services.intake.service_layer.account_operations import ACCOUNT_OPERATIONS
 from services.intake.service_layer.notification_operations import NOTIFICATION_OPERATIONS
 from services.intake.service_layer.regional_operations import REGIONAL_OPERATIONS
+from services.intake.service_layer.simulation_operations import SIMULATION_OPERATIONS
 from services.intake.service_layer.operation_types import (AuditQuery, CandidateQuery, CursorQuery, OfferQuery,
                                                            Operation, OrganisationQuery)
 
@@ -143,5 +144,7 @@ OPERATIONS += ACCOUNT_OPERATIONS
 OPERATIONS += NOTIFICATION_OPERATIONS
 # Issue 20: region policies, support providers' room, the transfer point's decisions.
 OPERATIONS += REGIONAL_OPERATIONS
+# Issue 21: municipalities' simulation jobs.
+OPERATIONS += SIMULATION_OPERATIONS
 
 COMMANDS: dict[str, Operation] = {op.command: op for op in OPERATIONS if op.command}

@@ -10,7 +10,7 @@ from contracts import events as ev
 from services.intake.adapters.orm import CandidateRecord, OfferRecord, PassedOverRecord, UnitRecord
 from services.intake.domain.counters import vacancy_status
 from services.intake.service_layer.candidates import lock_person, lock_persons
-from services.intake.service_layer import review_projections
+from services.intake.service_layer import review_projections, simulation_projections
 from services.intake.service_layer.common import ACTIVE, HOUSED_ELSEWHERE, PRODUCER
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 from services.kernel.db import insert_ignoring_duplicates
@@ -242,4 +242,5 @@ HANDLERS = {
     ev.PlacementReported: placement_reported,
     ev.PlacementRetracted: placement_retracted,
     **review_projections.HANDLERS,
+    **simulation_projections.HANDLERS,  # issue 21: the simulation worker's progress and reports
 }

@@ -12,20 +12,10 @@ The events' ids come from their own generator (``variant/<seed>``): the scenario
 from __future__ import annotations
 
 import random
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import events as ev
-from contracts.types import Identifier
+from contracts.simulation import SupportCapacityChange
 from services.system.simulation.scenario import Scenario, event_ids
-
-
-class SupportCapacityChange(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
-    provider: Identifier | None = None
-    max_new_clients: Annotated[int, Field(ge=0)]
-    used: Annotated[int, Field(ge=0)] = 0
 
 
 def providers_of(scenario: Scenario) -> list[str]:

@@ -89,10 +89,12 @@ def _region(index: int) -> Region:
     return Region(code, munis, corps, hoods, limited, rng.lognormvariate(0, 0.5))
 
 
-def generate(seed: int, params: ScenarioParams = ScenarioParams()) -> Scenario:
+def generate(seed: int, params: ScenarioParams = ScenarioParams(), layouts: list[Region] | None = None) -> Scenario:
+    """``layouts``: the regions to fill instead of ``R01 …`` (copied; e.g. a municipality's own region)."""
     rng = random.Random(seed)
     new_id = event_ids(rng)
-    regions = [_region(i + 1) for i in range(params.regions)]
+    regions = ([replace(r) for r in layouts] if layouts is not None else
+               [_region(i + 1) for i in range(params.regions)])
     mean = sum(r.size for r in regions) / len(regions)
     sc = Scenario(params, seed, regions)
     period = str(START.year)

@@ -11,7 +11,7 @@ from contracts.vocabulary import UserRole
 from services.intake.domain.accounts import may_use, role_fits
 from services.intake.service_layer.operations import OPERATIONS
 from services.system.scenario import make_bsn
-from tests.integration.intake.conftest import candidate_body, vacancy_body
+from tests.integration.intake.conftest import candidate_body, vacancy_body, wait_for
 from tests.integration.intake.people import person
 
 pytestmark = pytest.mark.integration
@@ -83,7 +83,11 @@ def world(intake):
                 "user_id": sa.api.call("POST", "/v1/users", {"email": f"colleague@{sa.org_id}.example.nl",
                                                               "role": "case_worker"})["user_id"],
                 # a public address written as such (no DNS here); this stack runs no notifier, nothing is sent
-                "webhook_id": sa.api.call("POST", "/v1/webhooks", {"url": "https://9.9.9.9/housing-match"})["webhook_id"]}
+                "webhook_id": sa.api.call("POST", "/v1/webhooks", {"url": "https://9.9.9.9/housing-match"})["webhook_id"],
+                # issue 21: municipality a's simulation job (queued: no simulation worker runs here)
+                "job_id": ma.api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))["job_id"]}
+    # Everything written so far is on its topic: the relay's deletions do not count as a refusal's change.
+    wait_for(lambda: intake.query("select count(*) from intake_outbox")[0][0] == 0)
     return w
 
 
@@ -93,7 +97,7 @@ def owner_of(op, w):
     if not p:
         return None
     return {"candidate_id": w["shelter_a"], "vacancy_id": w["corp_a"], "report_id": w["muni_a"],
-            "user_id": w["shelter_a"], "webhook_id": w["shelter_a"],
+            "user_id": w["shelter_a"], "webhook_id": w["shelter_a"], "job_id": w["muni_a"],
             "offer_id": w["shelter_a"] if "shelter" in op.roles and len(op.roles) == 1
             else w["corp_a"] if op.roles == ("corporation",) else None}[p[0]]
 

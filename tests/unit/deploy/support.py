@@ -68,7 +68,9 @@ def _event_names() -> set[str]:
 def emitted_events(service: str) -> set[str]:
     """Event classes a service constructs (``ev.X`` outside annotations, dict keys and isinstance)."""
     names, found = _event_names(), set()
-    for f in (ROOT / "services" / service).rglob("*.py"):
+    # The simulation worker is no service of its own: it lives with the system that starts it (issue 21).
+    code = ROOT / "services" / ("system/simulation_worker" if service == "simulation" else service)
+    for f in code.rglob("*.py"):
         if "migrations" in f.parts:
             continue
         tree = ast.parse(f.read_text())

@@ -94,6 +94,8 @@ CHANGE = {
     "proposal.made": N_("Een voorstel van de matcher wacht op de beoordeling van het transferpunt."),
     "proposal.overdue": N_("Een voorstel wacht langer dan de afgesproken tijd op beoordeling."),
     "manual-match.refused": N_("Een handmatige match is geweigerd omdat die een regel overschrijdt."),
+    "simulation.done": N_("Een simulatie is klaar: het rapport staat klaar."),
+    "simulation.failed": N_("Een simulatie is mislukt; de reden staat bij de simulatie."),
     "webhook.disabled": N_("Een webhook is uitgeschakeld na herhaalde fouten."),
     "command.accepted": N_("Een opdracht van uw systeem is uitgevoerd."),
     "command.rejected": N_("Een opdracht van uw systeem is geweigerd."),
