@@ -28,9 +28,9 @@ from contracts.solver import format_validation_error
 from contracts.solver_policy import PolicyOverrides, RefusalsOverrides
 from contracts.types import Identifier
 
-#: Where a simulation's people and homes come from. Only the seeded generator so far; a replay of the
-#: recorded history would be another value (its results pass disclosure control before a municipality sees them).
-SimulationSource = Literal["synthetic"]
+#: Where a simulation's people and homes come from: the seeded generator, or a replay of the region's recorded
+#: history from the matcher's database (its results pass the ledger's disclosure control before anyone sees them).
+SimulationSource = Literal["synthetic", "history"]
 STRATEGIES = ("matcher", "greedy", "fcfs", "look_ahead")
 VariantName = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$")]
 

@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     notifier_port: int = Field(default=8084, description="HTTP port of the notifier's health and metrics")
     simulation_port: int = Field(default=8085, description="HTTP port of the simulation worker's health and "
                                                            "metrics (issue 21)")
+    simulation_history_database_url: SecretStr | None = Field(
+        default=None, description="Where the simulation worker reads the matcher's recorded history for jobs with "
+                                  "source history (a read-only role on the matcher's database); unset: the "
+                                  "matcher's own database URL (DATABASE_URL, or its SQLite file)")
     webhook_max_attempts: int = Field(
         default=5, ge=1, description="Failed deliveries in a row after which a webhook is disabled with a notice")
     webhook_retry_base_s: float = Field(

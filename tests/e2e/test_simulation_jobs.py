@@ -5,14 +5,16 @@ request waits for the first (one job at a time) and a failed job says why.
 """
 from __future__ import annotations
 
+import random
 import time
 from datetime import date
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
-from services.system.scenario import Org, Scenario
+from services.system.scenario import Org, Scenario, make_bsn
 from services.system.supervisor import client_ssl_context
 from tests.support import wait_until
 
@@ -114,3 +116,46 @@ def test_one_job_at_a_time_and_a_job_cut_off_by_a_restart_runs_again(stack, part
     reports = [api.call("GET", f"/v1/simulations/{j}")["report"] for j in (first, second)]
     assert reports[0] == reports[1]  # the same request, the same report: the run after the restart is complete
     assert len([c for c in api.call("GET", "/v1/changes?cursor=0")["items"] if c["kind"] == "simulation.done"]) == 2
+
+
+def test_a_replay_of_the_regions_recorded_history_reaches_the_municipality_under_disclosure_control(stack):
+    """``"source": "history"``: the worker replays the region's people and homes as the matcher recorded them;
+    a region with nothing recorded fails naming ``source``; the report's counts about people under 5 are hidden."""
+    sc = Scenario(period=str(date.today().year), today=date.today())
+    sc.orgs = [Org("Gemeente West", "municipality", municipality="GM4301", region="R43", central=True),
+               Org("Woonstichting West", "corporation", region="R43"), Org("Opvang West", "shelter", region="R43")]
+    create_organisations(stack.conf, sc)
+    tls = client_ssl_context(stack.conf)
+    api, corp, shelter = (PartnerClient(stack.url("intake"), o.token, tls) for o in sc.orgs)
+    body = {"days": 30, "seeds": 1, "variants": [{"name": "vandaag"}], "source": "history"}
+
+    def finished(job_id: str) -> dict:
+        return wait_until(lambda: (j := api.call("GET", f"/v1/simulations/{job_id}"))["status"] in ("done", "failed")
+                          and j, timeout=150, every=0.2)
+    empty = finished(api.call("POST", "/v1/simulations", body, ok=(202,))["job_id"])
+    assert empty["status"] == "failed" and empty["reason"].startswith("source:"), empty
+
+    today = date.today()
+    for i in range(3):
+        corp.call("POST", "/v1/vacancies", {"unit_id": f"W-{i}", "municipality": "GM4301", "region": "R43",
+                                            "neighbourhood": "BU43010001", "kind": "regular", "rooms": 1,
+                                            "available_from": today.isoformat()})
+    for i in range(6):
+        shelter.call("POST", "/v1/candidates", {"bsn": make_bsn(random.Random(f"west-{i}")), "region": "R43",
+                                                "household_size": 1, "shelter_entry_date": today.isoformat()})
+    engine = create_engine(stack.conf.database_url)
+    try:  # the matcher has recorded them (the replay reads its tables)
+        with engine.connect() as db:
+            wait_until(lambda: db.execute(text("select count(*) from matcher_candidate where region = 'R43'"))
+                       .scalar_one() == 6, timeout=60)
+    finally:
+        engine.dispose()
+    final = finished(api.call("POST", "/v1/simulations", body, ok=(202,))["job_id"])
+    assert final["status"] == "done", final
+    report = final["report"]
+    assert report["scenario"]["source"] == "history" and report["scenario"]["regions"] == ["R43"]
+    assert "disclosure_control" in report
+    for group in report["variants"][0]["metrics"].values():
+        for measure in ("placed", "waiting_at_end"):
+            if measure in group:
+                assert group[measure]["mean"] is None or group[measure]["mean"] >= 5, (measure, group)

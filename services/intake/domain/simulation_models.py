@@ -33,8 +33,12 @@ class StartSimulation(Command):
                     "matcher, greedy urgency order, first come first served and the look-ahead")] = DEFAULT_VARIANTS
     region: RegionCode | None = Field(default=None, description="The caller's own region (the default); any other "
                                                                 "is refused")
-    source: SimulationSource = Field(default="synthetic", description="Where people and homes come from: the "
-                                                                      "seeded generator (the only source so far)")
+    source: SimulationSource = Field(
+        default="synthetic", description="Where people and homes come from: `synthetic`, the seeded generator for a "
+                                         "region shaped as the caller's; `history`, a replay of the region's recorded "
+                                         "people and homes (`days` from the first arrival), with the answers "
+                                         "calibrated from the recorded ones, every count about people under "
+                                         "disclosure control (under 5 hidden)")
 
     @model_validator(mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from contracts import events as ev
 from contracts import topics
 from contracts.vocabulary import Service
+from services.kernel.config import settings
 from services.kernel.consumer import consume
 from services.system.simulation_worker import job
 from services.system.simulation_worker.app import SERVICE, app, publish, publish_from_thread
@@ -49,7 +50,7 @@ async def run_request(request: ev.SimulationRequested) -> None:
     await publish(_follow_up(request, ev.SimulationProgressed, "day/0", days_simulated=0,
                              days_total=job.days_total(request)))
     try:
-        report = await asyncio.to_thread(job.run_job, request, _reporter(request, loop))
+        report = await asyncio.to_thread(job.run_job, request, _reporter(request, loop), history_url())
         end = _follow_up(request, ev.SimulationFinished, "finished", status="done", report=report)
     except job.JobRefused as exc:
         end = _follow_up(request, ev.SimulationFinished, "finished", status="failed", reason=str(exc))
@@ -58,6 +59,13 @@ async def run_request(request: ev.SimulationRequested) -> None:
         end = _follow_up(request, ev.SimulationFinished, "finished", status="failed", reason=INTERNAL_ERROR)
     await publish(end)
     log.info("simulation job %s %s in %.1f s", request.job_id, end.status, time.monotonic() - started)
+
+
+def history_url() -> str:
+    """The matcher's recorded history: its own database unless a read-only URL is configured."""
+    conf = settings()
+    url = conf.simulation_history_database_url
+    return url.get_secret_value() if url else conf.db_url("matcher")
 
 
 HANDLERS = {ev.SimulationRequested: run_request}

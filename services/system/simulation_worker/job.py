@@ -5,8 +5,9 @@ municipality's: its region code, its registered municipalities (the requester fi
 central one for ``refusal_rules``) and corporations, a region of average size (0.6 people a day). Variants
 name those real codes (``{"municipality": "GM0999", "extra_places": 30}``). Seeds 1 … ``seeds``.
 
-``source`` says where the people and homes come from; only ``synthetic`` exists so far (a replay of recorded
-history would plug in here, its report passing disclosure control before it leaves).
+``source`` says where the people and homes come from: ``synthetic`` (the above) or ``history``, a replay of the
+region's recorded people and homes from the matcher's database (``simulate --history``'s own loader, its answers
+calibrated from the recorded ones), whose report passes the ledger's disclosure control before it leaves.
 """
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ import uuid
 from collections.abc import Callable
 
 from contracts import events as ev
+from sqlalchemy.exc import SQLAlchemyError
+
 from services.system.simulation.acceptance import AcceptanceModel
+from services.system.simulation.disclosure import protect_report
+from services.system.simulation.recorded import load_history
 from services.system.simulation.report import build_report
 from services.system.simulation.runner import run_all
 from services.system.simulation.scenario import Region, Scenario, ScenarioParams, generate
@@ -44,8 +49,6 @@ def shaped_region(request: ev.SimulationRequested) -> Region:
 
 def check(request: ev.SimulationRequested) -> None:
     """What only the simulator can judge: the acceptance model's own parameters."""
-    if request.source != "synthetic":
-        raise JobRefused("source: only 'synthetic' can be simulated")
     for i, v in enumerate(request.variants):
         try:
             AcceptanceModel(**v.changes.acceptance)
@@ -53,19 +56,17 @@ def check(request: ev.SimulationRequested) -> None:
             raise JobRefused(f"variants[{i}].changes.acceptance: not a setting of the acceptance model") from None
 
 
-def run_job(request: ev.SimulationRequested, on_progress: Callable[[int, int], None] | None = None) -> dict:
-    """The report; ``on_progress(days_simulated, days_total)`` after every simulated day of every run."""
+def run_job(request: ev.SimulationRequested, on_progress: Callable[[int, int], None] | None = None,
+            history_url: str | None = None) -> dict:
+    """The report; ``on_progress(days_simulated, days_total)`` after every simulated day of every run.
+    ``history_url``: the matcher's database, for ``source = history``."""
     check(request)
+    if request.source == "history":
+        return _replay(request, on_progress, history_url)
     region = shaped_region(request)
     params = ScenarioParams(regions=1, days=request.days)
     seeds = list(range(1, request.seeds + 1))
-    total = len(request.variants) * len(seeds) * request.days
-    done: dict[str, int] = {}
-
-    def progress(task: str, day: int, _days: int) -> None:
-        done[task] = day
-        if on_progress is not None:
-            on_progress(sum(done.values()), total)
+    progress = _summed(on_progress, len(request.variants) * len(seeds) * request.days)
 
     def scenario_of(seed: int) -> Scenario:
         return generate(seed, params, layouts=[region])
@@ -75,6 +76,35 @@ def run_job(request: ev.SimulationRequested, on_progress: Callable[[int, int], N
     report["scenario"].update(source=request.source, region={
         "code": region.code, "municipalities": region.municipalities, "corporations": region.corporations})
     return report
+
+
+def _replay(request: ev.SimulationRequested, on_progress: Callable[[int, int], None] | None,
+            history_url: str | None) -> dict:
+    if not history_url:
+        raise JobRefused("source: this installation has no recorded history to replay")
+    try:
+        recorded = load_history(history_url, [request.region], request.days)
+    except ValueError:
+        raise JobRefused("source: the region has no recorded people or homes to replay yet") from None
+    except SQLAlchemyError as exc:  # the kind of failure only: its text may name the database's address
+        raise RuntimeError(f"the matcher's recorded history could not be read ({type(exc).__name__})") from None
+    params, seeds = recorded.scenario.params, list(range(1, request.seeds + 1))
+    progress = _summed(on_progress, len(request.variants) * len(seeds) * params.days)
+    results = run_all(request.variants, seeds, params, progress, recorded.scenario.for_seed, recorded.acceptance)
+    report = build_report(request.variants, seeds, params, results, recorded.scenario.described)
+    report["scenario"].update(source=request.source)
+    return protect_report(report)  # real people: only what the ledger's disclosure control lets through
+
+
+def _summed(on_progress: Callable[[int, int], None] | None, total: int) -> Callable[[str, int, int], None]:
+    """run_all's progress per run, as days simulated over all runs."""
+    done: dict[str, int] = {}
+
+    def progress(task: str, day: int, _days: int) -> None:
+        done[task] = day
+        if on_progress is not None:
+            on_progress(sum(done.values()), total)
+    return progress
 
 
 def days_total(request: ev.SimulationRequested) -> int:

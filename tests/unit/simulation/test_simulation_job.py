@@ -45,3 +45,35 @@ def test_what_only_the_simulator_can_judge_is_refused_with_the_field():
         "acceptance": {"lottery": 1}}})])
     with pytest.raises(job.JobRefused, match=r"^variants\[1\]\.changes\.acceptance: "):
         job.run_job(bad)
+
+
+@pytest.fixture(scope="module")
+def recorded_url(tmp_path_factory):
+    """A matcher database recorded by the simulator itself (its own handlers and rounds): 20 days of R01, R02."""
+    from services.matcher.domain.policy import DEFAULT_POLICY
+    from services.system.simulation.acceptance import AcceptanceModel
+    from services.system.simulation.engine import Timing, simulate
+    from services.system.simulation.scenario import ScenarioParams, generate
+    from services.system.simulation.strategies import make_solver
+    url = f"sqlite:///{tmp_path_factory.mktemp('history') / 'matcher.db'}"
+    simulate(generate(7, ScenarioParams(regions=2, days=20)), make_solver("matcher", DEFAULT_POLICY),
+             AcceptanceModel(), Timing(), database_url=url)
+    return url
+
+
+def test_a_replay_of_the_regions_recorded_history_leaves_only_under_disclosure_control(recorded_url):
+    seen = []
+    history = request(region="R02", source="history", days=20, variants=[Variant(name="vandaag")], seeds=2)
+    report = job.run_job(history, lambda days, total: seen.append((days, total)), recorded_url)
+    assert report["scenario"]["source"] == "history" and report["scenario"]["regions"] == ["R02"]
+    assert "disclosure_control" in report and seen[-1][0] == seen[-1][1]
+    placed = report["variants"][0]["metrics"]["all"]["placed"]
+    assert placed["mean"] is None or placed["mean"] >= 5  # a count under 5 never leaves
+    assert job.run_job(history, None, recorded_url) == report
+
+
+def test_a_replay_without_history_is_refused_naming_the_source(recorded_url):
+    with pytest.raises(job.JobRefused, match="^source: "):
+        job.run_job(request(region="R41", source="history"), None, recorded_url)  # nothing recorded in R41
+    with pytest.raises(job.JobRefused, match="^source: "):
+        job.run_job(request(region="R01", source="history"), None, None)
