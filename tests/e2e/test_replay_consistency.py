@@ -1,5 +1,5 @@
 """Issue 21, item 5: the running pipeline and the simulator's replay of its recorded history make the same
-first round of offers.
+first round of offers, and, when everyone says yes, the same placements.
 
 Partners submit one small scenario over the real API (intake -> broker -> matcher on PostgreSQL). The
 matcher's rounds run every MATCH_BATCH_WINDOW_S (20 s here: room for a machine busy with other test runs); the municipalities' agreements go first and
@@ -23,6 +23,7 @@ from services.matcher.domain.policy import DEFAULT_POLICY
 from services.system.demo import create_organisations
 from services.system.partner_client import PartnerClient
 from services.system.scenario import build_scenario
+from services.system.simulation.acceptance import DEFAULT_ACCEPT, AcceptanceModel
 from services.system.simulation.cli import main
 from services.system.simulation.engine import Timing, simulate
 from services.system.simulation.recorded import load_history
@@ -66,10 +67,27 @@ def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_pa
             homes = c.execute(text("select count(*), max(arrived_at) from matcher_unit")).one()
         assert (people[0], homes[0]) == (len(sc.candidates), len(sc.vacancies))
         assert first_at >= max(people[1], homes[1]), "a round ran before every submission had landed"
+
+        # Everyone says yes: the corporations confirm and the people accept every offer they see.
+        answered: set[tuple[str, str]] = set()
+
+        def answer_all() -> bool:
+            for role, answer in (("corporation", "confirmation"), ("shelter", "acceptance")):
+                for org in sc.by_role(role):
+                    for offer in client[org.org_id].call("GET", "/v1/offers?status=open")["items"]:
+                        if (offer["offer_id"], answer) not in answered:
+                            client[org.org_id].call("POST", f"/v1/offers/{offer['offer_id']}/{answer}",
+                                                    ok=(200, 409))
+                            answered.add((offer["offer_id"], answer))
+            return len(answered) == 2 * len(recorded)
+        wait_until(answer_all, 60, every=0.3)
+        placed_q = text("select region, candidate_id, unit_id from matcher_offer where status = 'placed'")
+        with db.connect() as c:
+            placed = sorted(wait_until(lambda: len(r := c.execute(placed_q).all()) == len(recorded) and r, 60))
     finally:
         db.dispose()
 
-    history = load_history(conf.database_url)
+    history = load_history(conf.database_url, days=10)  # room for the simulated answers (hours after the offer)
     assert history.left_out == {}
     outcome = simulate(history.scenario.for_seed(1), make_solver("matcher", DEFAULT_POLICY), history.acceptance,
                        Timing())
@@ -77,6 +95,12 @@ def test_the_replayed_history_makes_the_same_first_round_of_offers(stack, tmp_pa
     replayed = sorted((o.region, o.candidate_id, o.unit_id) for o in outcome.offers if o.occurred_at == sim_first)
     assert sim_first == first_at  # the same event time: the round's watermark, the last arrival
     assert len(recorded) >= 3 and replayed == recorded
+    # The same placements when everyone says yes in the simulator too (in time: the deadline is far off).
+    yes = AcceptanceModel(accept={kind: 1.0 for kind in DEFAULT_ACCEPT}, confirm=1.0, silent=0.0)
+    outcome = simulate(history.scenario.for_seed(1), make_solver("matcher", DEFAULT_POLICY), yes,
+                       Timing(offer_deadline_hours=1000))
+    offered = {o.offer_id: (o.region, o.candidate_id, o.unit_id) for o in outcome.offers}
+    assert sorted(offered[p.offer_id] for p in outcome.placements) == [tuple(r) for r in placed] == recorded
 
     # The command line replays the same database, with its calibrated answers, under disclosure control.
     out = tmp_path / "replay.json"
