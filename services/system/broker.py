@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -31,9 +32,35 @@ log = logging.getLogger(__name__)
 
 
 def free_port() -> int:
-    with socket.socket() as s:
+    """A port nothing listens on, for a process started next, chosen below the kernel's ephemeral range.
+
+    Port 0 would hand out an ephemeral port, which the kernel may give to one of the many outgoing
+    connections (Kafka and database clients) before the process that should listen on it binds: seen in CI,
+    a matcher exited with "address already in use" for such a port. Below the range the kernel never hands
+    ports out by itself; a random choice keeps parallel test processes from picking the same one."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = _random.randrange(max(1024, low - 12_000), low)
+        if port in _handed_out:
+            continue
+        with contextlib.suppress(OSError), socket.socket() as s:
+            s.bind(("0.0.0.0", port))  # the workers bind every address
+            _handed_out.add(port)
+            return port
+    with socket.socket() as s:  # a crowded machine: fall back to what the kernel picks
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_random = random.SystemRandom()
+_handed_out: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 def _wait_listening(proc: subprocess.Popen, port: int, what: str, timeout: float = 15.0) -> None:
