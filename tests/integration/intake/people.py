@@ -24,6 +24,15 @@ def hidden(page: str, name: str) -> str:
     return html.unescape(m.group(1))
 
 
+def ask(p, method: str, path: str, form: dict[str, str]):
+    """A person asks a screen as a browser would: a GET, or a POST of ``form`` with the session's CSRF token
+    (the authorisation matrices: the answer depends on who asks, not on the form)."""
+    if method == "GET":
+        return p.browser.get(path)
+    csrf = hidden(p.browser.get("/account").text, "csrf_token")
+    return p.browser.http.post(path, data={**form, "csrf_token": csrf})
+
+
 class Browser:
     def __init__(self, intake) -> None:
         self.http = httpx.Client(base_url=intake.url, verify=client_ssl_context(intake.conf), follow_redirects=False,

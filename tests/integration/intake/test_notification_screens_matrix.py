@@ -12,7 +12,7 @@ import pytest
 from contracts.vocabulary import UserRole
 from services.intake.domain.accounts import may_use
 from services.intake.entrypoints.screens.paths import NOTIFICATION_PAGES
-from tests.integration.intake.people import Browser, hidden, person
+from tests.integration.intake.people import Browser, ask, hidden, person
 
 pytestmark = pytest.mark.integration
 ROLES = {"case_worker": "shelter", "allocation_officer": "corporation", "policy_officer": "municipality",
@@ -56,23 +56,16 @@ def world(intake):
     return {"ids": {"webhook_id": hook["webhook_id"]}, "people": people, "corp": corp}
 
 
-def ask(p, method: str, path: str):
-    if method == "GET":
-        return p.browser.get(path)
-    csrf = hidden(p.browser.get("/account").text, "csrf_token")
-    return p.browser.http.post(path, data={**FORM, "csrf_token": csrf})
-
-
 @pytest.mark.parametrize("method,template,allowed,stranger", SCREENS)
 def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, template, allowed, stranger):
     path = template.format(**world["ids"])
     asked = {role: want for role in ROLES if (want := allowed.get(role, 403)) is not None}
-    answers = {role: ask(world["people"][role], method, path) for role in asked}
+    answers = {role: ask(world["people"][role], method, path, FORM) for role in asked}
     assert {role: a.status_code for role, a in answers.items()} == asked
     assert not any("geheim-pad" in a.text for a in answers.values())  # a refused URL is never repeated
     if stranger:
         who, want = stranger
-        assert ask(world["people"][who], method, path).status_code == want
+        assert ask(world["people"][who], method, path, FORM).status_code == want
     visitor = Browser(intake)
     answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=FORM)
     assert answer.status_code == 303 and answer.headers["Location"] == "/"

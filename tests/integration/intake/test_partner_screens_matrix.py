@@ -14,7 +14,7 @@ from contracts.inbound import key_id
 from services.intake.entrypoints.screens.paths import PARTNER_PAGES
 from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import vacancy_body
-from tests.integration.intake.people import Browser, hidden, person
+from tests.integration.intake.people import Browser, ask, person
 from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
@@ -115,23 +115,16 @@ def propose(intake, shelter, candidate_id: str, corp, vacancy_id: str) -> str:
     return offer_id
 
 
-def ask(p, method: str, path: str):
-    if method == "GET":
-        return p.browser.get(path)
-    csrf = hidden(p.browser.get("/account").text, "csrf_token")
-    return p.browser.http.post(path, data={**FORM, "csrf_token": csrf})
-
-
 @pytest.mark.parametrize("method,template,allowed,stranger", SCREENS)
 def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, template, allowed, stranger):
     path = template.format(**world["ids"])
     expected = {role: allowed.get(role, 403) for role in ROLES}
     asked = {role: want for role, want in expected.items() if want is not None}
-    answers = {role: ask(world["people"][role], method, path).status_code for role in asked}
+    answers = {role: ask(world["people"][role], method, path, FORM).status_code for role in asked}
     assert answers == asked
     if stranger:
         who, want = stranger
-        assert ask(world["people"][who], method, path).status_code == want
+        assert ask(world["people"][who], method, path, FORM).status_code == want
     visitor = Browser(intake)
     answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=FORM)
     assert answer.status_code == 303 and answer.headers["Location"] == "/"

@@ -10,7 +10,7 @@ import pytest
 from services.intake.entrypoints.screens.paths import CASE_WORKER_PAGES
 from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import vacancy_body
-from tests.integration.intake.people import Browser, hidden, person
+from tests.integration.intake.people import Browser, ask, person
 
 pytestmark = pytest.mark.integration
 
@@ -51,17 +51,10 @@ def world(intake):
             "people": people}
 
 
-def ask(p, method: str, path: str):
-    if method == "GET":
-        return p.browser.get(path)
-    csrf = hidden(p.browser.get("/account").text, "csrf_token")
-    return p.browser.http.post(path, data={**FORM, "csrf_token": csrf})
-
-
 @pytest.mark.parametrize("method,template", SCREENS)
 def test_only_the_own_case_worker_reaches_a_screen(intake, world, method, template):
     path = template.format(**world["ids"])
-    answers = {who: ask(p, method, path).status_code for who, p in world["people"].items()}
+    answers = {who: ask(p, method, path, FORM).status_code for who, p in world["people"].items()}
     per_record = "{" in template
     expected = {who: 403 for who in answers}
     # Another shelter's case worker may use the screen, but never sees or changes another's record.
