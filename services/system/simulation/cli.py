@@ -24,10 +24,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from services.ledger.domain.disclosure import primary
-from services.system.simulation.acceptance import AcceptanceModel
-from services.system.simulation.disclosure import protect_report
 from services.system.simulation.html import render
 from services.system.simulation.recorded import load_history
+from services.system.simulation.replay import replay
 from services.system.simulation.report import build_report, to_csv, to_json
 from services.system.simulation.runner import run_all
 from services.system.simulation.scenario import ScenarioParams
@@ -72,12 +71,8 @@ def main(argv: list[str]) -> int:
     except SQLAlchemyError as exc:  # the kind of failure only: its text may name the database's address
         err.print(f"error: --history: cannot read the matcher's tables ({type(exc).__name__})", markup=False)
         return 2
-    if recorded:
-        params, base = recorded.scenario.params, recorded.scenario
-        scenario_of, acceptance = base.for_seed, recorded.acceptance
-    else:
-        params = ScenarioParams(regions=args.regions, days=args.days or 365, candidates_per_day=args.candidates_per_day)
-        scenario_of, acceptance = None, AcceptanceModel()
+    params = recorded.scenario.params if recorded else ScenarioParams(
+        regions=args.regions, days=args.days or 365, candidates_per_day=args.candidates_per_day)
     seeds = list(range(args.seed, args.seed + args.seeds))
     load_before, started = os.getloadavg(), time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -88,10 +83,11 @@ def main(argv: list[str]) -> int:
         def progress(name: str, day: int, days: int) -> None:
             bar.update(task, advance=day - done.get(name, 0), description=name)
             done[name] = day
-        results = run_all(variants, seeds, params, progress, scenario_of, acceptance)
-    report = build_report(variants, seeds, params, results, recorded.scenario.described if recorded else None)
-    if recorded:  # real people: only what the ledger's disclosure control lets through, to any reader
-        report = protect_report(report)
+        if recorded:  # real people: the report comes protected (replay.py)
+            report, results = replay(recorded, variants, seeds, progress)
+        else:
+            results = run_all(variants, seeds, params, progress)
+            report = build_report(variants, seeds, params, results)
     if args.out:
         out = Path(args.out)
         out.write_text(to_json(report), encoding="utf-8")

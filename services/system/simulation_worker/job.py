@@ -19,8 +19,8 @@ from contracts import events as ev
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.system.simulation.acceptance import AcceptanceModel
-from services.system.simulation.disclosure import protect_report
 from services.system.simulation.recorded import load_history
+from services.system.simulation.replay import replay
 from services.system.simulation.report import build_report
 from services.system.simulation.runner import run_all
 from services.system.simulation.scenario import Region, Scenario, ScenarioParams, generate
@@ -88,12 +88,11 @@ def _replay(request: ev.SimulationRequested, on_progress: Callable[[int, int], N
         raise JobRefused("source: the region has no recorded people or homes to replay yet") from None
     except SQLAlchemyError as exc:  # the kind of failure only: its text may name the database's address
         raise RuntimeError(f"the matcher's recorded history could not be read ({type(exc).__name__})") from None
-    params, seeds = recorded.scenario.params, list(range(1, request.seeds + 1))
-    progress = _summed(on_progress, len(request.variants) * len(seeds) * params.days)
-    results = run_all(request.variants, seeds, params, progress, recorded.scenario.for_seed, recorded.acceptance)
-    report = build_report(request.variants, seeds, params, results, recorded.scenario.described)
+    seeds = list(range(1, request.seeds + 1))
+    progress = _summed(on_progress, len(request.variants) * len(seeds) * recorded.scenario.params.days)
+    report, _ = replay(recorded, request.variants, seeds, progress)  # protected: real people
     report["scenario"].update(source=request.source)
-    return protect_report(report)  # real people: only what the ledger's disclosure control lets through
+    return report
 
 
 def _summed(on_progress: Callable[[int, int], None] | None, total: int) -> Callable[[str, int, int], None]:
