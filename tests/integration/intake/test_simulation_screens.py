@@ -26,6 +26,7 @@ SCREENS = [
     ("GET", "/simulaties/nieuw", {"policy_officer": 200}, None),
     ("POST", "/simulaties/nieuw", {"policy_officer": 400}, None),
     ("GET", "/simulaties/{job_id}", {"policy_officer": 200}, ("neighbour", 404)),
+    ("POST", "/simulaties/{job_id}/stoppen", {"policy_officer": 303}, ("neighbour", 404)),  # another job (stop_id)
 ]
 #: A form every field of which is refused (an answer never depends on it for a refused role).
 FORM = {"days": "veel", "seeds": "9", "agreement_extra_places": "dertig", "form_key": "matrix-simulation-key"}
@@ -67,12 +68,15 @@ def world(intake):
     people["neighbour"] = person(intake, neighbour, "policy_officer")
     job = municipality.api.call("POST", "/v1/simulations", {"days": 20, "seeds": 2, "source": "history",
                                                             "variants": [{"name": "Zoals nu"}]}, ok=(202,))
-    return {"ids": {"job_id": job["job_id"]}, "people": people, "municipality": municipality, "corp": corp}
+    stop = municipality.api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))
+    return {"ids": {"job_id": job["job_id"], "stop_id": stop["job_id"]}, "people": people,
+            "municipality": municipality, "corp": corp}
 
 
 @pytest.mark.parametrize("method,template,allowed,stranger", SCREENS)
 def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, template, allowed, stranger):
-    path = template.format(**world["ids"])
+    ids = world["ids"]
+    path = template.format(**(ids | {"job_id": ids["stop_id"]} if template.endswith("/stoppen") else ids))
     expected = {role: allowed.get(role, 403) for role in ROLES}
     assert {role: ask(world["people"][role], method, path, FORM).status_code for role in ROLES} == expected
     if stranger:
@@ -81,6 +85,20 @@ def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, tem
     visitor = Browser(intake)
     answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=FORM)
     assert answer.status_code == 303 and answer.headers["Location"] == "/"
+
+
+def test_the_policy_officer_stops_a_job_that_has_not_ended(world):
+    b = world["people"]["policy_officer"].browser
+    job_id = world["municipality"].api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))["job_id"]
+    page = b.get(f"/simulaties/{job_id}").text
+    assert 'id="stoppen"' in page
+    stopped = b.submit(f"/simulaties/{job_id}/stoppen", f"/simulaties/{job_id}", form_key=hidden(page, "form_key"))
+    assert stopped.status_code == 303 and stopped.headers["Location"] == f"/simulaties/{job_id}?gestopt=1"
+    page = b.get(stopped.headers["Location"]).text
+    assert "Gestopt" in page and "De simulatie is gestopt." in page and 'id="stoppen"' not in page
+    assert world["municipality"].api.call("GET", f"/v1/simulations/{job_id}")["status"] == "cancelled"
+    again = b.submit(f"/simulaties/{job_id}/stoppen", "/account", form_key="another-stop-key")
+    assert again.status_code == 303 and again.headers["Location"] == f"/simulaties/{job_id}"  # it had ended
 
 
 def test_another_municipality_sees_none_of_the_jobs(world):

@@ -34,6 +34,7 @@ NOTIFICATION_PAGES = frozenset({
     "/beheer/webhooks/{webhook_id}/opnieuw"})
 
 #: What-if simulations (issue 21) for the municipality's policy officer.
-SIMULATION_PAGES = frozenset({"/simulaties", "/simulaties/nieuw", "/simulaties/{job_id}"})
+SIMULATION_PAGES = frozenset({"/simulaties", "/simulaties/nieuw", "/simulaties/{job_id}",
+                              "/simulaties/{job_id}/stoppen"})
 
 SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES | PARTNER_PAGES | NOTIFICATION_PAGES | SIMULATION_PAGES

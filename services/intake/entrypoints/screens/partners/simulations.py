@@ -2,7 +2,8 @@
 municipality's own jobs, newest first; ``/simulaties/nieuw`` starts one from a few plain-Dutch changes
 (simulation_form.py) through ``startSimulation``, the API's own operation (validation, idempotency by the form's
 key, audit); ``/simulaties/{job_id}`` shows its progress (a "Vernieuwen" link: no script, and no automatic
-refresh, which WCAG 2.2.1 advises against) and, when done, the report's tables (simulation_report.py)."""
+refresh, which WCAG 2.2.1 advises against) and, when done, the report's tables (simulation_report.py);
+``/simulaties/{job_id}/stoppen`` cancels a job that has not ended (``cancelSimulation``)."""
 from __future__ import annotations
 
 import secrets
@@ -24,7 +25,9 @@ from services.intake.entrypoints.screens.partners.municipality import region_org
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
 
-STATUS = {"queued": N_("In de wachtrij"), "running": N_("Bezig"), "done": N_("Klaar"), "failed": N_("Mislukt")}
+STATUS = {"queued": N_("In de wachtrij"), "running": N_("Bezig"), "done": N_("Klaar"), "failed": N_("Mislukt"),
+          "cancelled": N_("Gestopt")}
+STOPPED = N_("De simulatie is gestopt. Wat de simulatie nog zou opleveren, wordt niet bewaard.")
 #: Why a job failed, by the start of the worker's reason (services/system/simulation_worker): never its text.
 FAILED = {"source": N_("Van uw regio is nog geen geschiedenis vastgelegd om na te spelen."),
           "variants": N_("Een wijziging kon niet worden doorgerekend; pas de wijzigingen aan via de API.")}
@@ -92,11 +95,25 @@ class Simulation(View):
         names = {o["org_id"]: o["name"] for o in await region_organisations(caller)}
         variants = [{"name": v.get("name", ""), "changes": sf.described(v, names)} for v in job["variants"]]
         return render("simulation.html", N_("Simulatie"), caller=caller, csrf=csrf, path=request.path, job=job,
-                      variants=variants, failed=failure(job["reason"]) if job["status"] == "failed" else None,
+                      variants=variants, form_key=secrets.token_urlsafe(16),
+                      notice=STOPPED if request.query.get("gestopt") and job["status"] == "cancelled" else None, failed=failure(job["reason"]) if job["status"] == "failed" else None,
                       tables=sr.variant_tables(job["report"], i18n.current.get()), columns=sr.headers(),
                       protected=sr.protected(job["report"]))
+
+
+class StopSimulation(View):
+    @guarded
+    async def post(self, request: web.Request, job_id: str) -> web.StreamResponse:
+        params = {"job_id": job_id}
+        caller, _, form = await posted(request, "cancelSimulation", params, (POLICY_OFFICER,))
+        try:
+            await run(caller, "cancelSimulation", params, form_key=form.get("form_key"))
+        except Conflict:  # it ended meanwhile: its page says how
+            return redirect(f"/simulaties/{job_id}")
+        return redirect(f"/simulaties/{job_id}?gestopt=1")
 
 
 app.page("/simulaties")(Simulations)
 app.page("/simulaties/nieuw")(NewSimulation)
 app.page("/simulaties/{job_id}")(Simulation)
+app.page("/simulaties/{job_id}/stoppen")(StopSimulation)
