@@ -2,7 +2,8 @@
 broker, the three services, PostgreSQL and the simulation worker), with the keyboard only: from the menu to
 "Simulaties", the form sent with a wrong number (named at the top and at its field), then a small what-if job
 (30 more places with the region's corporation, 10 days, one seed) followed with "Vernieuwen" until its report's
-tables are there. axe-core scans each of these pages in Dutch and in English (0 violations)."""
+tables are there; a second job stopped at once stays stopped although the worker runs it. axe-core scans each of
+these pages in Dutch and in English (0 violations)."""
 from __future__ import annotations
 
 from datetime import date
@@ -32,7 +33,7 @@ def world(stack):
     base, tls = stack.url("intake"), client_ssl_context(stack.conf)
     api = PartnerClient(base, sc.orgs[0].token, tls)
     session = signed_in_http(base, tls, api, "beleid@vijfhoek.example.nl", "policy_officer").cookies[SESSION]
-    return {"base": base, "sessions": {"policy_officer": session}, "corporation": sc.orgs[1].org_id}
+    return {"base": base, "sessions": {"policy_officer": session}, "corporation": sc.orgs[1].org_id, "api": api}
 
 
 @pytest.fixture(scope="module")
@@ -99,4 +100,20 @@ def test_a_policy_officer_runs_a_what_if_with_the_keyboard_and_reads_its_tables(
     press_on(d, css='a[href="/simulaties"]')
     assert d.find_element(By.CSS_SELECTOR, "#simulaties tbody tr td").text == "Klaar"
     scan(d, found, "list")
+
+    # A job stopped before it ends stays stopped: the worker runs it anyway (one job at a time, in order), and
+    # once a job started after it is done, its result has come and gone unheard.
+    press_on(d, "nieuwe-simulatie")
+    type_into(d, "days", "30")  # the four strategies over 30 days: a few seconds, long enough to be stopped running
+    type_into(d, "seeds", "1")
+    press_on(d, "simulatie-starten")
+    stopped = d.current_url
+    press_on(d, "stoppen")
+    assert d.find_element(By.ID, "status").text == "Gestopt" and "gestopt" in d.find_element(By.TAG_NAME, "main").text
+    scan(d, found, "job (stopped)")
+    api = world["api"]
+    later = api.call("POST", "/v1/simulations", {"days": 10, "seeds": 1, "variants": [{"name": "later"}]}, ok=(202,))
+    wait_until(lambda: api.call("GET", f"/v1/simulations/{later['job_id']}")["status"] == "done", timeout=150)
+    d.get(stopped.split("?")[0])
+    assert d.find_element(By.ID, "status").text == "Gestopt" and not d.find_elements(By.ID, "uitkomst-1")
     assert not found, found
