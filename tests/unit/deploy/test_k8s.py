@@ -130,6 +130,13 @@ def test_network_policies_deny_by_default():
     assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
 
 
+def test_the_ingress_controller_reaches_only_the_intake_and_ledger_ports():
+    """The public door opens the two ports partners and the ministry use, no other (8084 was open once)."""
+    config = by_kind("ConfigMap")["housing-config"]["data"]
+    (rule,) = by_kind("NetworkPolicy")["housing-ingress-public"]["spec"]["ingress"]
+    assert {p["port"] for p in rule["ports"]} == {int(config["INTAKE_PORT"]), int(config["LEDGER_PORT"])}
+
+
 def test_each_service_signs_with_its_own_key_and_knows_every_public_key():
     """As in compose: a real key pair per publishing service (services.kernel.signing), the private key only in
     its own service's Secret, every public key in every service's."""
