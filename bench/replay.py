@@ -142,6 +142,7 @@ class DriverState:
     offers: int = 0
     declines: int = 0
     placements: dict[str, str] = field(default_factory=dict)  # placement id -> person ref
+    placement_events: set[str] = field(default_factory=set)  # event ids of the PlacementConfirmed seen
     echoes: int = 0
     last_activity: float = field(default_factory=time.monotonic)
     offer_pairs: defaultdict = field(default_factory=lambda: defaultdict(int))
@@ -235,6 +236,7 @@ class Driver:
                                                                occurred_at=at, offer_id=e.offer_id,
                                                                region=e.region))
                     elif isinstance(e, ev.PlacementConfirmed) and e.placement_id not in self.state.placements:
+                        self.state.placement_events.add(str(e.event_id))
                         self.state.placements[e.placement_id] = e.person_ref
                         self.state.last_activity = time.monotonic()
                         if int(ref("echo", e.placement_id)[:8], 16) % 10 < 3:
@@ -268,7 +270,7 @@ class Driver:
             await self._produce_plan(producer, reference_applied)
             self.state.last_activity = time.monotonic()
             deadline = time.monotonic() + timeout
-            last_progress, progress_at = None, time.monotonic()
+            last_progress, progress_at, side_done_at = None, time.monotonic(), None
             while True:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the pipeline did not become quiet in time")
@@ -278,8 +280,11 @@ class Driver:
                     now_progress = await asyncio.to_thread(progress)
                     if now_progress != last_progress:
                         last_progress, progress_at = now_progress, time.monotonic()
-                quiet_since = max(self.state.last_activity, progress_at)
-                # quiet, and whatever ran beside the plan (a fault schedule) has done all it meant to
+                # Quiet counts from the end of whatever ran beside the plan (a fault schedule) too: a
+                # recovery during which nothing was processed is not quiet, it is a pause.
+                if side is not None and side.done() and side_done_at is None:
+                    side_done_at = time.monotonic()
+                quiet_since = max(self.state.last_activity, progress_at, side_done_at or 0.0)
                 if time.monotonic() - quiet_since >= quiet_seconds and (side is None or side.done()):
                     if side is not None and side.exception() is not None:
                         raise side.exception()

@@ -3,13 +3,15 @@
 # SCRAM users of the services, the product's topics (replication factor 3) and the ACLs.
 # Idempotent: run it again after changing topics.tsv, acls.tsv or a password.
 # Env: KAFKA_BOOTSTRAP (default kafka-1:9092,kafka-2:9092,kafka-3:9092), KAFKA_ADMIN_PASSWORD,
-#      KAFKA_INTAKE_PASSWORD, KAFKA_MATCHER_PASSWORD, KAFKA_LEDGER_PASSWORD, KAFKA_SECRETS (ca.crt)
+#      KAFKA_INTAKE_PASSWORD, KAFKA_MATCHER_PASSWORD, KAFKA_LEDGER_PASSWORD, KAFKA_SIMULATION_PASSWORD,
+#      KAFKA_SECRETS (ca.crt)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 BIN="${KAFKA_HOME:-/opt/kafka}/bin"
 BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka-1:9092,kafka-2:9092,kafka-3:9092}"
 SECRETS="${KAFKA_SECRETS:-/run/secrets}"
 : "${KAFKA_ADMIN_PASSWORD:?}" "${KAFKA_INTAKE_PASSWORD:?}" "${KAFKA_MATCHER_PASSWORD:?}" "${KAFKA_LEDGER_PASSWORD:?}"
+: "${KAFKA_SIMULATION_PASSWORD:?}"
 umask 077
 ADMIN=/tmp/admin.properties
 cat > "$ADMIN" <<PROPS
@@ -28,8 +30,10 @@ for _ in $(seq 1 60); do
 done
 k kafka-topics.sh --list >/dev/null
 
-for user in intake matcher ledger; do
+# One SCRAM user per user of acls.tsv (intake, matcher, ledger, simulation), each with its own password.
+for user in $(grep -v '^#' "$HERE/acls.tsv" | cut -f1 | sort -u); do
   var="KAFKA_$(echo "$user" | tr a-z A-Z)_PASSWORD"
+  [ -n "${!var:-}" ] || { echo "$var is not set (acls.tsv names the user $user)" >&2; exit 1; }
   k kafka-configs.sh --alter --entity-type users --entity-name "$user" \
     --add-config "SCRAM-SHA-512=[iterations=8192,password=${!var}]"
 done

@@ -30,8 +30,8 @@ PROBLEM = "application/problem+json"
 MAX_JSON_BODY = 64 * 1024
 CORS_ALLOW_METHODS = "GET, POST, PUT"
 CORS_ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key"
-CORS_EXPOSE_HEADERS = ("API-Version, Idempotent-Replayed, Location, Retry-After, X-Rate-Limit-Limit, "
-                       "X-Rate-Limit-Remaining, X-Rate-Limit-Reset")
+CORS_EXPOSE_HEADERS = ("API-Version, Idempotent-Replayed, Idempotent-Withheld, Location, Retry-After, "
+                       "X-Rate-Limit-Limit, X-Rate-Limit-Remaining, X-Rate-Limit-Reset")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "frame-ancestors 'none'",

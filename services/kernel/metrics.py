@@ -54,6 +54,12 @@ SOURCE_PLACES = Gauge("housing_source_kind_realised_places", "Realised places a 
 TARGET = Gauge("housing_national_target_places", "National target of extra places")
 LEDGER_ENTRIES = Counter("housing_ledger_entries_total", "Entries appended to the ledger's journal", ["kind"])
 
+# --- simulation worker (issue 21): outcome is done, refused (the request cannot run) or failed (internal error) -
+SIMULATION_JOBS_STARTED = Counter("housing_simulation_jobs_started", "Simulation jobs a worker began to run")
+SIMULATION_JOBS_FINISHED = Counter("housing_simulation_jobs_finished", "Simulation jobs that ended, by outcome",
+                                   ["outcome"])
+SIMULATION_JOB_SECONDS = Histogram("housing_simulation_job_seconds", "Wall time of one simulation job, by outcome",
+                                   ["outcome"], buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1200, 2400, 3600))
 
 def exposition() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST

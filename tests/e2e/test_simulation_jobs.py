@@ -6,7 +6,9 @@ request waits for the first (one job at a time) and a failed job says why.
 from __future__ import annotations
 
 import random
+import re
 import time
+import urllib.request
 from datetime import date
 
 import pytest
@@ -38,7 +40,7 @@ def partners(stack):
             for key, o in zip(("noord", "noordbuurt", "zuid", "corporation"), sc.orgs)}
 
 
-def test_a_municipality_simulates_its_own_region_and_only_it_reads_the_report(partners):
+def test_a_municipality_simulates_its_own_region_and_only_it_reads_the_report(stack, partners):
     api = partners["noord"]
     body, key = {"days": 30, "seeds": 1, "variants": VARIANTS}, {"Idempotency-Key": "noord-simulatie-1"}
     status, job = api.request("POST", "/v1/simulations", body, headers=key)
@@ -79,6 +81,16 @@ def test_a_municipality_simulates_its_own_region_and_only_it_reads_the_report(pa
     # The change feed tells the municipality that started it.
     assert [c["data"] for c in api.call("GET", "/v1/changes?cursor=0")["items"]
             if c["kind"] == "simulation.done"] == [{"job_id": job["job_id"]}]
+    # The worker counts it (deploy/prometheus/alerts.yml alerts on these), by outcome and with its wall time,
+    # just after its result went out.
+    def counted():
+        with urllib.request.urlopen(f"{stack.url('simulation')}/metrics", timeout=5) as r:
+            text = r.read().decode()
+        return text if re.search(r'^housing_simulation_jobs_finished_total\{outcome="done"\} [1-9]', text, re.M) \
+            else None
+    body = wait_until(counted, timeout=30, every=0.2)
+    assert re.search(r"^housing_simulation_jobs_started_total [1-9]", body, re.M)
+    assert re.search(r'^housing_simulation_job_seconds_count\{outcome="done"\} [1-9]', body, re.M)
 
 
 def test_another_region_and_another_role_are_refused(partners):

@@ -36,7 +36,8 @@ class Tokens(Answer):
 class IssuedToken(Answer):
     org_id: str
     key_id: str
-    token: str = Field(description="Shown once: only its hash is kept")
+    token: str | None = Field(description="Shown once: only its hash is kept (null when a form key replays the "
+                                          "answer)")
 
 
 class RevokedToken(Answer):

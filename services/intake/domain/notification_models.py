@@ -35,7 +35,8 @@ class Webhook(Answer):
 
 
 class WebhookWithSecret(Webhook):
-    secret: str = Field(description="The signing secret (whsec_…), shown this once")
+    secret: str | None = Field(description="The signing secret (whsec_…), shown this once: null when the answer "
+                                           "is replayed for the same Idempotency-Key (it is never stored)")
 
 
 class WebhookList(Answer):

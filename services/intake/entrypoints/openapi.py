@@ -31,6 +31,9 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
                    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"}}
 REPLAYED = {"Idempotent-Replayed": {"description": "Present when this is a stored first answer",
                                     "schema": {"type": "string", "enum": ["true"]}}}
+WITHHELD = {"Idempotent-Withheld": {"description": "On a replay: the answer fields shown only in the first answer "
+                                                  "(never stored), answered null here",
+                                   "schema": {"type": "string"}}}
 LOCATION = {"Location": {"description": "Where the new resource is read (a path below the server)", "required": True,
                          "schema": {"type": "string", "format": "uri-reference"}}}
 
@@ -46,7 +49,9 @@ def endpoint(op: Operation) -> Endpoint:
     return Endpoint(op.method, op.path, op.operation_id, op.summary, op.tag, op.response, op.errors(),
                     success=op.success, request=op.request, query=op.query, path_params=tuple(op.path_params),
                     description=description, parameters=(IDEMPOTENCY_KEY,) if op.idempotent else (),
-                    success_headers={**(REPLAYED if op.idempotent else {}), **(LOCATION if op.location else {})})
+                    success_headers={**(REPLAYED if op.idempotent else {}),
+                                     **(WITHHELD if op.idempotent and op.shown_once else {}),
+                                     **(LOCATION if op.location else {})})
 
 
 OPENAPI_ENDPOINT = Endpoint("GET", "/openapi.json", "getOpenApi", "This document", "meta", None,

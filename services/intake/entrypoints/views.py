@@ -181,6 +181,8 @@ async def handle(request: web.Request, op: Operation, params: dict[str, str]) ->
     if op.write:
         ctx.relay.wake.set()
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    if replayed and op.shown_once:  # the stored answer never held them: say so, not only by a null
+        headers["Idempotent-Withheld"] = ", ".join(op.shown_once)
     if (location := op.location_of(payload)) is not None:
         headers["Location"] = location
     return json_ok(payload, status, headers=headers or None)

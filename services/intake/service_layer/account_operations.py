@@ -41,6 +41,7 @@ ACCOUNT_OPERATIONS: tuple[Operation, ...] = (
               m.UserList),
     Operation("POST", "/users", "createUser", "Create a personal account in the caller's organisation", "users",
               (), create_user, m.UserWithCode, success=(201,), request=m.CreateUser, write=True,
+              shown_once=("enrolment_code",),
               description="Answers a one-time enrolment code (valid 7 days) with which the person chooses a "
                           "password and enrols a second factor at /inschrijven. With `oidc_subject` the person "
                           "can also sign in at the organisation's OpenID provider. No account is ever created "
@@ -49,7 +50,7 @@ ACCOUNT_OPERATIONS: tuple[Operation, ...] = (
               "end at once", "users", (), disable_user, m.User, write=True),
     Operation("POST", "/users/{user_id}/password-reset", "resetUserPassword",
               "Reset a person's password and second factor: answers a new enrolment code", "users", (), reset_user,
-              m.UserWithCode, write=True, conflicts=False),
+              m.UserWithCode, write=True, conflicts=False, shown_once=("enrolment_code",)),
     Operation("GET", "/transfer-point/candidates", "listRegionCandidates",
               "The waiting candidates of the transfer point's region, pseudonymous", "transfer-point",
               (Role.TRANSFER_POINT,), list_region_candidates, m.RegionCandidateList, personal=True,

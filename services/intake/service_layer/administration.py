@@ -134,7 +134,7 @@ LIST_TOKENS = Operation("GET", "/screens/organisations/{organisation}/tokens", "
 ISSUE_TOKEN = Operation("POST", "/screens/organisations/{organisation}/tokens", "issueToken",
                         "Issue an API token for an organisation", "users", (Role.ADMIN,),
                         lambda call, uow: issue_token(uow, call.caller, call.params["organisation"]), IssuedToken,
-                        success=(201,), write=True)
+                        success=(201,), write=True, shown_once=("token",))
 REVOKE_TOKEN = Operation("POST", "/screens/organisations/{organisation}/tokens/{key_id}/revocation", "revokeToken",
                          "Revoke an API token", "users", (Role.ADMIN,),
                          lambda call, uow: revoke_token(uow, call.caller, call.params["organisation"],
@@ -145,4 +145,5 @@ SEARCH_AUDIT = Operation("GET", "/screens/audit", "searchAudit", "The audit, sea
 CREATE_ORGANISATION = Operation("POST", "/screens/organisations", "registerOrganisation", "Register an organisation",
                                 "users", (Role.ADMIN,), lambda call, uow: register_organisation(uow, call.caller,
                                                                                              call.body),
-                                IssuedToken, success=(201,), request=NewOrganisation, write=True)
+                                IssuedToken, success=(201,), request=NewOrganisation, write=True,
+                                shown_once=("token",))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from services.intake.domain import accounts as account_rules
@@ -57,7 +58,9 @@ def execute(op: Operation, call: Call) -> tuple[int, Any, bool]:
     def run():
         if not op.write:
             return (op.success[0], op.run(call, call.make_uow())), False
-        return idempotency.run_idempotent(call.make_uow, call.idem, lambda uow: op.run(call, uow))
+        # What is shown once is not stored with the answer: a replay answers without it.
+        idem = replace(call.idem, withheld=op.shown_once) if call.idem is not None else None
+        return idempotency.run_idempotent(call.make_uow, idem, lambda uow: op.run(call, uow))
 
     try:
         (status, payload), replayed = run()
@@ -66,6 +69,8 @@ def execute(op: Operation, call: Call) -> tuple[int, Any, bool]:
             common.audit_apart(call.make_uow(), call.caller, op.operation_id, record_of(call.params),
                                f"refused:{exc.status}")
         raise
+    if replayed:  # the stored answer lacks what is shown once: answered null, the field still there
+        payload = {**dict.fromkeys(op.shown_once), **payload}
     if op.personal and not op.write:
         # Who read which candidate's data is logged like a write (special categories of personal data).
         common.audit_apart(call.make_uow(), call.caller, op.operation_id, record_of(call.params), "ok")

@@ -88,6 +88,9 @@ class Operation:
     description: str = ""
     personal: bool = False  # a read of candidates' personal data: audited like a write
     location: str | None = None  # the new resource's path below API_PREFIX, from the answer's fields (Location)
+    #: Answer fields shown in the first answer only (a secret, a token): never kept in the stored idempotent
+    #: answer, so a replay of the same key answers them null (and says so: Idempotent-Withheld).
+    shown_once: tuple[str, ...] = ()
 
     def location_of(self, answer: dict[str, Any]) -> str | None:
         return API_PREFIX + self.location.format(**answer) if self.location else None

@@ -21,6 +21,8 @@ class Idempotency:
     org_id: str
     key: str
     request_hash: str
+    #: Answer fields not kept with the stored answer (the operation's shown_once: a secret is shown, not stored).
+    withheld: tuple[str, ...] = ()
 
 
 class IntakeUnitOfWork(SqlUnitOfWork):
@@ -58,7 +60,8 @@ class IntakeUnitOfWork(SqlUnitOfWork):
             self.on_finish(self, status, body)
         if self.idempotency is not None:
             i = self.idempotency
+            kept = {name: value for name, value in body.items() if name not in i.withheld}
             self.session.add(IdempotencyRecord(org_id=i.org_id, key=i.key, request_hash=i.request_hash,
-                                               status=status, body=body))
+                                               status=status, body=kept))
         self.commit()
         return status, body

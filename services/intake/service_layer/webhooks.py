@@ -66,8 +66,8 @@ def register(uow: IntakeUnitOfWork, caller: Caller, body) -> Result:
         s.add(hook)
         s.add(cursor)
         audit(uow, caller, "webhook.register", hook.webhook_id)
-        uow.commit()
-        return 201, {**view(hook, cursor), "secret": secret}
+        # finish: with an idempotency key its answer is kept too (without the secret: registerWebhook.shown_once)
+        return uow.finish(201, {**view(hook, cursor), "secret": secret})
 
 
 def _own(uow: IntakeUnitOfWork, caller: Caller, webhook_id: str) -> Webhook:

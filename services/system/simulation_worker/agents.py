@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from contracts import events as ev
 from contracts import topics
 from contracts.vocabulary import Service
+from services.kernel import metrics
 from services.kernel.config import settings
 from services.kernel.consumer import consume
 from services.system.simulation_worker import job
@@ -46,19 +47,25 @@ async def run_request(request: ev.SimulationRequested) -> None:
     log.info("simulation job %s: %d variants, %d seeds, %d days", request.job_id, len(request.variants),
              request.seeds, request.days)
     started = time.monotonic()
+    metrics.SIMULATION_JOBS_STARTED.inc()
     loop = asyncio.get_running_loop()
     await publish(_follow_up(request, ev.SimulationProgressed, "day/0", days_simulated=0,
                              days_total=job.days_total(request)))
     try:
         report = await asyncio.to_thread(job.run_job, request, _reporter(request, loop), history_url())
-        end = _follow_up(request, ev.SimulationFinished, "finished", status="done", report=report)
+        end, outcome = _follow_up(request, ev.SimulationFinished, "finished", status="done", report=report), "done"
     except job.JobRefused as exc:
         end = _follow_up(request, ev.SimulationFinished, "finished", status="failed", reason=str(exc))
+        outcome = "refused"
     except Exception:  # noqa: BLE001 - the municipality hears that it failed; the log has the trace
         log.exception("simulation job %s failed", request.job_id)
         end = _follow_up(request, ev.SimulationFinished, "finished", status="failed", reason=INTERNAL_ERROR)
+        outcome = "failed"
     await publish(end)
-    log.info("simulation job %s %s in %.1f s", request.job_id, end.status, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    metrics.SIMULATION_JOBS_FINISHED.labels(outcome=outcome).inc()  # after the result is out, as the offset
+    metrics.SIMULATION_JOB_SECONDS.labels(outcome=outcome).observe(seconds)
+    log.info("simulation job %s %s in %.1f s", request.job_id, end.status, seconds)
 
 
 def history_url() -> str:

@@ -1,8 +1,9 @@
 """Issue 18's screens: the authorisation matrix (every screen x every person role in an organisation its role
 fits x the own and another organisation's webhook, and a visitor) and what the screens do against the real
-intake: a person's settings kept, a webhook registered with its secret shown once, a refused URL named at its
-field without repeating it, a replay from a cursor, a delete. The roles that may manage webhooks are the API's
-(domain/accounts.py ROLE_TAGS), asked here of the rule itself, so the screen and the API cannot drift apart."""
+intake: a person's settings kept, a webhook registered with its secret shown once (the same form posted again
+registers nothing and keeps no secret), a refused URL named at its field without repeating it, a replay from a
+cursor, a delete. The roles that may manage webhooks are the API's (domain/accounts.py ROLE_TAGS), asked here of
+the rule itself, so the screen and the API cannot drift apart."""
 from __future__ import annotations
 
 import re
@@ -101,15 +102,25 @@ def test_an_administrator_registers_replays_and_deletes_a_webhook_and_sees_the_s
     refused = post(admin, "/beheer/webhooks", "/beheer/webhooks", url="https://10.0.0.8/intern-pad")
     assert refused.status_code == 400 and "intern-pad" not in refused.text
     assert 'aria-invalid="true"' in refused.text and "intern of afgeschermd netwerk" in refused.text
-    made = post(admin, "/beheer/webhooks", "/beheer/webhooks", url="https://9.9.9.9/tweede")
+    page = admin.browser.get("/beheer/webhooks").text
+    form = {"csrf_token": hidden(page, "csrf_token"), "form_key": hidden(page, "form_key"),
+            "url": "https://9.9.9.9/tweede"}
+    made = admin.browser.http.post("/beheer/webhooks", data=form)
     assert made.status_code == 201 and made.headers["Cache-Control"] == "no-store"
     secret = re.search(r'<code id="geheim">(whsec_[^<]+)</code>', made.text).group(1)
+    again = admin.browser.http.post("/beheer/webhooks", data=form)  # a reload ("resend the form?"), a second click
+    assert again.status_code == 200 and again.headers["Cache-Control"] == "no-store"
+    assert "al een webhook geregistreerd" in again.text and 'id="al-geregistreerd"' in again.text
+    assert "whsec_" not in again.text and "https://9.9.9.9/tweede" in again.text  # the list below, no secret
     listed = admin.browser.get("/beheer/webhooks").text
     assert "https://9.9.9.9/tweede" in listed and secret not in listed and "whsec_" not in listed
     (new_id,) = [h["webhook_id"] for h in admin.call("GET", "/v1/webhooks")["items"]
-                 if h["url"].endswith("/tweede")]
-    assert intake.query("select count(*) from intake_idempotency where cast(body as text) like :s",
-                        s=f"%{secret}%")[0][0] == 0  # no form key: the answer with the secret is not kept
+                 if h["url"].endswith("/tweede")]  # one webhook, not two
+    kept = intake.query("select cast(body as text) from intake_idempotency where key = :k",
+                        k="form:" + form["form_key"])
+    assert len(kept) == 1 and new_id in kept[0][0] and secret not in kept[0][0]  # the answer kept, not its secret
+    other = admin.browser.http.post("/beheer/webhooks", data={**form, "url": "https://9.9.9.9/derde"})
+    assert other.status_code == 409 and 'id="al-geregistreerd"' in other.text and "derde" not in other.text
     replay = f"/beheer/webhooks/{new_id}/opnieuw"
     assert post(admin, replay, replay, cursor="-1").status_code == 400
     assert post(admin, replay, replay, cursor="0").headers["Location"] == "/beheer/webhooks?klaar=opnieuw"

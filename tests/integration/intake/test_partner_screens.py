@@ -142,9 +142,18 @@ def test_an_administrator_revokes_a_token_and_the_next_call_with_it_is_refused(i
     admin = person(intake, intake.org("admin"), "system_admin")
     assert org.org_id in admin.browser.get("/beheer/organisaties").text
     page = admin.browser.get(f"/beheer/organisaties/{org.org_id}/tokens").text
-    issued = admin.browser.http.post(f"/beheer/organisaties/{org.org_id}/tokens",
-                                     data={"csrf_token": hidden(page, "csrf_token")}).text
-    assert 'id="token">hm_' in issued
+    form = {"csrf_token": hidden(page, "csrf_token"), "form_key": hidden(page, "form_key")}
+    answer = admin.browser.http.post(f"/beheer/organisaties/{org.org_id}/tokens", data=form)
+    assert answer.status_code == 201 and answer.headers["Cache-Control"] == "no-store"
+    issued = answer.text
+    token = re.search(r'id="token">(hm_[^<]+)<', issued).group(1)
+    again = admin.browser.http.post(f"/beheer/organisaties/{org.org_id}/tokens", data=form)  # a reload: nothing
+    assert again.status_code == 200 and again.headers["Cache-Control"] == "no-store"
+    assert 'id="al-aangemaakt"' in again.text and "hm_" not in again.text
+    assert len(re.findall(r'<tr [^>]*id="token-', again.text)) == 2  # the first token and the one issued, no third
+    kept = intake.query("select cast(body as text) from intake_idempotency where key = :k",
+                        k="form:" + form["form_key"])
+    assert len(kept) == 1 and org.org_id in kept[0][0] and token not in kept[0][0]  # the answer kept, not the token
     from services.kernel.privacy import hash_token
     from contracts.inbound import key_id
     kid = key_id(org.token)

@@ -30,3 +30,21 @@ def test_non_public_targets_are_refused_and_the_secret_is_shown_once(intake):
     assert other.api.request("POST", f"/v1/webhooks/{made['webhook_id']}/replay", {"cursor": 0})[0] == 404
     assert corp.api.call("DELETE", f"/v1/webhooks/{made['webhook_id']}")["status"] == "deleted"
     assert corp.api.call("GET", "/v1/webhooks")["items"] == []
+
+
+def test_a_retry_with_the_same_idempotency_key_registers_nothing_and_answers_without_the_secret(intake):
+    corp = intake.org("corporation", region="R43")
+    key = {"Idempotency-Key": "register-hook-once-1"}
+    first_status, first = corp.api.request("POST", "/v1/webhooks", {"url": "https://9.9.9.9/once"}, headers=key)
+    assert first_status == 201 and first["secret"].startswith("whsec_")
+    assert "Idempotent-Replayed" not in corp.api.last_headers
+    again_status, again = corp.api.request("POST", "/v1/webhooks", {"url": "https://9.9.9.9/once"}, headers=key)
+    assert again_status == 201 and again == {**first, "secret": None}
+    assert corp.api.last_headers["Idempotent-Replayed"] == "true"
+    assert corp.api.last_headers["Idempotent-Withheld"] == "secret"
+    assert [h["webhook_id"] for h in corp.api.call("GET", "/v1/webhooks")["items"]] == [first["webhook_id"]]
+    kept = intake.query("select cast(body as text) from intake_idempotency where org_id = :o", o=corp.org_id)
+    assert len(kept) == 1 and first["webhook_id"] in kept[0][0] and first["secret"] not in kept[0][0]
+    other_status, _ = corp.api.request("POST", "/v1/webhooks", {"url": "https://9.9.9.9/other"}, headers=key)
+    assert other_status == 422  # the same key for another address: refused, nothing registered
+    assert len(corp.api.call("GET", "/v1/webhooks")["items"]) == 1

@@ -12,6 +12,8 @@ DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "docker-compose.yml"
 KAFKA = DEPLOY / "kafka"
 SERVICES = ("intake", "matcher", "ledger")
+#: Every Kafka user of the product: the services and the simulation worker (issue 21), each with its own ACLs.
+KAFKA_USERS = (*SERVICES, "simulation")
 PROJECT_IMAGE = "housing-match:local"
 
 #: Kafka client settings the services must read (implemented in services/kernel/config.py by the lead).
@@ -94,11 +96,17 @@ def emitted_events(service: str) -> set[str]:
     return found
 
 
+def agents_module(service: str) -> Path:
+    if service == "simulation":
+        return ROOT / "services" / "system" / "simulation_worker" / "agents.py"
+    return ROOT / "services" / service / "entrypoints" / "agents.py"
+
+
 def consumed_topics(service: str) -> set[str]:
     """Topic names referenced as ``topics.X`` in the service's agents module, and its declared subscriptions."""
     from contracts import topics
     from contracts.vocabulary import Service
-    tree = ast.parse((ROOT / "services" / service / "entrypoints" / "agents.py").read_text())
+    tree = ast.parse(agents_module(service).read_text())
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "topics":
@@ -115,7 +123,7 @@ def derived_acls() -> set[tuple[str, str, str, str]]:
     from contracts import events as ev
     from contracts import topics
     rows = set()
-    for svc in SERVICES:
+    for svc in KAFKA_USERS:
         for t in consumed_topics(svc):
             rows.add((svc, "Read", "topic", t))
         for name in emitted_events(svc):
@@ -123,6 +131,16 @@ def derived_acls() -> set[tuple[str, str, str, str]]:
         rows.add((svc, "Write", "topic", topics.DEAD_LETTER))
         rows.add((svc, "Read", "group", f"housing-{svc}"))
     return rows
+
+
+def declared_acls() -> set[tuple[str, str, str, str]]:
+    """The same table from the other side: the producers and consumers contracts/topics.py declares per topic."""
+    from contracts import topics
+    rows = {(str(s), "Write", "topic", t.name) for t in topics.ALL_TOPICS for s in t.producers}
+    rows |= {(str(s), "Read", "topic", t.name) for t in topics.ALL_TOPICS for s in t.consumers}
+    rows |= {(u, "Write", "topic", topics.DEAD_LETTER) for u in KAFKA_USERS}  # every consumer may dead-letter
+    rows |= {(u, "Read", "group", f"housing-{u}") for u in KAFKA_USERS}
+    return rows | {("intake", "Read", "topic", topics.INBOUND)}  # partners' signed commands (not in ALL_TOPICS)
 
 
 def read_tsv(path: Path) -> list[list[str]]:

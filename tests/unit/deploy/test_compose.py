@@ -10,7 +10,7 @@ import pytest
 from contracts.topics import all_topic_names
 from services.system.cli import build_parser
 from services.kernel.config import Settings
-from tests.unit.deploy.support import (COMPOSE, DEPLOY, KAFKA, KAFKA_SECURITY_ENV, SERVICES, interpolate,
+from tests.unit.deploy.support import (COMPOSE, DEPLOY, KAFKA, KAFKA_SECURITY_ENV, KAFKA_USERS, SERVICES, interpolate,
                                        load_compose, project_services, read_tsv, stack_env_names)
 
 DUMMY = {name: f"dummy-{name.lower()}" for name in stack_env_names()}
@@ -99,6 +99,8 @@ def test_files_named_by_the_stack_exist(doc):
                 own.append(KAFKA / word.removeprefix("/opt/housing/kafka/"))
             if word.startswith("/opt/housing/backup/"):
                 own.append(DEPLOY / "backup" / word.removeprefix("/opt/housing/backup/"))
+            if word.startswith("/opt/housing/postgres/"):
+                own.append(DEPLOY / "postgres" / word.removeprefix("/opt/housing/postgres/"))
     own = [p for p in own if "dumps" not in p.parts]
     assert own and all(p.exists() for p in own), [str(p) for p in own if not p.exists()]
     # Secret files are made by gen-secrets.sh.
@@ -130,7 +132,7 @@ def test_each_service_signs_with_its_own_key_and_knows_every_public_key(doc):
     service holds only its own private key, so a broken-into service cannot sign as another."""
     from services.kernel.signing import SIGNING_SERVICES
     workers = project_services(doc)
-    for svc in SERVICES:
+    for svc in KAFKA_USERS:
         env = workers[svc]["environment"]
         own = {f"{svc.upper()}_SIGNING_KEY"} if svc in SIGNING_SERVICES else set()
         assert {k for k in env if k.endswith("_SIGNING_KEY")} == own, svc

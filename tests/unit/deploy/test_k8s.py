@@ -10,7 +10,7 @@ import yaml
 from contracts.topics import PARTITIONS
 from services.system.cli import build_parser
 from services.kernel.config import Settings
-from tests.unit.deploy.support import DEPLOY, KAFKA_SECURITY_ENV, SERVICES
+from tests.unit.deploy.support import DEPLOY, KAFKA_SECURITY_ENV, KAFKA_USERS, SERVICES
 
 K8S = DEPLOY / "k8s"
 MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
@@ -65,7 +65,7 @@ def _env_names(container: dict, config: dict, secrets: dict) -> set[str]:
 def test_deployments_run_the_workers_with_probes_and_known_settings():
     deployments, config, secrets = by_kind("Deployment"), by_kind("ConfigMap"), by_kind("Secret")
     parser = build_parser()
-    assert set(deployments) == {f"housing-{s}" for s in SERVICES} | {"housing-notifier"}
+    assert set(deployments) == {f"housing-{s}" for s in KAFKA_USERS} | {"housing-notifier"}
     for svc in SERVICES:
         d = deployments[f"housing-{svc}"]
         assert d["spec"]["selector"]["matchLabels"].items() <= d["spec"]["template"]["metadata"]["labels"].items()
@@ -130,12 +130,19 @@ def test_network_policies_deny_by_default():
     assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
 
 
+def test_the_ingress_controller_reaches_only_the_intake_and_ledger_ports():
+    """The public door opens the two ports partners and the ministry use, no other (8084 was open once)."""
+    config = by_kind("ConfigMap")["housing-config"]["data"]
+    (rule,) = by_kind("NetworkPolicy")["housing-ingress-public"]["spec"]["ingress"]
+    assert {p["port"] for p in rule["ports"]} == {int(config["INTAKE_PORT"]), int(config["LEDGER_PORT"])}
+
+
 def test_each_service_signs_with_its_own_key_and_knows_every_public_key():
     """As in compose: a real key pair per publishing service (services.kernel.signing), the private key only in
     its own service's Secret, every public key in every service's."""
     from services.kernel.signing import SIGNING_SERVICES
     deployments, config, secrets = by_kind("Deployment"), by_kind("ConfigMap"), by_kind("Secret")
-    for svc in SERVICES:
+    for svc in KAFKA_USERS:
         (c,) = deployments[f"housing-{svc}"]["spec"]["template"]["spec"]["containers"]
         env = _env_names(c, config, secrets)
         own = {f"{svc.upper()}_SIGNING_KEY"} if svc in SIGNING_SERVICES else set()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.deploy.support import DEPLOY, KAFKA, derived_acls, read_tsv, stack_env_names
+from tests.unit.deploy.support import DEPLOY, KAFKA, KAFKA_USERS, derived_acls, read_tsv, stack_env_names
 
 
 def test_acl_table_equals_what_the_code_produces_and_consumes():
@@ -67,10 +67,15 @@ def test_broker_config(tmp_path):
     assert calls.rstrip().endswith(f"kafka-server-start.sh {conf}")
 
 
+def _setup_env(home: Path, tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "KAFKA_HOME": str(home), "KAFKA_ADMIN_PASSWORD": "a", "KAFKA_INTAKE_PASSWORD": "i",
+            "KAFKA_MATCHER_PASSWORD": "m", "KAFKA_LEDGER_PASSWORD": "l", "KAFKA_SIMULATION_PASSWORD": "s",
+            "KAFKA_SECRETS": str(tmp_path)}
+
+
 def test_setup_creates_users_topics_with_three_replicas_and_acls(tmp_path):
     home, log = _stub_kafka_home(tmp_path)
-    env = {**os.environ, "KAFKA_HOME": str(home), "KAFKA_ADMIN_PASSWORD": "a", "KAFKA_INTAKE_PASSWORD": "i",
-           "KAFKA_MATCHER_PASSWORD": "m", "KAFKA_LEDGER_PASSWORD": "l", "KAFKA_SECRETS": str(tmp_path)}
+    env = _setup_env(home, tmp_path)
     subprocess.run(["bash", str(KAFKA / "setup.sh")], env=env, check=True, timeout=30, capture_output=True)
     calls = log.read_text().splitlines()
     creates = [c for c in calls if " --create " in c]
@@ -80,8 +85,12 @@ def test_setup_creates_users_topics_with_three_replicas_and_acls(tmp_path):
     assert len(adds) == len(read_tsv(KAFKA / "acls.tsv"))
     assert any("--allow-principal User:matcher --operation Write --topic housing.offers.v1" in c for c in adds)
     assert any("--allow-principal User:ledger --operation Read --group housing-ledger" in c for c in adds)
+    assert any("--allow-principal User:simulation --operation Read --topic housing.simulation-requests.v1" in c
+               for c in adds)
+    assert any("--allow-principal User:simulation --operation Read --group housing-simulation" in c for c in adds)
     users = [c for c in calls if c.startswith("kafka-configs.sh")]
-    assert len(users) == 3 and any("--entity-name intake" in c and "password=i]" in c for c in users)
+    assert len(users) == len(KAFKA_USERS) and any("--entity-name intake" in c and "password=i]" in c for c in users)
+    assert any("--entity-name simulation" in c and "password=s]" in c for c in users)
 
 
 @pytest.fixture(scope="module")

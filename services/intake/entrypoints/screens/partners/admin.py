@@ -1,9 +1,11 @@
 """The administrators (issue 17, item 5): every organisation; an organisation's people and a reset of a
 person's password and second factor (the organisation's own administrator too); API tokens issued and
 revoked (a revoked token is refused at once); the audit searched by organisation, person, record and time.
-A new token or enrolment code is shown once and never stored in clear (no form key: no stored answer)."""
+A new token or enrolment code is shown once and never stored in clear: a token's form has a key (a reload
+issues nothing) whose stored answer never holds the token (the operation's shown_once)."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time
 
 from aiohttp import web
@@ -13,7 +15,7 @@ from pydantic import ValidationError
 from services.intake.domain.errors import Invalid
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens import forms, texts
-from services.intake.entrypoints.screens.gateway import guarded, person, posted, run
+from services.intake.entrypoints.screens.gateway import guarded, person, posted, run, run_told
 from services.intake.entrypoints.screens.i18n import N_
 from services.intake.entrypoints.screens.partners import ORG_ADMIN, SYSTEM_ADMIN, wording
 from services.intake.entrypoints.screens.rendering import AMSTERDAM, render
@@ -54,8 +56,11 @@ class Organisations(View):
 
 async def tokens_page(request, caller, csrf, organisation: str, **values) -> web.Response:
     found = await run(caller, admin.LIST_TOKENS, {"organisation": organisation})
-    return render("admin_tokens.html", N_("API-tokens"), caller=caller, csrf=csrf, path=request.path,
-                  organisation=organisation, rows=found["items"], **values)
+    answered = {"Cache-Control": "no-store"} if values.keys() & {"issued", "again"} else None  # not in the cache
+    status = 201 if "issued" in values else 200
+    return render("admin_tokens.html", N_("API-tokens"), status, answered, caller=caller, csrf=csrf,
+                  path=request.path, organisation=organisation, rows=found["items"],
+                  form_key=secrets.token_urlsafe(16), **values)
 
 
 class Tokens(View):
@@ -69,8 +74,10 @@ class Tokens(View):
     @guarded
     async def post(self, request: web.Request, organisation: str) -> web.Response:
         params = {"organisation": organisation}
-        caller, csrf, _ = await posted(request, admin.ISSUE_TOKEN, params, (SYSTEM_ADMIN,))
-        issued = await run(caller, admin.ISSUE_TOKEN, params)
+        caller, csrf, form = await posted(request, admin.ISSUE_TOKEN, params, (SYSTEM_ADMIN,))
+        _, issued, replayed = await run_told(caller, admin.ISSUE_TOKEN, params, form_key=form.get("form_key"))
+        if replayed:  # a reload or a second click: the first answer, whose token was never kept
+            return await tokens_page(request, caller, csrf, organisation, again=True)
         return await tokens_page(request, caller, csrf, organisation, issued=issued)
 
 

@@ -1,8 +1,9 @@
 """``/beheer/webhooks`` (issue 18): an organisation's webhooks, for exactly the people the API lets manage them
 (gateway.audience: the "webhooks" tag of domain/accounts.py ROLE_TAGS; every organisation role may). Listed with
-status, failures in a row, last delivery and cursor; registered (the signing secret shown once on the answer page
-and never written with a form key: the idempotent answer would keep it), deleted after a confirmation, and
-replayed from a cursor, which also enables a disabled webhook. Every read and write through gateway.run."""
+status, failures in a row, last delivery and cursor; registered (the signing secret shown once on the answer page;
+the form's key makes a reload or a second click register nothing, and the stored answer never holds the secret:
+the operation's shown_once), deleted after a confirmation, and replayed from a cursor, which also enables a
+disabled webhook. Every read and write through gateway.run."""
 from __future__ import annotations
 
 import secrets
@@ -15,10 +16,11 @@ from services.intake.domain import notification_models as m
 from services.intake.domain.errors import Invalid, NotFound
 from services.intake.entrypoints.app import app
 from services.intake.entrypoints.screens import forms, texts
-from services.intake.entrypoints.screens.gateway import audience, guarded, person, posted, run
+from services.intake.entrypoints.screens.gateway import audience, guarded, person, posted, run, run_told
 from services.intake.entrypoints.screens.i18n import N_, gettext
 from services.intake.entrypoints.screens.rendering import render
 from services.intake.entrypoints.web_session import redirect
+from services.intake.service_layer.common import IdempotencyMismatch
 from services.intake.service_layer.webhooks import MAX_WEBHOOKS
 
 PATH = "/beheer/webhooks"
@@ -50,9 +52,9 @@ def url_errors(exc: ValidationError | Invalid) -> list[forms.FieldError]:
 async def webhooks_page(request, caller, csrf, status: int = 200, **values) -> web.Response:
     rows = [dict(h, status_text=texts.say(STATUS, h["status"])) for h in (await run(caller, "listWebhooks"))["items"]]
     values.setdefault("notice", None)
-    secret_shown = {"Cache-Control": "no-store"} if "made" in values else None  # not kept in the browser's cache
-    return render("webhooks.html", N_("Webhooks"), status, secret_shown, caller=caller, csrf=csrf, path=PATH,
-                  rows=rows, limit=MAX_WEBHOOKS, **values)
+    answered = {"Cache-Control": "no-store"} if values.keys() & {"made", "again"} else None  # not in the cache
+    return render("webhooks.html", N_("Webhooks"), status, answered, caller=caller, csrf=csrf, path=PATH,
+                  rows=rows, limit=MAX_WEBHOOKS, form_key=secrets.token_urlsafe(16), **values)
 
 
 async def own_webhook(caller, webhook_id: str) -> dict:
@@ -75,9 +77,13 @@ class Webhooks(View):
         url = form.get("url", "").strip()
         try:
             body = forms.parse(m.RegisterWebhook, {"url": url} if url else {})
-            made = await run(caller, "registerWebhook", body=body)  # no form key: the secret is not kept
+            _, made, replayed = await run_told(caller, "registerWebhook", body=body, form_key=form.get("form_key"))
+        except IdempotencyMismatch:  # the used form sent again with another address: still no second webhook
+            return await webhooks_page(request, caller, csrf, 409, again=True)
         except (ValidationError, Invalid) as exc:
             return await webhooks_page(request, caller, csrf, 400, errors=url_errors(exc))
+        if replayed:  # a reload or a second click: the first answer, whose secret was never kept
+            return await webhooks_page(request, caller, csrf, again=True)
         return await webhooks_page(request, caller, csrf, 201, made=made)
 
 
