@@ -200,6 +200,9 @@ def _play_simulation(rec: Recorder) -> None:
                in ("done", "failed"), timeout=60)
     rec("getSimulation", "municipality", "GET", f"/simulations/{job['job_id']}")
     rec("listSimulations", "municipality", "GET", "/simulations")
+    stop = rec.clients["municipality"].call("POST", "/v1/simulations", {"days": 30, "seeds": 1,
+                                                                         "variants": [{"name": "vandaag"}]}, ok=(202,))
+    rec("cancelSimulation", "municipality", "POST", f"/simulations/{stop['job_id']}/cancellation")
 
 
 def _corporation_id(rec: Recorder) -> str:

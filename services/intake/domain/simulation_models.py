@@ -14,7 +14,7 @@ from services.intake.domain.responses import Answer, Timestamp
 from services.kernel.privacy import bsn_like
 
 MAX_VARIANTS = 10
-JobStatus = Literal["queued", "running", "done", "failed"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
 def _where(loc: tuple) -> str:
@@ -64,7 +64,8 @@ class SimulationProgress(Answer):
 
 class SimulationJobSummary(Answer):
     job_id: Identifier
-    status: JobStatus = Field(description="queued, running, done (the report is in) or failed (see reason)")
+    status: JobStatus = Field(description="queued, running, done (the report is in), failed (see reason) or "
+                                          "cancelled (by the municipality; a result that comes later is ignored)")
     region: RegionCode
     days: int
     seeds: int

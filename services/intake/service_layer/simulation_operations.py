@@ -23,6 +23,10 @@ def get_simulation(call: Call, uow: IntakeUnitOfWork) -> dict[str, Any]:
     return simulations.get(uow, call.caller, call.params["job_id"])
 
 
+def cancel_simulation(call: Call, uow: IntakeUnitOfWork) -> Result:
+    return simulations.cancel(uow, call.caller, call.params["job_id"])
+
+
 def list_simulations(call: Call, uow: IntakeUnitOfWork) -> dict[str, Any]:
     return simulations.list_jobs(uow, call.caller)
 
@@ -47,4 +51,10 @@ SIMULATION_OPERATIONS: tuple[Operation, ...] = (
                           "and seed) and percent; when done the report. Only the municipality that started the job "
                           "reads it: any other answers 404. The change feed says simulation.done or "
                           "simulation.failed."),
+    Operation("POST", "/simulations/{job_id}/cancellation", "cancelSimulation", "Cancel a job that has not ended",
+              "simulations", MUNICIPALITY, cancel_simulation, m.SimulationJob, write=True, idempotent=True,
+              conflicts=True,
+              description="A queued or running job ends as `cancelled`; whatever the simulation worker still reports "
+                          "about it is ignored (the worker is not interrupted: a running job runs to its end, then the "
+                          "next one starts). 409 for a job that has already ended; 404 for another's job."),
 )

@@ -1,14 +1,15 @@
 """What the intake hears of a simulation job from the simulation worker (issue 21): progress, then the report.
 
 A job run twice (the worker restarted before its result was committed) sends the same event ids, which the
-inbox absorbs; progress only moves forward and never reopens a finished job."""
+inbox absorbs; progress only moves forward and never reopens a finished job. A job the municipality cancelled
+counts as finished: what the worker still sends about it is ignored."""
 from __future__ import annotations
 
 from contracts import events as ev
 from services.intake.adapters.simulation_orm import SimulationJobRecord
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
-FINISHED = ("done", "failed")
+FINISHED = ("done", "failed", "cancelled")
 
 
 def simulation_progressed(event: ev.SimulationProgressed, uow: IntakeUnitOfWork) -> None:

@@ -15,6 +15,7 @@ from services.intake.domain import simulation_models as m
 from services.intake.domain.errors import Conflict, Forbidden, NotFound
 from services.intake.service_layer.common import Result, audit, new_id, now, require
 from services.intake.service_layer.organisations import Caller
+from services.intake.service_layer.simulation_projections import FINISHED
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 #: What the SimulationRequested event may carry of a region's layout (contracts/events.py).
@@ -68,13 +69,31 @@ def start(uow: IntakeUnitOfWork, caller: Caller, body: m.StartSimulation) -> Res
         return uow.finish(202, view(row))
 
 
+def _own(uow: IntakeUnitOfWork, caller: Caller, job_id: str) -> SimulationJobRecord:
+    row = uow.session.get(SimulationJobRecord, job_id)
+    if row is None or row.org_id != caller.org_id:  # another's job is not revealed
+        raise NotFound("no such simulation job")
+    return row
+
+
 def get(uow: IntakeUnitOfWork, caller: Caller, job_id: str) -> dict[str, Any]:
     require(caller, Role.MUNICIPALITY)
     with uow:
-        row = uow.session.get(SimulationJobRecord, job_id)
-        if row is None or row.org_id != caller.org_id:  # another's job is not revealed
-            raise NotFound("no such simulation job")
-        return view(row)
+        return view(_own(uow, caller, job_id))
+
+
+def cancel(uow: IntakeUnitOfWork, caller: Caller, job_id: str) -> Result:
+    """A queued or running job ends as cancelled; the worker is not told (it runs one job at a time off the topic),
+    so a result it sends later is ignored (simulation_projections.py)."""
+    require(caller, Role.MUNICIPALITY)
+    with uow:
+        row = _own(uow, caller, job_id)
+        if row.status in FINISHED:
+            raise Conflict(f"the job has already ended ({row.status})")
+        row.status, row.updated_at = "cancelled", now()
+        uow.session.add(row)
+        audit(uow, caller, "simulation.cancel", row.job_id)
+        return uow.finish(200, view(row))
 
 
 def list_jobs(uow: IntakeUnitOfWork, caller: Caller) -> dict[str, Any]:

@@ -33,4 +33,8 @@ NOTIFICATION_PAGES = frozenset({
     "/instellingen/meldingen", "/beheer/webhooks", "/beheer/webhooks/{webhook_id}/verwijderen",
     "/beheer/webhooks/{webhook_id}/opnieuw"})
 
-SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES | PARTNER_PAGES | NOTIFICATION_PAGES
+#: What-if simulations (issue 21) for the municipality's policy officer.
+SIMULATION_PAGES = frozenset({"/simulaties", "/simulaties/nieuw", "/simulaties/{job_id}",
+                              "/simulaties/{job_id}/stoppen"})
+
+SCREEN_PAGES = SHELL_PAGES | CASE_WORKER_PAGES | FIGURES_PAGES | PARTNER_PAGES | NOTIFICATION_PAGES | SIMULATION_PAGES

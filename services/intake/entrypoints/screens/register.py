@@ -4,6 +4,6 @@ from services.intake.entrypoints.screens.case_worker import (  # noqa: F401
     candidate_forms, candidates, notifications, offers,
 )
 from services.intake.entrypoints.screens.partners import (  # noqa: F401  (issue 17)
-    admin, corporation_offers, homes, homes_upload, municipality, region_policy, transfer_actions, transfer_point,
-    transfer_review, webhooks,
+    admin, corporation_offers, homes, homes_upload, municipality, region_policy, simulations, transfer_actions,
+    transfer_point, transfer_review, webhooks,
 )
