@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 SCREENS=services/intake/entrypoints
 LOCALE=$SCREENS/screens/locale
 .venv/bin/pybabel extract --no-location --sort-output -F $SCREENS/screens/babel.cfg -k _ -k gettext -k N_ \
-  -k ngettext:1,2 -o $LOCALE/messages.pot $SCREENS >/dev/null
+  -k ngettext:1,2 -w 120 -o $LOCALE/messages.pot $SCREENS >/dev/null
 if [ -f $LOCALE/en/LC_MESSAGES/messages.po ]; then
-  .venv/bin/pybabel update --no-fuzzy-matching -i $LOCALE/messages.pot -d $LOCALE -l en >/dev/null
+  .venv/bin/pybabel update --no-fuzzy-matching -w 120 -i $LOCALE/messages.pot -d $LOCALE -l en >/dev/null
 else
-  .venv/bin/pybabel init -i $LOCALE/messages.pot -d $LOCALE -l en >/dev/null
+  .venv/bin/pybabel init -w 120 -i $LOCALE/messages.pot -d $LOCALE -l en >/dev/null
 fi
