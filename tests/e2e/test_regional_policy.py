@@ -195,10 +195,13 @@ def test_the_third_decline_without_a_valid_reason_parks_the_candidate_and_the_tr
     parked = wait_until(lambda: r.feed("shelter", "candidate.parked"), timeout=60)[0]["data"]
     assert parked["candidate_id"] == person and parked["reason"] == "declines_without_valid_reason"
     assert date.fromisoformat(parked["until"][:10]) >= TODAY + timedelta(days=59)
-    # Parked: the next home goes to someone else; the transfer point sees until when, and lifts it.
+    # Parked: the next home goes to someone else; the transfer point sees until when, and lifts it. Which home
+    # `other` gets is the round's choice: the four homes the parked person declined are free again too, and
+    # a round that runs before W-8 arrives (a busy machine) offers one of them.
     other = r.candidate(5)
     r.vacancy("W-8")
-    assert r.offer_for(other, "W-8")
+    taken = r.offer_for(other)["vacancy_id"]
+    assert not [o for o in r.open_offers() if o["candidate_id"] == person]
     view = next(c for c in tp.call("GET", "/v1/transfer-point/candidates")["items"] if c["candidate_id"] == person)
     assert view["parked_until"] is not None and view["declined_offers"] == 4
     tp.call("POST", f"/v1/transfer-point/candidates/{person}/parking-lift", {"reason": "gesprek gevoerd"})
@@ -206,4 +209,5 @@ def test_the_third_decline_without_a_valid_reason_parks_the_candidate_and_the_tr
     matcher_has(stack, "select count(*) from matcher_candidate where candidate_id = :c and parked_until is null",
                 c=person)
     r.vacancy("W-9")
-    assert r.offer_for(person, "W-9")
+    # a home the person has not declined: W-9, or W-8 when `other` was offered a declined one
+    assert r.offer_for(person)["vacancy_id"] in {"W-8", "W-9"} - {taken}
