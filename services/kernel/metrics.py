@@ -60,6 +60,10 @@ SIMULATION_JOBS_FINISHED = Counter("housing_simulation_jobs_finished", "Simulati
                                    ["outcome"])
 SIMULATION_JOB_SECONDS = Histogram("housing_simulation_job_seconds", "Wall time of one simulation job, by outcome",
                                    ["outcome"], buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1200, 2400, 3600))
+# Set by the intake, which knows the jobs no worker has begun (the worker's consumer lag does not: faust fetches
+# the queued requests into its buffer, so they read as consumed while they wait behind a long job).
+SIMULATION_OLDEST_QUEUED = Gauge("housing_simulation_oldest_queued_seconds",
+                                 "Age of the oldest simulation job no worker has begun (0: none waiting)")
 
 def exposition() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,17 +1,21 @@
 """The intake hears back from the matcher (offers, placements), takes signed partner commands, relays its outbox."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, datetime
 
 from contracts import topics
 from contracts.events import Event
 from contracts.vocabulary import Service
 from services.intake.entrypoints.app import app, ctx
-from services.intake.service_layer import inbound, projections
+from services.intake.service_layer import inbound, projections, simulation_queue
 from services.intake.service_layer.unit_of_work import IntakeUnitOfWork
+from services.kernel import metrics
 from services.kernel.config import settings
 from services.kernel.consumer import Held, consume, until_database_answers
 from services.kernel.deadletters import dead_letter_or_stop, message_headers
+from services.kernel.service import outlives_outages
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +88,11 @@ async def take_inbound(message) -> None:
 @app.task
 async def outbox_relay() -> None:
     await ctx.relay.run()
+
+
+@app.timer(interval=30.0)
+@outlives_outages
+async def simulation_queue_gauge() -> None:
+    # housing_simulation_oldest_queued_seconds drives HousingSimulationJobsWaiting (deploy/prometheus/alerts.yml).
+    seconds = await asyncio.to_thread(simulation_queue.oldest_queued_seconds, _make_uow(), datetime.now(UTC))
+    metrics.SIMULATION_OLDEST_QUEUED.set(seconds)

@@ -57,10 +57,12 @@ class NewOrganisation(BaseModel):
 def register_organisation(uow: IntakeUnitOfWork, caller: Caller, body: NewOrganisation) -> Result:
     """The same rules as the CLI (organisations.create_organisation); its first token is answered once."""
     require(caller, Role.ADMIN)
-    org_id, token = organisations.create_organisation(uow, body.name, body.role, body.municipality, body.region,
-                                                      body.institution_type, central=body.central)
+    with uow:
+        org_id, token = organisations.create_organisation_in(uow, body.name, body.role, body.municipality,
+                                                             body.region, body.institution_type, central=body.central)
+        answer = uow.finish(201, {"org_id": org_id, "key_id": key_id(token), "token": token})
     common.audit_apart(uow, caller, "organisation.create", org_id, "ok", channel="web")
-    return 201, {"org_id": org_id, "key_id": key_id(token), "token": token}
+    return answer
 
 
 def _organisation(uow: IntakeUnitOfWork, org_id: str) -> Organisation:

@@ -60,6 +60,19 @@ def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipalit
     """Create an organisation with a first token; returns (org_id, token).
 
     A transfer point serves one region; a central municipality (``central``) registers its region's policy."""
+    with uow:
+        org_id, token = create_organisation_in(uow, name, role, municipality, region, institution_type, org_id,
+                                               source_kind, central)
+        uow.commit()
+    return org_id, token
+
+
+def create_organisation_in(uow: IntakeUnitOfWork, name: str, role: str, municipality: str | None = None,
+                           region: str | None = None, institution_type: str | None = None,
+                           org_id: str | None = None, source_kind: str | None = None,
+                           central: bool = False) -> tuple[str, str]:
+    """As ``create_organisation``, inside the caller's open unit of work, which commits (or finishes with an
+    idempotency record: the screen's form key, so a second click registers nothing)."""
     if role not in ROLES:
         raise Invalid("unknown role", [{"field": "role", "reason": f"one of {', '.join(ROLES)}"}])
     if role == "municipality" and not (municipality and re.fullmatch(r"GM[0-9]{4}", municipality)):
@@ -82,17 +95,15 @@ def create_organisation(uow: IntakeUnitOfWork, name: str, role: str, municipalit
         raise Invalid("bad source kind", [{"field": "source_kind",
                                            "reason": f"one of {', '.join(kinds)}, for a monitor, municipality "
                                                      "or corporation"}])
-    with uow:
-        org_id = org_id or f"{slug(name)}-{secrets.token_hex(3)}"
-        now = datetime.now(UTC)
-        uow.session.add(Organisation(org_id=org_id, name=name, role=role, municipality=municipality, region=region,
-                                     institution_type=institution_type, source_kind=source_kind, central=central,
-                                     created_at=now))
-        if role in CONTRACT_ROLES:
-            uow.emit(ev.OrganisationRegistered(producer="intake", occurred_at=now, org_id=org_id, role=role,
-                                               municipality=municipality, region=region))
-        token = issue_token_in(uow, org_id, announce=role in CONTRACT_ROLES)
-        uow.commit()
+    org_id = org_id or f"{slug(name)}-{secrets.token_hex(3)}"
+    now = datetime.now(UTC)
+    uow.session.add(Organisation(org_id=org_id, name=name, role=role, municipality=municipality, region=region,
+                                 institution_type=institution_type, source_kind=source_kind, central=central,
+                                 created_at=now))
+    if role in CONTRACT_ROLES:
+        uow.emit(ev.OrganisationRegistered(producer="intake", occurred_at=now, org_id=org_id, role=role,
+                                           municipality=municipality, region=region))
+    token = issue_token_in(uow, org_id, announce=role in CONTRACT_ROLES)
     return org_id, token
 
 

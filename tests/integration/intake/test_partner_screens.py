@@ -175,11 +175,23 @@ def test_an_administrator_registers_an_organisation_and_sees_its_first_token_onc
         "csrf_token": hidden(page, "csrf_token"), "name": "Gemeente Fout", "role": "municipality",
         "municipality": "XX12", "region": "R07"})
     assert wrong.status_code == 400 and "Gemeente (CBS-code)" in wrong.text and "XX12" not in wrong.text
-    made = admin.browser.http.post("/beheer/organisaties", data={
-        "csrf_token": hidden(page, "csrf_token"), "name": "Gemeente Goed", "role": "municipality",
-        "municipality": "GM0364", "region": "R07", "central": "ja"})
-    assert made.status_code == 201
+    form = {"csrf_token": hidden(page, "csrf_token"), "form_key": hidden(page, "form_key"), "name": "Gemeente Goed",
+            "role": "municipality", "municipality": "GM0364", "region": "R07", "central": "ja"}
+    made = admin.browser.http.post("/beheer/organisaties", data=form)
+    assert made.status_code == 201 and made.headers["Cache-Control"] == "no-store"
     token = re.search(r'id="token">(hm_[^<]+)<', made.text).group(1)
+    # A reload or a second click: no second organisation, no token shown again, and none kept.
+    again = admin.browser.http.post("/beheer/organisaties", data=form)
+    assert again.status_code == 200 and again.headers["Cache-Control"] == "no-store"
+    assert 'id="al-geregistreerd"' in again.text and "hm_" not in again.text
+    assert intake.query("select count(*) from intake_organisation where name = 'Gemeente Goed'")[0][0] == 1
+    kept = intake.query("select cast(body as text) from intake_idempotency where key = :k", k="form:" + form["form_key"])
+    assert len(kept) == 1 and token not in kept[0][0]
+    # Back to the sent form, changed, sent again: a Dutch page that says nothing was done, not an error document.
+    changed = admin.browser.http.post("/beheer/organisaties", data={**form, "name": "Gemeente Anders"})
+    assert changed.status_code == 409 and "Dit formulier is al verstuurd" in changed.text
+    assert "Gemeente Anders" not in changed.text
+    assert intake.query("select count(*) from intake_organisation where name = 'Gemeente Anders'")[0][0] == 0
     from services.system.partner_client import PartnerClient
     from services.system.supervisor import client_ssl_context
     api = PartnerClient(intake.url, token, client_ssl_context(intake.conf))

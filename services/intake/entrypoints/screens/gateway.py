@@ -17,6 +17,7 @@ from services.intake.entrypoints.app import ctx
 from services.intake.entrypoints.signin_pages import make_uow, signed_in
 from services.intake.entrypoints.web_session import redirect, same
 from services.intake.service_layer import dispatch
+from services.intake.service_layer.common import IdempotencyMismatch
 from services.intake.service_layer.operation_types import Call, Operation
 from services.intake.service_layer.operations import OPERATIONS
 from services.intake.service_layer.organisations import Caller
@@ -117,6 +118,10 @@ def answer_refusal(exc: Exception) -> web.StreamResponse | None:
     if isinstance(exc, FormExpired):
         return render("problem.html", N_("Formulier verlopen"), 403,
                       error=N_("Dit formulier is verlopen of niet van deze site. Laad de pagina opnieuw."))
+    if isinstance(exc, IdempotencyMismatch):  # back to a sent form, changed and sent again: nothing is done twice
+        return render("problem.html", N_("Formulier al verstuurd"), 409,
+                      error=N_("Dit formulier is al verstuurd, met andere gegevens dan nu. Er is niets gewijzigd. "
+                               "Open de pagina opnieuw om nog iets in te voeren."))
     if isinstance(exc, IntakeError) and exc.status == 403:
         return render("problem.html", N_("Geen toegang"), 403, error=N_("Deze pagina is niet voor uw rol."))
     if isinstance(exc, IntakeError) and exc.status == 404:

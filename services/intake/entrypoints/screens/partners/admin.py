@@ -1,8 +1,8 @@
 """The administrators (issue 17, item 5): every organisation; an organisation's people and a reset of a
 person's password and second factor (the organisation's own administrator too); API tokens issued and
 revoked (a revoked token is refused at once); the audit searched by organisation, person, record and time.
-A new token or enrolment code is shown once and never stored in clear: a token's form has a key (a reload
-issues nothing) whose stored answer never holds the token (the operation's shown_once)."""
+A new token or enrolment code is shown once and never stored in clear: the token's and the organisation's forms
+have a key (a reload issues nothing) whose stored answer never holds the token (the operation's shown_once)."""
 from __future__ import annotations
 
 import secrets
@@ -29,8 +29,10 @@ async def organisations_page(request, caller, csrf, status: int = 200, **values)
     rows = [dict(o, role_text=texts.say(wording.ROLE, o["role"]))
             for o in (await run(caller, admin.ALL_ORGANISATIONS))["items"]]
     values.setdefault("values", {})
-    return render("admin_organisations.html", N_("Organisaties"), status, caller=caller, csrf=csrf, path=request.path,
-                  rows=rows, roles=[(k, texts.say(wording.ROLE, k)) for k in wording.ROLE], **values)
+    answered = {"Cache-Control": "no-store"} if values.keys() & {"issued", "again"} else None  # not in the cache
+    return render("admin_organisations.html", N_("Organisaties"), status, answered, caller=caller, csrf=csrf,
+                  path=request.path, rows=rows, roles=[(k, texts.say(wording.ROLE, k)) for k in wording.ROLE],
+                  form_key=secrets.token_urlsafe(16), **values)
 
 
 class Organisations(View):
@@ -46,11 +48,15 @@ class Organisations(View):
         try:
             body = forms.parse(admin.NewOrganisation, {**{k: v for k, v in given.items() if v},
                                                        "central": form.get("central") == "ja"})
-            made = await run(caller, admin.CREATE_ORGANISATION, body=body)  # no form key: the token is not kept
+            # the form key: a reload or a second click registers nothing (the stored answer keeps no token)
+            _, made, replayed = await run_told(caller, admin.CREATE_ORGANISATION, body=body,
+                                               form_key=form.get("form_key"))
         except (ValidationError, Invalid) as exc:
             errors = forms.field_errors(exc)
             kept = {k: v for k, v in given.items() if k not in {e.field for e in errors}}
             return await organisations_page(request, caller, csrf, 400, errors=errors, values=kept)
+        if replayed:
+            return await organisations_page(request, caller, csrf, again=made)
         return await organisations_page(request, caller, csrf, 201, issued=made)
 
 
