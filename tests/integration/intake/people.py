@@ -33,6 +33,24 @@ def ask(p, method: str, path: str, form: dict[str, str]):
     return p.browser.http.post(path, data={**form, "csrf_token": csrf})
 
 
+def check_matrix(intake, people: dict, method: str, path: str, form: dict[str, str], allowed: dict,
+                 stranger: tuple[str, int] | None = None, roles=None, default: int = 403) -> dict:
+    """One screen's authorisation matrix: each of ``roles`` (keys of ``people``; all when not given) gets
+    ``allowed[key]`` (``default`` when not named; ``None``: not asked), ``stranger`` = (key, status) asks once
+    more, and a visitor who is not signed in is sent to the sign-in page. Returns the answers, for a test's own
+    further checks."""
+    asked = {who: want for who in (roles or people) if (want := allowed.get(who, default)) is not None}
+    answers = {who: ask(people[who], method, path, form) for who in asked}
+    assert {who: a.status_code for who, a in answers.items()} == asked
+    if stranger:
+        who, want = stranger
+        assert ask(people[who], method, path, form).status_code == want
+    visitor = Browser(intake)
+    answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=form)
+    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    return answers
+
+
 class Browser:
     def __init__(self, intake) -> None:
         self.http = httpx.Client(base_url=intake.url, verify=client_ssl_context(intake.conf), follow_redirects=False,

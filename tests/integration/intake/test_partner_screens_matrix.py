@@ -14,7 +14,7 @@ from contracts.inbound import key_id
 from services.intake.entrypoints.screens.paths import PARTNER_PAGES
 from services.system.scenario import make_bsn
 from tests.integration.intake.conftest import vacancy_body
-from tests.integration.intake.people import Browser, ask, person
+from tests.integration.intake.people import check_matrix, person
 from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
@@ -118,16 +118,7 @@ def propose(intake, shelter, candidate_id: str, corp, vacancy_id: str) -> str:
 @pytest.mark.parametrize("method,template,allowed,stranger", SCREENS)
 def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, template, allowed, stranger):
     path = template.format(**world["ids"])
-    expected = {role: allowed.get(role, 403) for role in ROLES}
-    asked = {role: want for role, want in expected.items() if want is not None}
-    answers = {role: ask(world["people"][role], method, path, FORM).status_code for role in asked}
-    assert answers == asked
-    if stranger:
-        who, want = stranger
-        assert ask(world["people"][who], method, path, FORM).status_code == want
-    visitor = Browser(intake)
-    answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=FORM)
-    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    check_matrix(intake, world["people"], method, path, FORM, allowed, stranger, ROLES)
 
 
 def test_nothing_was_changed_by_the_refused_writes(intake, world):
