@@ -14,7 +14,7 @@ import pytest
 from contracts import events as ev
 from contracts.vocabulary import UserRole
 from services.intake.entrypoints.screens.paths import SIMULATION_PAGES
-from tests.integration.intake.people import Browser, ask, hidden, person
+from tests.integration.intake.people import check_matrix, hidden, person
 from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
@@ -81,14 +81,7 @@ def world(intake):
 def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, template, allowed, stranger):
     ids = world["ids"]
     path = template.format(**(ids | {"job_id": ids[STOP_JOB[method]]} if template.endswith("/stoppen") else ids))
-    expected = {role: allowed.get(role, 403) for role in ROLES}
-    assert {role: ask(world["people"][role], method, path, FORM).status_code for role in ROLES} == expected
-    if stranger:
-        who, want = stranger
-        assert ask(world["people"][who], method, path, FORM).status_code == want
-    visitor = Browser(intake)
-    answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=FORM)
-    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    check_matrix(intake, world["people"], method, path, FORM, allowed, stranger, ROLES)
 
 
 def test_the_policy_officer_stops_a_job_that_has_not_ended_after_confirming(world):
