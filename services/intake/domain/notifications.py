@@ -23,8 +23,8 @@ INTERESTS: dict[str, frozenset[str]] = {
                                      "proposal.set_aside"}),
     UserRole.ALLOCATION_OFFICER: frozenset({"offer.made", "offer.declined", *_OFFERS, "vacancy.not_offered",
                                             "vacancy.held", "proposal.set_aside"}),
-    # Issue 21: the policy officer hears that a simulation job ended.
-    UserRole.POLICY_OFFICER: frozenset({"simulation.done", "simulation.failed"}),
+    # Issue 21: the policy officer hears that a simulation job ended (also stopped by a colleague).
+    UserRole.POLICY_OFFICER: frozenset({"simulation.done", "simulation.failed", "simulation.cancelled"}),
     # Issue 20: the transfer point hears what waits for its decision.
     UserRole.TRANSFER_OFFICER: frozenset({"proposal.made", "proposal.overdue", "manual-match.refused"}),
     UserRole.ORG_ADMIN: frozenset({"webhook.disabled", "command.rejected"}),
@@ -58,6 +58,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "manual-match.refused": ("Handmatige match geweigerd door een regel", "Manual match refused by a rule"),
     "simulation.done": ("Simulatie klaar", "Simulation done"),
     "simulation.failed": ("Simulatie mislukt", "Simulation failed"),
+    "simulation.cancelled": ("Simulatie gestopt", "Simulation stopped"),
     "webhook.disabled": ("Webhook uitgeschakeld na herhaalde fouten", "Webhook disabled after repeated failures"),
     "command.rejected": ("Opdracht van uw systeem geweigerd", "Command from your system refused"),
 }

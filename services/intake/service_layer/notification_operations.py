@@ -49,8 +49,9 @@ NOTIFICATION_OPERATIONS: tuple[Operation, ...] = (
               description="Every change-feed entry of the organisation from now on is POSTed to the URL, signed "
                           "(Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature; API.md). The "
                           "secret is answered this once: a retry with the same Idempotency-Key registers nothing "
-                          "and answers `secret: null` (header `Idempotent-Withheld: secret`). A URL that is not https, or whose host resolves to a "
-                          "loopback, private, link-local, multicast or reserved address, is refused (400, url)."),
+                          "and answers `secret: null` (header `Idempotent-Withheld: secret`). A URL that is not "
+                          "https, or whose host resolves to a loopback, private, link-local, multicast or reserved "
+                          "address, is refused (400, url)."),
     Operation("DELETE", "/webhooks/{webhook_id}", "deleteWebhook", "Delete a webhook; nothing more is sent to it",
               "webhooks", (), delete_webhook, m.Webhook, write=True),
     Operation("POST", "/webhooks/{webhook_id}/replay", "replayWebhook",

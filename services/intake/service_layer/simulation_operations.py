@@ -49,12 +49,13 @@ SIMULATION_OPERATIONS: tuple[Operation, ...] = (
               "simulations", MUNICIPALITY, get_simulation, m.SimulationJob,
               description="Status queued, running, done or failed; progress in days simulated (over every variant "
                           "and seed) and percent; when done the report. Only the municipality that started the job "
-                          "reads it: any other answers 404. The change feed says simulation.done or "
-                          "simulation.failed."),
+                          "reads it: any other answers 404. The change feed says simulation.done, "
+                          "simulation.failed or simulation.cancelled."),
     Operation("POST", "/simulations/{job_id}/cancellation", "cancelSimulation", "Cancel a job that has not ended",
               "simulations", MUNICIPALITY, cancel_simulation, m.SimulationJob, write=True, idempotent=True,
               conflicts=True,
               description="A queued or running job ends as `cancelled`; whatever the simulation worker still reports "
                           "about it is ignored (the worker is not interrupted: a running job runs to its end, then the "
-                          "next one starts). 409 for a job that has already ended; 404 for another's job."),
+                          "next one starts); the change feed says simulation.cancelled. 409 for a job that has "
+                          "already ended; 404 for another's job."),
 )

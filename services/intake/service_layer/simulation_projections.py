@@ -2,7 +2,8 @@
 
 A job run twice (the worker restarted before its result was committed) sends the same event ids, which the
 inbox absorbs; progress only moves forward and never reopens a finished job. A job the municipality cancelled
-counts as finished: what the worker still sends about it is ignored."""
+counts as finished: what the worker still sends about it is ignored. Each handler locks the job's row, as the
+cancellation does, so neither overwrites the other: whichever commits second sees the first's ending."""
 from __future__ import annotations
 
 from contracts import events as ev
@@ -13,7 +14,7 @@ FINISHED = ("done", "failed", "cancelled")
 
 
 def simulation_progressed(event: ev.SimulationProgressed, uow: IntakeUnitOfWork) -> None:
-    row = uow.session.get(SimulationJobRecord, event.job_id)
+    row = uow.session.get(SimulationJobRecord, event.job_id, with_for_update=True)
     if row is None or row.org_id != event.org_id or row.status in FINISHED or event.days_simulated < row.days_simulated:
         return
     row.status, row.days_simulated, row.days_total = "running", event.days_simulated, event.days_total
@@ -22,7 +23,7 @@ def simulation_progressed(event: ev.SimulationProgressed, uow: IntakeUnitOfWork)
 
 
 def simulation_finished(event: ev.SimulationFinished, uow: IntakeUnitOfWork) -> None:
-    row = uow.session.get(SimulationJobRecord, event.job_id)
+    row = uow.session.get(SimulationJobRecord, event.job_id, with_for_update=True)
     if row is None or row.org_id != event.org_id or row.status in FINISHED:
         return
     row.status, row.report, row.reason, row.updated_at = event.status, event.report, event.reason, event.occurred_at

@@ -69,8 +69,8 @@ def start(uow: IntakeUnitOfWork, caller: Caller, body: m.StartSimulation) -> Res
         return uow.finish(202, view(row))
 
 
-def _own(uow: IntakeUnitOfWork, caller: Caller, job_id: str) -> SimulationJobRecord:
-    row = uow.session.get(SimulationJobRecord, job_id)
+def _own(uow: IntakeUnitOfWork, caller: Caller, job_id: str, lock: bool = False) -> SimulationJobRecord:
+    row = uow.session.get(SimulationJobRecord, job_id, with_for_update=lock)
     if row is None or row.org_id != caller.org_id:  # another's job is not revealed
         raise NotFound("no such simulation job")
     return row
@@ -84,15 +84,17 @@ def get(uow: IntakeUnitOfWork, caller: Caller, job_id: str) -> dict[str, Any]:
 
 def cancel(uow: IntakeUnitOfWork, caller: Caller, job_id: str) -> Result:
     """A queued or running job ends as cancelled; the worker is not told (it runs one job at a time off the topic),
-    so a result it sends later is ignored (simulation_projections.py)."""
+    so a result it sends later is ignored (simulation_projections.py). The row is locked: a report being recorded
+    meanwhile either commits first (then this answers 409) or waits and finds the job cancelled."""
     require(caller, Role.MUNICIPALITY)
     with uow:
-        row = _own(uow, caller, job_id)
+        row = _own(uow, caller, job_id, lock=True)
         if row.status in FINISHED:
             raise Conflict(f"the job has already ended ({row.status})")
         row.status, row.updated_at = "cancelled", now()
         uow.session.add(row)
         audit(uow, caller, "simulation.cancel", row.job_id)
+        uow.notify(row.org_id, "simulation.cancelled", row.updated_at, job_id=row.job_id)
         return uow.finish(200, view(row))
 
 

@@ -14,7 +14,7 @@ import pytest
 from contracts import events as ev
 from contracts.vocabulary import UserRole
 from services.intake.entrypoints.screens.paths import SIMULATION_PAGES
-from tests.integration.intake.people import Browser, ask, hidden, person
+from tests.integration.intake.people import check_matrix, hidden, person
 from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
@@ -26,8 +26,11 @@ SCREENS = [
     ("GET", "/simulaties/nieuw", {"policy_officer": 200}, None),
     ("POST", "/simulaties/nieuw", {"policy_officer": 400}, None),
     ("GET", "/simulaties/{job_id}", {"policy_officer": 200}, ("neighbour", 404)),
+    ("GET", "/simulaties/{job_id}/stoppen", {"policy_officer": 200}, ("neighbour", 404)),  # a job of its own (ask_id)
     ("POST", "/simulaties/{job_id}/stoppen", {"policy_officer": 303}, ("neighbour", 404)),  # another job (stop_id)
 ]
+#: The job each stop screen is asked about: the confirmation of one still queued, the stop of another.
+STOP_JOB = {"GET": "ask_id", "POST": "stop_id"}
 #: A form every field of which is refused (an answer never depends on it for a refused role).
 FORM = {"days": "veel", "seeds": "9", "agreement_extra_places": "dertig", "form_key": "matrix-simulation-key"}
 
@@ -69,34 +72,41 @@ def world(intake):
     job = municipality.api.call("POST", "/v1/simulations", {"days": 20, "seeds": 2, "source": "history",
                                                             "variants": [{"name": "Zoals nu"}]}, ok=(202,))
     stop = municipality.api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))
-    return {"ids": {"job_id": job["job_id"], "stop_id": stop["job_id"]}, "people": people,
+    ask = municipality.api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))
+    return {"ids": {"job_id": job["job_id"], "stop_id": stop["job_id"], "ask_id": ask["job_id"]}, "people": people,
             "municipality": municipality, "corp": corp}
 
 
 @pytest.mark.parametrize("method,template,allowed,stranger", SCREENS)
 def test_each_screen_answers_only_the_roles_it_is_for(intake, world, method, template, allowed, stranger):
     ids = world["ids"]
-    path = template.format(**(ids | {"job_id": ids["stop_id"]} if template.endswith("/stoppen") else ids))
-    expected = {role: allowed.get(role, 403) for role in ROLES}
-    assert {role: ask(world["people"][role], method, path, FORM).status_code for role in ROLES} == expected
-    if stranger:
-        who, want = stranger
-        assert ask(world["people"][who], method, path, FORM).status_code == want
-    visitor = Browser(intake)
-    answer = visitor.get(path) if method == "GET" else visitor.http.post(path, data=FORM)
-    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    path = template.format(**(ids | {"job_id": ids[STOP_JOB[method]]} if template.endswith("/stoppen") else ids))
+    check_matrix(intake, world["people"], method, path, FORM, allowed, stranger, ROLES)
 
 
-def test_the_policy_officer_stops_a_job_that_has_not_ended(world):
-    b = world["people"]["policy_officer"].browser
-    job_id = world["municipality"].api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))["job_id"]
+def test_the_policy_officer_stops_a_job_that_has_not_ended_after_confirming(world):
+    b, api = world["people"]["policy_officer"].browser, world["municipality"].api
+    job_id = api.call("POST", "/v1/simulations", {"days": 5, "seeds": 1}, ok=(202,))["job_id"]
     page = b.get(f"/simulaties/{job_id}").text
-    assert 'id="stoppen"' in page
-    stopped = b.submit(f"/simulaties/{job_id}/stoppen", f"/simulaties/{job_id}", form_key=hidden(page, "form_key"))
+    assert f'href="/simulaties/{job_id}/stoppen" id="stoppen"' in page and "niet ongedaan" in page
+    assert 'action="/simulaties/' not in page  # a link to the confirmation: nothing is stopped from here
+    confirm = b.get(f"/simulaties/{job_id}/stoppen").text  # a page of its own, without script
+    assert "kan niet ongedaan worden gemaakt" in confirm and 'id="ja-stoppen"' in confirm
+    assert f'href="/simulaties/{job_id}" id="niet-stoppen"' in confirm
+    assert api.call("GET", f"/v1/simulations/{job_id}")["status"] == "queued"  # asking stopped nothing
+    b.get(f"/taal/en?terug=/simulaties/{job_id}/stoppen")
+    assert "cannot be undone" in b.get(f"/simulaties/{job_id}/stoppen").text
+    b.get("/taal/nl")
+    stopped = b.submit(f"/simulaties/{job_id}/stoppen", f"/simulaties/{job_id}/stoppen",
+                       form_key=hidden(confirm, "form_key"))
     assert stopped.status_code == 303 and stopped.headers["Location"] == f"/simulaties/{job_id}?gestopt=1"
     page = b.get(stopped.headers["Location"]).text
     assert "Gestopt" in page and "De simulatie is gestopt." in page and 'id="stoppen"' not in page
-    assert world["municipality"].api.call("GET", f"/v1/simulations/{job_id}")["status"] == "cancelled"
+    assert api.call("GET", f"/v1/simulations/{job_id}")["status"] == "cancelled"
+    feed = api.call("GET", "/v1/changes?cursor=0")["items"]
+    assert [c["kind"] for c in feed if c["data"].get("job_id") == job_id] == ["simulation.cancelled"]
+    ended = b.get(f"/simulaties/{job_id}/stoppen")  # nothing left to confirm: the job's page says how it ended
+    assert ended.status_code == 303 and ended.headers["Location"] == f"/simulaties/{job_id}"
     again = b.submit(f"/simulaties/{job_id}/stoppen", "/account", form_key="another-stop-key")
     assert again.status_code == 303 and again.headers["Location"] == f"/simulaties/{job_id}"  # it had ended
 
@@ -174,7 +184,8 @@ def test_a_finished_replay_shows_its_tables_with_the_hidden_cells_as_the_ledger_
     table = re.search(r'<table class="utrecht-table" id="uitkomst-1">.*?</table>', page, re.S).group(0)
     rows = {re.search(r'scope="row">([^<]+)<', r).group(1): re.findall(r'<td class="utrecht-table__cell">(.*?)</td>', r)
             for r in re.findall(r"<tr class=\"utrecht-table__row\"><th[^>]*scope=\"row\".*?</tr>", table, re.S)}
-    assert rows["Iedereen"][0] == '12<br><span class="hm-hint">10 – 14</span>'
+    assert rows["Iedereen"][0] == ('12<br><span class="hm-hint"><span class="hm-visually-hidden">95%-interval: </span>'
+                                   '10 – 14</span>')
     assert rows["Iedereen"][1].startswith("40,5") and rows["Iedereen"][3].startswith("25%")
     assert rows["Jongeren (18–27)"][:2] == ["&lt;5", "verborgen"]
     assert rows["Gezinnen met kinderen"][0] == "verborgen"
@@ -182,6 +193,8 @@ def test_a_finished_replay_shows_its_tables_with_the_hidden_cells_as_the_ledger_
     english = b.get(f"/taal/en?terug=/simulaties/{job_id}")
     page = b.get(f"/simulaties/{job_id}").text
     assert english.status_code in (302, 303) and "hidden" in page and "Youth" in page
+    assert '<span class="hm-visually-hidden">95% interval: </span>' in page
+    assert 'Variant "As now", per group' in page and "Zoals nu" not in page  # the form's own name, translated
     b.get("/taal/nl")
     assert f'href="/v1/simulations/{job_id}"' in page
     linked = b.get(f"/v1/simulations/{job_id}")  # the link as a browser follows it: the session, no header

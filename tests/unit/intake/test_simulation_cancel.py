@@ -1,5 +1,6 @@
 """Issue 21 on the screens: a municipality cancels its own simulation job before it ends; what the worker still
-sends about it (progress, the report) is ignored; an ended job cannot be cancelled, another's is not found."""
+sends about it (progress, the report) is ignored; the change feed says simulation.cancelled; an ended job cannot be
+cancelled, another's is not found. tests/integration/intake/test_simulation_cancel_races.py: the same at once."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -8,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from contracts import events as ev
-from services.intake.adapters.orm import AuditEntry
+from services.intake.adapters.orm import AuditEntry, Change
 from services.intake.domain import simulation_models as m
 from services.intake.domain.errors import Conflict, Forbidden, NotFound
 from services.intake.service_layer import simulation_projections, simulations
@@ -56,6 +57,9 @@ def test_a_cancelled_job_stays_cancelled_whatever_the_worker_sends(engine, orgs)
         simulations.cancel(IntakeUnitOfWork(engine), noord, job_id)
     with Session(engine) as s:
         assert ("simulation.cancel", job_id) in s.exec(select(AuditEntry.action, AuditEntry.record)).all()
+        # The feed says it was stopped, once, and never that the ignored report arrived.
+        feed = s.exec(select(Change.org_id, Change.kind, Change.data).order_by(Change.seq)).all()
+        assert feed == [(noord.org_id, "simulation.cancelled", {"job_id": job_id})]
 
 
 def test_a_finished_job_cannot_be_cancelled_and_nobody_else_cancels_one(engine, orgs):

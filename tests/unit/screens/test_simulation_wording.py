@@ -45,3 +45,21 @@ def test_a_failed_jobs_reason_is_said_in_plain_dutch_never_as_sent():
     assert failure("variants[0].changes.acceptance: not a setting of the acceptance model").startswith("Een wijziging")
     assert failure("the simulation stopped with an internal error; start the job again").startswith("De simulatie")
     assert failure(None) is None
+
+
+def test_the_forms_own_variant_names_and_a_deadline_in_days_are_said_in_the_pages_language():
+    report = {"variants": [{"name": "Zoals nu", "metrics": {}}, {"name": "Wat als", "metrics": {}},
+                           {"name": "Dertig meer", "metrics": {}}]}
+    changes = {"changes": {"offer_deadline_hours": 60}}
+    assert [t["name"] for t in sr.variant_tables(report, "nl")] == ["Zoals nu", "Wat als", "Dertig meer"]
+    assert sf.described(changes, {}) == ["reactietermijn 2,5 dagen"]
+    token = i18n.current.set("en")
+    try:
+        # Only the form's two names are translated; a name given by the municipality stays as it was given.
+        assert [t["name"] for t in sr.variant_tables(report, "en")] == ["As now", "What if", "Dertig meer"]
+        assert sf.variant_name("Zoals nu") == "As now" and sf.variant_name("zoals nu") == "zoals nu"
+        assert sf.described(changes, {}) == ["time to answer 2.5 days"]
+        assert sf.described({"changes": {"offer_deadline_hours": 26400}}, {}) == ["time to answer 1,100 days"]
+    finally:
+        i18n.current.reset(token)
+    assert sf.described({"changes": {"offer_deadline_hours": 120}}, {}) == ["reactietermijn 5 dagen"]

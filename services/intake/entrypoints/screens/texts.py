@@ -96,6 +96,7 @@ CHANGE = {
     "manual-match.refused": N_("Een handmatige match is geweigerd omdat die een regel overschrijdt."),
     "simulation.done": N_("Een simulatie is klaar: het rapport staat klaar."),
     "simulation.failed": N_("Een simulatie is mislukt; de reden staat bij de simulatie."),
+    "simulation.cancelled": N_("Een simulatie is gestopt voordat hij klaar was; er komt geen rapport."),
     "webhook.disabled": N_("Een webhook is uitgeschakeld na herhaalde fouten."),
     "command.accepted": N_("Een opdracht van uw systeem is uitgevoerd."),
     "command.rejected": N_("Een opdracht van uw systeem is geweigerd."),

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from babel.numbers import format_decimal
 from pydantic import ValidationError
 
-from services.intake.entrypoints.screens import texts
+from services.intake.entrypoints.screens import i18n, texts
 from services.intake.entrypoints.screens.forms import FieldError
 from services.intake.entrypoints.screens.i18n import N_, gettext
 
@@ -23,6 +24,8 @@ CHANGE_FIELDS = ("agreement_extra_places", "limit_extra_placements", "strategy",
 #: The variant every what-if is compared with: today's rules.
 BASELINE = "Zoals nu"
 WHAT_IF = "Wat als"
+#: The form's own names, which the request keeps in Dutch, in the page's language; other names are the caller's.
+FORM_NAMES = {BASELINE: N_("Zoals nu"), WHAT_IF: N_("Wat als")}
 LABEL = {
     "source": N_("Waar de mensen en woningen vandaan komen"), "days": N_("Aantal dagen"),
     "seeds": N_("Aantal herhalingen"), "name": N_("Naam van de wat-als-variant"),
@@ -51,8 +54,12 @@ def _deadline_hours(days: str) -> Any:
 
 
 def _days(hours: float) -> str:
-    days = hours / 24
-    return str(int(days)) if days == int(days) else f"{days:.1f}"
+    """Whole days as a whole number; otherwise one decimal, written as the page's language writes it."""
+    return format_decimal(hours / 24, "#,##0.#", locale=i18n.current.get())
+
+
+def variant_name(name: str) -> str:
+    return gettext(FORM_NAMES[name]) if name in FORM_NAMES else name
 
 
 def request_data(form: dict[str, str], municipality: str | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 from babel.numbers import format_decimal, format_percent
 
 from services.intake.entrypoints.screens.i18n import N_, gettext
+from services.intake.entrypoints.screens.partners.simulation_form import variant_name
 
 GROUPS = {"all": N_("Iedereen"), "youth": N_("Jongeren (18–27)"), "family": N_("Gezinnen met kinderen"),
           "wheelchair": N_("Rolstoelgebruikers"), "institution": N_("Uit een instelling"),
@@ -46,7 +47,8 @@ def cell(interval: dict[str, Any] | None, share: bool, language: str) -> dict[st
 
 
 def variant_tables(report: dict[str, Any] | None, language: str) -> list[dict[str, Any]]:
-    """Per variant: its name and rows (group label, one cell per measure), groups in a fixed order."""
+    """Per variant: its name (the form's own names translated) and rows (group label, one cell per measure), groups
+    in a fixed order."""
     if not report:
         return []
     tables = []
@@ -55,7 +57,7 @@ def variant_tables(report: dict[str, Any] | None, language: str) -> list[dict[st
         rows = [{"group": gettext(label),
                  "cells": [cell(metrics[g].get(m), share, language) for m, (_, share) in MEASURES.items()]}
                 for g, label in GROUPS.items() if g in metrics]
-        tables.append({"name": v.get("name", ""), "rows": rows})
+        tables.append({"name": variant_name(v.get("name", "")), "rows": rows})
     return tables
 
 

@@ -3,7 +3,7 @@ municipality's own jobs, newest first; ``/simulaties/nieuw`` starts one from a f
 (simulation_form.py) through ``startSimulation``, the API's own operation (validation, idempotency by the form's
 key, audit); ``/simulaties/{job_id}`` shows its progress (a "Vernieuwen" link: no script, and no automatic
 refresh, which WCAG 2.2.1 advises against) and, when done, the report's tables (simulation_report.py);
-``/simulaties/{job_id}/stoppen`` cancels a job that has not ended (``cancelSimulation``)."""
+``/simulaties/{job_id}/stoppen`` asks to confirm, then cancels a job that has not ended (``cancelSimulation``)."""
 from __future__ import annotations
 
 import secrets
@@ -27,6 +27,7 @@ from services.intake.entrypoints.web_session import redirect
 
 STATUS = {"queued": N_("In de wachtrij"), "running": N_("Bezig"), "done": N_("Klaar"), "failed": N_("Mislukt"),
           "cancelled": N_("Gestopt")}
+UNDER_WAY = ("queued", "running")
 STOPPED = N_("De simulatie is gestopt. Wat de simulatie nog zou opleveren, wordt niet bewaard.")
 #: Why a job failed, by the start of the worker's reason (services/system/simulation_worker): never its text.
 FAILED = {"source": N_("Van uw regio is nog geen geschiedenis vastgelegd om na te spelen."),
@@ -93,15 +94,27 @@ class Simulation(View):
         caller, csrf = await person(request, POLICY_OFFICER)
         job = shown(await run(caller, "getSimulation", {"job_id": job_id}))
         names = {o["org_id"]: o["name"] for o in await region_organisations(caller)}
-        variants = [{"name": v.get("name", ""), "changes": sf.described(v, names)} for v in job["variants"]]
+        variants = [{"name": sf.variant_name(v.get("name", "")), "changes": sf.described(v, names)}
+                    for v in job["variants"]]
+        stopped = request.query.get("gestopt") and job["status"] == "cancelled"
         return render("simulation.html", N_("Simulatie"), caller=caller, csrf=csrf, path=request.path, job=job,
-                      variants=variants, form_key=secrets.token_urlsafe(16),
-                      notice=STOPPED if request.query.get("gestopt") and job["status"] == "cancelled" else None, failed=failure(job["reason"]) if job["status"] == "failed" else None,
+                      variants=variants, notice=STOPPED if stopped else None,
+                      failed=failure(job["reason"]) if job["status"] == "failed" else None,
                       tables=sr.variant_tables(job["report"], i18n.current.get()), columns=sr.headers(),
                       protected=sr.protected(job["report"]))
 
 
 class StopSimulation(View):
+    @guarded
+    async def get(self, request: web.Request, job_id: str) -> web.StreamResponse:
+        """The confirmation, a page of its own (no script): stopping cannot be undone."""
+        caller, csrf = await person(request, POLICY_OFFICER)
+        job = shown(await run(caller, "getSimulation", {"job_id": job_id}))
+        if job["status"] not in UNDER_WAY:  # it ended meanwhile: its page says how
+            return redirect(f"/simulaties/{job_id}")
+        return render("simulation_stop.html", N_("Simulatie stoppen"), caller=caller, csrf=csrf, path=request.path,
+                      job=job, form_key=secrets.token_urlsafe(16))
+
     @guarded
     async def post(self, request: web.Request, job_id: str) -> web.StreamResponse:
         params = {"job_id": job_id}
