@@ -6,10 +6,20 @@ by the matcher's solver (solve_pairs). A pair's value is the priority it has at 
 first be made, the later of the two arrivals (so waiting is never rewarded); the same value scores
 every strategy's placements (``objective_of``). No declines, no deadlines: a relaxation of what any
 online strategy can do, so its optimum is at least every strategy's objective.
+
+Its assignment is also measured as a strategy's placements are (``measures``: metrics.py's own code):
+each chosen pair is placed at the moment the objective values it, the later of the two arrivals, and
+moves in as the matcher's placements do (periods.move_in_date: not before the home is available), its
+days in shelter counted to the move-in as PlacementConfirmed counts them. An upper bound in the sense
+that it knows every arrival and every decline in advance (no one declines, nobody waits for a round or
+an answer); it maximises the objective, not each measure, so a measure is what that assignment gives,
+not the best any assignment could give on that measure alone.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,13 +27,22 @@ import numpy as np
 from contracts import events as ev
 from contracts.solver import parse_instance
 from services.matcher.domain.pairs import Pairs, build_pairs
-from services.matcher.domain.periods import placement_period
+from services.matcher.domain.periods import move_in_date, placement_period
 from services.matcher.domain.policy import Policy, regional
 from services.matcher.domain.solver import solve_pairs
 from services.system.simulation.forecast import candidate_row
 from services.system.simulation.history import History
+from services.system.simulation.metrics import measure_placements
 
 SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class HindsightPlacement:
+    candidate_id: str
+    unit_id: str
+    move_in_date: date
+    days_in_shelter: int
 
 
 def _unit(e: ev.VacancyPublished) -> dict[str, Any]:
@@ -47,6 +66,8 @@ class Hindsight:
             elif isinstance(e, ev.NeighbourhoodLimitSet):
                 raw["neighbourhood_limits"].append({"neighbourhood": e.neighbourhood, "period": e.period,
                                                     "max_placements": e.max_placements, "used": e.used})
+        self.history = history
+        self._solved: tuple[np.ndarray, int] | None = None
         instance = parse_instance(raw)
         p = build_pairs(instance, policy)
         arrived = {c.candidate_id: c.occurred_at.date() for c in history.candidates.values()}
@@ -74,7 +95,28 @@ class Hindsight:
             raise ValueError("a placement the hindsight model finds ineligible")
         return int(sum(self.pairs.edge_w[e] for e in edges))
 
+    def _solve(self) -> tuple[np.ndarray, int]:
+        if self._solved is None:
+            self._solved = solve_pairs(self.pairs, SECONDS)
+        return self._solved
+
     def optimum(self) -> tuple[int, int]:
         """(objective, proven upper bound) of the offline assignment."""
-        chosen, bound = solve_pairs(self.pairs, SECONDS)
+        chosen, bound = self._solve()
         return int(self.pairs.edge_w[chosen].sum()), int(bound)
+
+    def placements(self) -> list[HindsightPlacement]:
+        """The offline assignment's pairs as placements, made at the later of the two arrivals."""
+        p, out = self.pairs, []
+        for e in self._solve()[0].tolist():
+            c = self.history.candidates[p.cand_ids[p.edge_c[e]]]
+            u = self.history.units[p.unit_ids[p.edge_u[e]]]
+            move_in = move_in_date(u.available_from, max(c.occurred_at, u.occurred_at))
+            out.append(HindsightPlacement(c.candidate_id, u.unit_id, move_in,
+                                          max(0, (move_in - c.shelter_entry_date).days)))
+        return out
+
+    def measures(self) -> dict[str, dict[str, float]]:
+        """metrics.py's measures of the assignment (one accepted offer per placement, none expired)."""
+        placed = self.placements()
+        return measure_placements(placed, Counter(OfferMade=len(placed)), self.history)
