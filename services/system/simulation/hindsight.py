@@ -3,7 +3,7 @@
 One offline assignment over the whole period: every person and every home that arrived, the same
 eligibility, agreements and neighbourhood limits (services.matcher.domain.pairs.build_pairs), solved
 by the matcher's solver (solve_pairs). A pair's value is the priority it has at the moment it could
-first be made, the later of the two arrivals (so waiting is never rewarded); the same value scores
+first be made, the later of the two arrivals (so delaying a pair never raises its value); the same value scores
 every strategy's placements (``objective_of``). No declines, no deadlines: a relaxation of what any
 online strategy can do, so its optimum is at least every strategy's objective.
 
@@ -13,7 +13,9 @@ moves in as the matcher's placements do (periods.move_in_date: not before the ho
 days in shelter counted to the move-in as PlacementConfirmed counts them. An upper bound in the sense
 that it knows every arrival and every decline in advance (no one declines, nobody waits for a round or
 an answer); it maximises the objective, not each measure, so a measure is what that assignment gives,
-not the best any assignment could give on that measure alone.
+not the best any assignment could give on that measure alone. Offline, the priority rewards long
+waits: pairing early people with late homes (and crossing the 90 days' bonus) sums to more, so the
+optimum's people wait longer than under any online strategy (bench/RESULTS.md, bench/hindsight_probe.py).
 """
 from __future__ import annotations
 
@@ -84,6 +86,7 @@ class Hindsight:
             rule, at = policy_of(r), region == r
             w[at] += rule.days_weight * later[at] + rule.long_wait_bonus * (
                 (d[at] > rule.long_wait_days).astype(np.int64) - (d0[at] > rule.long_wait_days))
+        self.priority_at_arrival = p.edge_w  # each pair's priority when its person came (bench/hindsight_probe.py)
         self.pairs: Pairs = replace(p, edge_w=w)
         self.edge_of = {(p.cand_ids[c], p.unit_ids[u]): e
                         for e, (c, u) in enumerate(zip(p.edge_c.tolist(), p.edge_u.tolist()))}
@@ -105,18 +108,18 @@ class Hindsight:
         chosen, bound = self._solve()
         return int(self.pairs.edge_w[chosen].sum()), int(bound)
 
-    def placements(self) -> list[HindsightPlacement]:
-        """The offline assignment's pairs as placements, made at the later of the two arrivals."""
-        p, out = self.pairs, []
-        for e in self._solve()[0].tolist():
-            c = self.history.candidates[p.cand_ids[p.edge_c[e]]]
-            u = self.history.units[p.unit_ids[p.edge_u[e]]]
-            move_in = move_in_date(u.available_from, max(c.occurred_at, u.occurred_at))
-            out.append(HindsightPlacement(c.candidate_id, u.unit_id, move_in,
-                                          max(0, (move_in - c.shelter_entry_date).days)))
-        return out
+    def placement(self, e: int) -> HindsightPlacement:
+        """Pair ``e`` as a placement made at the later of the two arrivals."""
+        c = self.history.candidates[self.pairs.cand_ids[self.pairs.edge_c[e]]]
+        u = self.history.units[self.pairs.unit_ids[self.pairs.edge_u[e]]]
+        move_in = move_in_date(u.available_from, max(c.occurred_at, u.occurred_at))
+        return HindsightPlacement(c.candidate_id, u.unit_id, move_in, max(0, (move_in - c.shelter_entry_date).days))
 
-    def measures(self) -> dict[str, dict[str, float]]:
+    def placements(self, chosen: np.ndarray | None = None) -> list[HindsightPlacement]:
+        """The offline assignment's pairs (or the ``chosen`` ones) as placements."""
+        return [self.placement(e) for e in (self._solve()[0] if chosen is None else chosen).tolist()]
+
+    def measures(self, chosen: np.ndarray | None = None) -> dict[str, dict[str, float]]:
         """metrics.py's measures of the assignment (one accepted offer per placement, none expired)."""
-        placed = self.placements()
+        placed = self.placements(chosen)
         return measure_placements(placed, Counter(OfferMade=len(placed)), self.history)
