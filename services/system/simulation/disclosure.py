@@ -12,6 +12,8 @@ decides which cell is safe.
 * per group (all, youth, family, wheelchair, institution, each support level): people placed, still
   waiting at the end and waiting over 90 days; ``offers_made`` and ``offers_expired``;
 * placements per agreement, per limited neighbourhood and per support provider, and the parkings;
+* the same measures of the hindsight optimum's assignment (``hindsight_metrics``), as a table of their
+  own; a hidden ``all`` ``placed`` there hides the hindsight optimum too;
 * what describes the placed people of a hidden ``placed`` cell (median and p90 days, the share over 90
   days) is hidden with it, as are the objective, the hindsight optimum and the per-seed figures when
   ``all``'s ``placed`` is hidden (sums of a few people's priorities); a per-seed ``placed`` under 5 hides
@@ -56,6 +58,24 @@ def protect_report(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _protect_variant(v: dict[str, Any], k: int) -> None:
+    label = _suppress(v, k)
+    if ("m", "all", "placed") in label:
+        for key in ("objective", "hindsight_optimum", "objective_share_of_hindsight"):
+            v[key] = _hidden(HIDDEN_ALL)
+        v["per_seed"] = [{"seed": s["seed"]} for s in v["per_seed"]]
+    elif any(s["placed"] < THRESHOLD for s in v["per_seed"]):
+        for s in v["per_seed"]:
+            s["placed"] = None
+    if "hindsight_metrics" in v:  # the hindsight optimum's people: a table of their own, the same rules
+        if ("m", "all", "placed") in _suppress({"metrics": v["hindsight_metrics"], "rules": {}}, k):
+            for key in ("hindsight_optimum", "objective_share_of_hindsight"):
+                v[key] = _hidden(HIDDEN_ALL)
+            for s in v["per_seed"]:
+                s.pop("hindsight_optimum", None), s.pop("hindsight_bound", None)
+
+
+def _suppress(v: dict[str, Any], k: int) -> dict[tuple, str]:
+    """Hides the cells of ``v``'s metrics and rules that disclosure control hides; returns them, labelled."""
     cells, lines, published = _table(v, k)
     cost = {c: 20 if c[:2] == ("m", "all") else 3 if c[0] == "m" else 1 for c in published}
     p = protect(cells, lines, published, [Reader("reader")], cost=cost.__getitem__,
@@ -69,13 +89,7 @@ def _protect_variant(v: dict[str, Any], k: int) -> None:
                     v["metrics"][c[1]][m] = _hidden(HIDDEN_ALL)
         else:
             v["rules"][c[1]] = _hidden(why)
-    if ("m", "all", "placed") in label:
-        for key in ("objective", "hindsight_optimum", "objective_share_of_hindsight"):
-            v[key] = _hidden(HIDDEN_ALL)
-        v["per_seed"] = [{"seed": s["seed"]} for s in v["per_seed"]]
-    elif any(s["placed"] < THRESHOLD for s in v["per_seed"]):
-        for s in v["per_seed"]:
-            s["placed"] = None
+    return label
 
 
 def _hidden(why: str) -> dict[str, Any]:

@@ -3,13 +3,25 @@
 One offline assignment over the whole period: every person and every home that arrived, the same
 eligibility, agreements and neighbourhood limits (services.matcher.domain.pairs.build_pairs), solved
 by the matcher's solver (solve_pairs). A pair's value is the priority it has at the moment it could
-first be made, the later of the two arrivals (so waiting is never rewarded); the same value scores
+first be made, the later of the two arrivals (so delaying a pair never raises its value); the same value scores
 every strategy's placements (``objective_of``). No declines, no deadlines: a relaxation of what any
 online strategy can do, so its optimum is at least every strategy's objective.
+
+Its assignment is also measured as a strategy's placements are (``measures``: metrics.py's own code):
+each chosen pair is placed at the moment the objective values it, the later of the two arrivals, and
+moves in as the matcher's placements do (periods.move_in_date: not before the home is available), its
+days in shelter counted to the move-in as PlacementConfirmed counts them. An upper bound in the sense
+that it knows every arrival and every decline in advance (no one declines, nobody waits for a round or
+an answer); it maximises the objective, not each measure, so a measure is what that assignment gives,
+not the best any assignment could give on that measure alone. Offline, the priority rewards long
+waits: pairing early people with late homes (and crossing the 90 days' bonus) sums to more, so the
+optimum's people wait longer than under any online strategy (bench/RESULTS.md, bench/hindsight_probe.py).
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,13 +29,22 @@ import numpy as np
 from contracts import events as ev
 from contracts.solver import parse_instance
 from services.matcher.domain.pairs import Pairs, build_pairs
-from services.matcher.domain.periods import placement_period
+from services.matcher.domain.periods import move_in_date, placement_period
 from services.matcher.domain.policy import Policy, regional
 from services.matcher.domain.solver import solve_pairs
 from services.system.simulation.forecast import candidate_row
 from services.system.simulation.history import History
+from services.system.simulation.metrics import measure_placements
 
 SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class HindsightPlacement:
+    candidate_id: str
+    unit_id: str
+    move_in_date: date
+    days_in_shelter: int
 
 
 def _unit(e: ev.VacancyPublished) -> dict[str, Any]:
@@ -47,6 +68,8 @@ class Hindsight:
             elif isinstance(e, ev.NeighbourhoodLimitSet):
                 raw["neighbourhood_limits"].append({"neighbourhood": e.neighbourhood, "period": e.period,
                                                     "max_placements": e.max_placements, "used": e.used})
+        self.history = history
+        self._solved: tuple[np.ndarray, int] | None = None
         instance = parse_instance(raw)
         p = build_pairs(instance, policy)
         arrived = {c.candidate_id: c.occurred_at.date() for c in history.candidates.values()}
@@ -63,6 +86,7 @@ class Hindsight:
             rule, at = policy_of(r), region == r
             w[at] += rule.days_weight * later[at] + rule.long_wait_bonus * (
                 (d[at] > rule.long_wait_days).astype(np.int64) - (d0[at] > rule.long_wait_days))
+        self.priority_at_arrival = p.edge_w  # each pair's priority when its person came (bench/hindsight_probe.py)
         self.pairs: Pairs = replace(p, edge_w=w)
         self.edge_of = {(p.cand_ids[c], p.unit_ids[u]): e
                         for e, (c, u) in enumerate(zip(p.edge_c.tolist(), p.edge_u.tolist()))}
@@ -74,7 +98,28 @@ class Hindsight:
             raise ValueError("a placement the hindsight model finds ineligible")
         return int(sum(self.pairs.edge_w[e] for e in edges))
 
+    def _solve(self) -> tuple[np.ndarray, int]:
+        if self._solved is None:
+            self._solved = solve_pairs(self.pairs, SECONDS)
+        return self._solved
+
     def optimum(self) -> tuple[int, int]:
         """(objective, proven upper bound) of the offline assignment."""
-        chosen, bound = solve_pairs(self.pairs, SECONDS)
+        chosen, bound = self._solve()
         return int(self.pairs.edge_w[chosen].sum()), int(bound)
+
+    def placement(self, e: int) -> HindsightPlacement:
+        """Pair ``e`` as a placement made at the later of the two arrivals."""
+        c = self.history.candidates[self.pairs.cand_ids[self.pairs.edge_c[e]]]
+        u = self.history.units[self.pairs.unit_ids[self.pairs.edge_u[e]]]
+        move_in = move_in_date(u.available_from, max(c.occurred_at, u.occurred_at))
+        return HindsightPlacement(c.candidate_id, u.unit_id, move_in, max(0, (move_in - c.shelter_entry_date).days))
+
+    def placements(self, chosen: np.ndarray | None = None) -> list[HindsightPlacement]:
+        """The offline assignment's pairs (or the ``chosen`` ones) as placements."""
+        return [self.placement(e) for e in (self._solve()[0] if chosen is None else chosen).tolist()]
+
+    def measures(self, chosen: np.ndarray | None = None) -> dict[str, dict[str, float]]:
+        """metrics.py's measures of the assignment (one accepted offer per placement, none expired)."""
+        placed = self.placements(chosen)
+        return measure_placements(placed, Counter(OfferMade=len(placed)), self.history)

@@ -71,6 +71,14 @@ def _scope(sc: dict[str, Any]) -> str:
                   f'disclosure control: "<5" and "hidden" cells)')
 
 
+def _hindsight_row(v: dict[str, Any], group: str = "all") -> list[str]:
+    """The hindsight optimum's own assignment, measured as the strategies' placements are."""
+    best = v.get("hindsight_metrics")
+    row = [f"hindsight optimum under {v['name']}'s rules (knows every arrival and decline; best objective, "
+           "not best measures)", *[_cell(best[group][k]) if best else "–" for k, _ in HEADLINE]]
+    return [*row, "–", _cell(v["hindsight_optimum"])] if group == "all" else row
+
+
 def render(report: dict[str, Any]) -> str:
     vs = report["variants"]
     sc = report["scenario"]
@@ -88,7 +96,8 @@ def render(report: dict[str, Any]) -> str:
                          [(v["name"], v["objective_share_of_hindsight"]) for v in vs]))
     out.append(_table("All people", ["variant", *[t for _, t in HEADLINE], "objective", "hindsight optimum"],
                       [[v["name"], *[_cell(v["metrics"]["all"][k]) for k, _ in HEADLINE],
-                        _cell(v["objective"]), _cell(v["hindsight_optimum"])] for v in vs]))
+                        _cell(v["objective"]), _cell(v["hindsight_optimum"])] for v in vs]
+                      + [_hindsight_row(vs[0])]))
     out.append("<h2>Per group</h2>")
     for group in sorted(vs[0]["metrics"]):
         if group == "all":
@@ -96,7 +105,8 @@ def render(report: dict[str, Any]) -> str:
         out.append(bar_chart(f"{group}: days in shelter at placement, p90",
                              [(v["name"], v["metrics"][group]["days_in_shelter_p90"]) for v in vs]))
         out.append(_table(group, ["variant", *[t for _, t in HEADLINE]],
-                          [[v["name"], *[_cell(v["metrics"][group][k]) for k, _ in HEADLINE]] for v in vs]))
+                          [[v["name"], *[_cell(v["metrics"][group][k]) for k, _ in HEADLINE]] for v in vs]
+                          + [_hindsight_row(vs[0], group)]))
     out.append("<h2>Homes, agreements and limits</h2>")
     out.append(_table("Homes", ["variant", "homes (places) published", "days a place stood empty, mean",
                                 "offers made", "offers expired"],

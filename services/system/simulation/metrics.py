@@ -3,10 +3,16 @@
 Days in shelter at placement are the placement's own (PlacementConfirmed: move-in date minus the
 start of the stay). A home's empty days run from the later of its publication and ``available_from``
 to the move-in, or to the end of the period for a place never filled (per place).
+
+The same measures describe the hindsight optimum's assignment (hindsight.py ``placements``): anything
+with a candidate, a unit, a move-in date and days in shelter is measured alike (``measure_placements``).
 """
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from services.system.simulation.engine import Outcome
 from services.system.simulation.history import GROUPS, History
@@ -32,9 +38,26 @@ def _stays(days: list[int], waiting: list[int]) -> dict[str, float]:
             "waiting_at_end": len(waiting), "waiting_at_end_over_90_days": sum(d > LONG_STAY for d in waiting)}
 
 
+class Placement(Protocol):
+    @property
+    def candidate_id(self) -> str: ...
+    @property
+    def unit_id(self) -> str | None: ...
+    @property
+    def move_in_date(self) -> date: ...
+    @property
+    def days_in_shelter(self) -> int | None: ...
+
+
 def measure(outcome: Outcome, history: History) -> dict[str, dict[str, float]]:
+    return measure_placements(outcome.placements, outcome.counts, history)
+
+
+def measure_placements(placements: Sequence[Placement], counts: Counter,
+                       history: History) -> dict[str, dict[str, float]]:
+    """``counts``: the events by type (offers made and expired)."""
     end = history.scenario.end.date()
-    placed = {p.candidate_id: p for p in outcome.placements}
+    placed = {p.candidate_id: p for p in placements}
     days: dict[str, list[int]] = {g: [] for g in ALL_GROUPS}
     waiting: dict[str, list[int]] = {g: [] for g in ALL_GROUPS}
     for cid, c in history.candidates.items():
@@ -46,13 +69,13 @@ def measure(outcome: Outcome, history: History) -> dict[str, dict[str, float]]:
             for g in groups:
                 waiting[g].append((end - c.shelter_entry_date).days)
     out = {g: _stays(days[g], waiting[g]) for g in ALL_GROUPS}
-    out["all"].update(_homes(outcome, history, end))
+    out["all"].update(_homes(placements, counts, history, end))
     return out
 
 
-def _homes(outcome: Outcome, history: History, end: date) -> dict[str, float]:
-    moves: dict[str, list[date]] = {}
-    for p in outcome.placements:
+def _homes(placements: Sequence[Placement], counts: Counter, history: History, end: date) -> dict[str, float]:
+    moves: dict[str | None, list[date]] = {}
+    for p in placements:
         moves.setdefault(p.unit_id, []).append(p.move_in_date)
     empty, places = 0, 0
     for uid, u in history.units.items():
@@ -63,7 +86,7 @@ def _homes(outcome: Outcome, history: History, end: date) -> dict[str, float]:
         empty += sum(max(0, (m - free).days) for m in filled) + (u.places - len(filled)) * (end - free).days
         places += u.places
     return {"homes_published": places, "home_empty_days_mean": empty / places if places else 0.0,
-            "offers_made": outcome.counts["OfferMade"], "offers_expired": outcome.counts["OfferExpired"]}
+            "offers_made": counts["OfferMade"], "offers_expired": counts["OfferExpired"]}
 
 
 def use_of_rules(outcome: Outcome, history: History) -> dict[str, float]:

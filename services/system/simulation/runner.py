@@ -27,6 +27,8 @@ class RunResult:
     objective: int
     hindsight: int
     hindsight_bound: int
+    #: metrics.py's measures of the hindsight optimum's assignment (hindsight.py ``measures``)
+    hindsight_metrics: dict[str, dict[str, float]]
     #: run metadata, never in the report: the simulation's and the hindsight optimum's seconds
     seconds: float = field(default=0.0, compare=False)
     hindsight_seconds: float = field(default=0.0, compare=False)
@@ -59,10 +61,10 @@ def run_one(variant: Variant, seed: int, params: ScenarioParams, hindsight_cache
                              region_policies], sort_keys=True, default=str))
     if key not in hindsight_cache:
         model = Hindsight(history, policy.model_copy(update={"strategy": "optimal"}), region_policies)
-        hindsight_cache[key] = (model, *model.optimum())
-    model, best, bound = hindsight_cache[key]
+        hindsight_cache[key] = (model, *model.optimum(), model.measures())
+    model, best, bound, best_measures = hindsight_cache[key]
     return RunResult(variant.name, seed, measure(outcome, history), use_of_rules(outcome, history),
-                     model.objective_of(outcome.placements), best, bound, simulated - start,
+                     model.objective_of(outcome.placements), best, bound, best_measures, simulated - start,
                      time.perf_counter() - simulated, cpu)
 
 

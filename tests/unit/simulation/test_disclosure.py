@@ -1,6 +1,8 @@
 """Disclosure control of a replayed report: the ledger's primary and secondary suppression on its counts."""
 from __future__ import annotations
 
+import copy
+
 from services.system.simulation.disclosure import protect_report
 from services.system.simulation.html import render
 from services.system.simulation.report import to_csv
@@ -23,7 +25,7 @@ def report(seeds=(1, 2)):
                                           "home_empty_days_mean": iv(12)}
     metrics["youth"] = group(12, 2, 1)
     metrics["wheelchair"] = group(4.5, 6, 0)
-    variant = {"name": "matcher", "changes": {}, "metrics": metrics,
+    variant = {"name": "matcher", "changes": {}, "metrics": metrics, "hindsight_metrics": copy.deepcopy(metrics),
                "rules": {"agreement c × GM0001 (of 40)": iv(35), "agreement c × GM0002 (of 30)": iv(25)},
                "objective": iv(9000), "hindsight_optimum": iv(9900), "objective_share_of_hindsight": iv(0.9),
                "per_seed": [{"seed": s, "objective": 9000, "hindsight_optimum": 9900, "hindsight_bound": 9900,
@@ -64,6 +66,17 @@ def test_a_tiny_replay_hides_the_totals_and_the_seeds():
         s["placed"] = 3
     out = protect_report(small)["variants"][0]
     assert out["objective"]["mean"] is None and out["per_seed"] == [{"seed": 1}, {"seed": 2}]
+
+
+def test_the_hindsight_optimums_people_are_protected_as_a_table_of_their_own():
+    small = report()
+    small["variants"][0]["hindsight_metrics"]["all"]["placed"] = iv(3)
+    out = protect_report(small)["variants"][0]
+    assert out["hindsight_metrics"]["support:intensive"]["placed"]["suppressed"] == "<5"
+    assert out["hindsight_metrics"]["all"]["days_in_shelter_p90"]["mean"] is None
+    assert out["hindsight_optimum"]["mean"] is None and "hindsight_optimum" not in out["per_seed"][0]
+    assert out["objective"]["mean"] == 9000  # the strategy's own people are many enough
+    assert "\nmatcher,support:intensive,hindsight:placed,<5,,\n" in to_csv(protect_report(report()))
 
 
 def test_a_protected_report_renders_its_markers():

@@ -87,8 +87,8 @@ def test_the_cli_replays_protects_and_never_writes_the_database_url(recorded, tm
     cells = [iv for v in report["variants"] for g in v["metrics"].values() for iv in g.values()]
     hidden = [iv for iv in cells if iv["mean"] is None]
     assert hidden and all(iv["suppressed"] for iv in hidden)
-    assert all(iv["mean"] >= 5 for v in report["variants"] for g in v["metrics"].values()
-               for k, iv in g.items() if k == "placed" and iv["mean"] is not None)
+    assert all(iv["mean"] >= 5 for v in report["variants"] for table in ("metrics", "hindsight_metrics")
+               for g in v[table].values() for k, iv in g.items() if k == "placed" and iv["mean"] is not None)
     meta = (tmp_path / "r.meta.json").read_text()
     assert url not in meta and url not in out.read_text() and "DATABASE_URL" in meta
     assert main(["--history", url, "--region", "R09", "--quiet"]) == 2  # nothing recorded there

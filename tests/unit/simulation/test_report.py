@@ -40,6 +40,7 @@ def test_the_hindsight_optimum_is_at_least_every_strategys_objective(two_runs):
         for run in v["per_seed"]:
             assert run["placed"] > 0
             assert run["hindsight_optimum"] >= run["objective"], (v["name"], run["seed"])
+        assert v["hindsight_metrics"]["all"]["placed"]["mean"] > 0  # its assignment, measured alike
     assert report["hindsight_at_least_every_objective"] is True
 
 
