@@ -27,7 +27,8 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import create_engine, text
 
-from bench.replay import Driver, build_plan, processed_counter
+from bench.driver import Driver, processed_counter
+from bench.replay import build_plan
 from services.system.broker import ensure_topics, free_port, start_embedded_broker
 from services.kernel.config import Settings
 from services.system.supervisor import Stack

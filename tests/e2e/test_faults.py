@@ -27,7 +27,8 @@ import urllib.request
 import pytest
 from sqlalchemy import create_engine, text
 
-from bench.replay import Driver, build_plan, dead_lettered_ids, processed_counter
+from bench.driver import Driver, dead_lettered_ids, processed_counter
+from bench.replay import build_plan
 from services.kernel.config import Settings
 from services.system.broker import free_port
 from services.system.supervisor import Stack, client_ssl_context, http_status

@@ -14,7 +14,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import create_engine
 
-from bench.replay import Driver, build_plan, processed_counter
+from bench.driver import Driver, processed_counter
+from bench.replay import build_plan
 from contracts import topics
 from contracts.vocabulary import Service
 from services.kernel.deadletters import masked_digest
